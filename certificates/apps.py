@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    """Certificate templates, issuing, rendering and verification."""
+
+    name = "certificates"
+    verbose_name = _("Certificates")

@@ -1,0 +1,3 @@
+from .pages import CourseIndexPage
+
+__all__ = ["CourseIndexPage"]
