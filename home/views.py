@@ -6,5 +6,5 @@ from django.template.response import TemplateResponse
 
 @login_required
 def my_courses(request):
-    """"Khóa học của tôi": the courses and trainings of the logged-in learner."""
+    """The learner's own page, "Khóa học của tôi": their courses and trainings."""
     return TemplateResponse(request, "home/my_courses.html", {})

@@ -1,0 +1,75 @@
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from courses.models import CourseIndexPage
+from home.models import HomePage
+from tests.factories import make_learner
+
+pytestmark = pytest.mark.django_db
+
+PAGE_WEIGHT_LIMIT = 100 * 1024
+
+
+class HomePageTests(WagtailPageTestCase):
+    def test_the_home_page_is_the_site_root_and_renders(self):
+        home = HomePage.objects.get()
+
+        self.assertPageIsRenderable(home)
+        self.assertEqual(self.client.get("/").status_code, 200)
+
+    def test_the_home_page_sits_only_at_the_top_of_the_tree(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertCanNotCreateAt(HomePage, HomePage)
+
+
+def test_the_home_page_says_what_the_site_is_and_links_to_courses_and_my_courses(client):
+    home = HomePage.objects.get()
+    catalogue = home.add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
+
+    response = client.get("/")
+
+    assert "Kỹ năng số cho cán bộ Mặt trận" in response.text
+    assert "Mặt trận Tổ quốc" in response.text
+    assert f'href="{catalogue.url}"' in response.text
+    assert f'href="{reverse("my_courses")}"' in response.text
+
+
+def test_the_home_page_weighs_under_100_kb_with_its_styles_and_scripts(client):
+    response = client.get("/")
+    html = response.content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+
+    total = len(html) + sum(len(open(finders.find(asset.decode()), "rb").read()) for asset in assets)
+
+    assert assets, "the page links its stylesheet"
+    assert total < PAGE_WEIGHT_LIMIT
+    assert b"<script" not in html
+
+
+def test_the_home_page_needs_few_queries(client, django_assert_max_num_queries):
+    client.get("/")  # warm Wagtail's site cache, as a running server has it
+
+    with django_assert_max_num_queries(6):
+        client.get("/")
+
+
+def test_my_courses_sends_an_anonymous_visitor_to_log_in(client):
+    response = client.get(reverse("my_courses"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('my_courses')}"
+
+
+def test_my_courses_greets_the_learner_by_name(client, django_assert_max_num_queries):
+    client.force_login(make_learner(last_name="Hoàng", first_name="Thị Mai"))
+
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("my_courses"))
+
+    assert "Xin chào, Hoàng Thị Mai." in response.text
+    assert "Bạn chưa ghi danh khóa học nào." in response.text

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_learner
+
+pytestmark = pytest.mark.django_db
+
+
+def login(identifier, password=PASSWORD):
+    # django-axes needs the request, as the login view passes it.
+    return authenticate(RequestFactory().post("/tai-khoan/login/"), username=identifier, password=password)
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["hoa.tran", "Hoa.Tran@Example.com", "0987654321", "0987 654 321", "+84 987 654 321", "  hoa.tran  "],
+)
+def test_a_user_logs_in_with_username_email_or_phone(identifier):
+    user = make_learner(username="hoa.tran", email="hoa.tran@example.com", phone="0987.654.321")
+
+    assert login(identifier) == user
+
+
+def test_a_wrong_password_does_not_log_in():
+    make_learner(username="hoa.tran")
+
+    assert login("hoa.tran", "sai-mat-khau") is None
+
+
+def test_an_unknown_login_does_not_log_in():
+    assert login("0900000000") is None
+    assert login("ai.do@example.com") is None
+
+
+def test_an_inactive_account_cannot_log_in():
+    make_learner(username="nghi.viec", is_active=False)
+
+    assert login("nghi.viec") is None
+
+
+def test_a_username_that_looks_like_a_phone_belongs_to_its_owner_first():
+    owner = make_learner(username="0911111111", phone="")
+    make_learner(phone="0911111111")
+
+    assert login("0911111111") == owner
+
+
+def test_the_login_page_accepts_a_phone_number_and_opens_my_courses(client):
+    make_learner(phone="0987654321")
+
+    response = client.post(reverse("login"), {"username": "0987 654 321", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("my_courses")
+
+
+def test_the_login_page_explains_a_failed_login_in_vietnamese(client):
+    make_learner(username="hoa.tran")
+
+    response = client.post(reverse("login"), {"username": "hoa.tran", "password": "sai"})
+
+    assert response.status_code == 200
+    assert "Tên đăng nhập, email hoặc số điện thoại" in response.text
+    assert "mật khẩu" in response.text.lower()
+
+
+def test_five_wrong_passwords_lock_the_login_for_a_while(client):
+    make_learner(username="hoa.tran")
+    for _attempt in range(5):
+        client.post(reverse("login"), {"username": "hoa.tran", "password": "sai"})
+
+    response = client.post(reverse("login"), {"username": "hoa.tran", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.text
