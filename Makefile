@@ -50,8 +50,8 @@ browser: ## Install Debian's Chromium for the browser tests (needs root)
 	fi
 
 test: $(VENV)/.dev-installed compilemessages browser ## Run every test, browser tests included (DATABASE_URL picks the database)
-	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
-	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS) $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/suite.xml)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS) $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/browser.xml)
 
 lint: $(VENV)/.dev-installed ## Check style and common errors (ruff)
 	$(BIN)/ruff check .

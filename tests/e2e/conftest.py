@@ -1,5 +1,6 @@
 """Browser tests: Playwright drives Debian's Chromium against a live test server."""
 
+import io
 import os
 from pathlib import Path
 
@@ -10,10 +11,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE_VIEWPORT = {"width": 360, "height": 740}
 
+
 @pytest.fixture
 def demo_site(django_db_serialized_rollback, live_server):
     """The live server's address, with the demo data loaded."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     return live_server.url
 
 

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -20,7 +21,7 @@ class HomePageTests(WagtailPageTestCase):
         home = HomePage.objects.get()
 
         self.assertPageIsRenderable(home)
-        self.assertEqual(self.client.get("/").status_code, 200)
+        assert self.client.get("/").status_code == 200
 
     def test_the_home_page_sits_only_at_the_top_of_the_tree(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
@@ -44,7 +45,7 @@ def test_the_home_page_weighs_under_100_kb_with_its_styles_and_scripts(client):
     html = response.content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
 
-    total = len(html) + sum(len(open(finders.find(asset.decode()), "rb").read()) for asset in assets)
+    total = len(html) + sum(Path(finders.find(asset.decode())).stat().st_size for asset in assets)
 
     assert assets, "the page links its stylesheet"
     assert total < PAGE_WEIGHT_LIMIT

@@ -24,5 +24,5 @@ def test_phone_numbers_are_stored_in_one_canonical_form(typed, canonical):
 @pytest.mark.parametrize("typed", ["12345", "abc", "091234567890", "9123456789", "0912-345-67x"])
 def test_text_that_is_not_a_vietnamese_phone_number_is_rejected(typed):
     assert normalize_phone(typed) is None
-    with pytest.raises(ValidationError, match="10 hoặc 11 chữ số|10 or 11 digits"):
+    with pytest.raises(ValidationError, match=r"10 hoặc 11 chữ số"):
         validate_phone(typed)
