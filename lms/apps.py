@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class LmsConfig(AppConfig):
@@ -7,3 +8,9 @@ class LmsConfig(AppConfig):
 
     name = "lms"
     verbose_name = _("Organisation and training")
+
+
+class LmsUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with the phone number the account can log in with."""
+
+    user_viewset = "lms.users_admin.UserViewSet"

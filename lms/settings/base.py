@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.apps.LmsUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
