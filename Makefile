@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve setup test test-unit test-e2e browser lint format messages compilemessages migrate seed clean
+.PHONY: help run setup test browser lint format messages compilemessages clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,8 +33,10 @@ setup: $(VENV)/.runtime-installed compilemessages ## Install, migrate and load t
 	$(MANAGE) seed_demo
 
 run: setup ## Serve the site with demo data at http://127.0.0.1:$(PORT) (SQLite)
+	@mkdir -p var
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops."
-	@$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Background task worker log: var/worker.log"
+	@$(MANAGE) db_worker >var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 browser: ## Install Debian's Chromium for the browser tests (needs root)
