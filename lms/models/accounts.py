@@ -19,6 +19,16 @@ class User(AbstractUser):
         help_text=_("Can be used to log in instead of the username."),
     )
 
+    managed_unit = models.ForeignKey(
+        "lms.Unit",
+        verbose_name=_("managed unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisers",
+        help_text=_("An organiser or trainer sees and changes only this unit and the units below it."),
+    )
+
     objects = UserManager()
 
     class Meta:

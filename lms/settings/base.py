@@ -3,7 +3,7 @@
 See docs/configuration.md for the variables.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -207,3 +207,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Organisation and training
+# Self check-in by QR opens this many minutes before a session starts and closes when it ends.
+LMS_CHECKIN_OPENS_MINUTES_BEFORE = env_int("LMS_CHECKIN_OPENS_MINUTES_BEFORE", 30)
+# The current term (nhiệm kỳ): "trained this term" in the people list counts records in it.
+LMS_TERM_START = date.fromisoformat(env_str("LMS_TERM_START", "2025-01-01"))
+LMS_TERM_END = date.fromisoformat(env_str("LMS_TERM_END", "2030-12-31"))
