@@ -110,6 +110,10 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.prepare_for_save()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         self.prepare_for_save()
@@ -128,10 +132,6 @@ class Person(models.Model):
         if self.unit_id:
             self.province_id = self.unit.province_id
             self.commune_id = self.unit.commune_id
-
-    def save(self, *args, **kwargs):
-        self.prepare_for_save()
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("People are never deleted; mark them inactive instead."))

@@ -93,6 +93,9 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendances")
         constraints = [models.UniqueConstraint("session", "person", name="lms_attendance_once_per_session")]
 
+    def __str__(self):
+        return f"{self.person} @ {self.session}"
+
 
 class TrainingKind(models.TextChoices):
     COURSE = "course", _("Online course")
@@ -146,6 +149,11 @@ class TrainingRecord(models.Model):
     def __str__(self):
         return f"{self.reference} ({self.date:%d/%m/%Y})"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Training records are never changed."))
+        super().save(*args, **kwargs)
+
     @classmethod
     def for_person(cls, person, **fields):
         """A new record placed at the person's current unit."""
@@ -156,11 +164,6 @@ class TrainingRecord(models.Model):
             commune_id=person.commune_id,
             **fields,
         )
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(_("Training records are never changed."))
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Training records are never deleted."))
