@@ -152,9 +152,13 @@ class SpreadsheetImport:
         """Existing people whose external id or phone appears in ``rows``, by each of the two."""
         external_ids = {text(values.get("external_id")) for _row, values in rows} - {""}
         phones = {normalize_phone(phone_text(values.get("phone"))) for _row, values in rows} - {"", None}
-        found = Person.objects.filter(Q(external_id__in=external_ids) | Q(phone__in=phones)).select_related("unit")
+        by_id = {
+            person.pk: person
+            for query in (Q(external_id__in=external_ids), Q(phone__in=phones))
+            for person in Person.objects.filter(query).select_related("unit")
+        }
         by_external_id, by_phone = {}, {}
-        for person in found:
+        for person in by_id.values():
             if person.external_id:
                 by_external_id[person.external_id] = person
             if person.phone:

@@ -217,3 +217,15 @@ def check_in(*, session, person, at=None):
     return record_attendance(
         session=session, people=[person], method=AttendanceMethod.SELF_CHECKIN, user=person.user, at=moment
     )
+
+
+@transaction.atomic
+def person_for_user(user):
+    """The person on a unit's list that ``user`` is, linking them by phone number the first time."""
+    person = Person.objects.filter(user=user).select_related("unit").first()
+    if person is None and user.phone:
+        person = Person.objects.filter(phone=user.phone, user__isnull=True, is_active=True).first()
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user", "updated_at"])
+    return person

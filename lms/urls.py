@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from lms import views as lms_views
 from lms.forms import LoginForm
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("khoa-hoc-cua-toi/", home_views.my_courses, name="my_courses"),
+    path("diem-danh/<str:code>/", lms_views.session_checkin, name="session_checkin"),
 ]
 
 if settings.DEBUG:

@@ -62,7 +62,7 @@ class Person(models.Model):
     category = models.ForeignKey(
         PersonCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="people"
     )
-    phone = models.CharField(_("phone number"), max_length=15, blank=True, validators=[validate_phone])
+    phone = models.CharField(_("phone number"), max_length=15, blank=True, validators=[validate_phone], db_index=True)
     email = models.EmailField(_("email"), blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -73,7 +73,11 @@ class Person(models.Model):
         related_name="person",
     )
     external_id = models.CharField(
-        _("external id"), max_length=64, blank=True, help_text=_("The id in the unit's own list; used by imports.")
+        _("external id"),
+        max_length=64,
+        blank=True,
+        db_index=True,  # the unique constraints are partial: imports look up with plain indexes
+        help_text=_("The id in the unit's own list; used by imports."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)

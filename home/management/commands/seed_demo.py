@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from courses.demo import seed_demo_catalogue
 from home.models import HomePage
-from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts, seed_demo_organisation
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         if home_page is None:
             raise CommandError(_("There is no home page: run `manage.py migrate` first."))
         created = seed_demo_accounts()
+        seed_demo_organisation()
         seed_demo_catalogue(home_page)
         self.stdout.write(
             _("Demo data ready (%(count)d new accounts). Log in with any of these, password %(password)s:")

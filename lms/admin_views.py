@@ -1,0 +1,459 @@
+"""Admin screens for the organisation; every queryset goes through the viewer's unit scope."""
+
+import uuid
+from pathlib import Path
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import CreateView
+from wagtail.admin.widgets import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from lms import selectors, services
+from lms.importers import AttendanceImport, PeopleImport, UnitImport
+from lms.models import AttendanceMethod, Unit, UnitLevel
+from lms.spreadsheets import SPREADSHEET_SUFFIXES, workbook_bytes
+
+
+class NeverDeletePermissionPolicy(ModelPermissionPolicy):
+    """Model permissions without delete, even for superusers: nothing here is hard-deleted."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ScopedIndexView(IndexView):
+    """A listing limited to the viewer's unit subtree."""
+
+    path_lookup = None
+
+    def get_base_queryset(self):
+        return selectors.within_scope(self.request.user, super().get_base_queryset(), self.path_lookup)
+
+
+class ScopedEditView(EditView):
+    """Editing refused (404) for objects outside the viewer's unit subtree."""
+
+    path_lookup = None
+
+    def get_queryset(self):
+        return selectors.within_scope(self.request.user, super().get_queryset(), self.path_lookup)
+
+
+class ScopedHistoryView(HistoryView):
+    path_lookup = None
+
+    def get_base_object_queryset(self):
+        return selectors.within_scope(self.request.user, super().get_base_object_queryset(), self.path_lookup)
+
+
+class ScopedUsageView(UsageView):
+    path_lookup = None
+
+    def get_base_object_queryset(self):
+        return selectors.within_scope(self.request.user, super().get_base_object_queryset(), self.path_lookup)
+
+
+class ScopedFormMixin:
+    """Unit fields of the form offer only the units the user may use."""
+
+    unit_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.unit_fields:
+            if name in self.fields:
+                self.fields[name].queryset = selectors.unit_choices_for(self.for_user)
+                self.fields[name].label_from_instance = indented_unit_label
+
+
+def indented_unit_label(unit):
+    return f"{'— ' * (unit.depth - 1)}{unit.name} ({unit.code})"
+
+
+class PersonForm(ScopedFormMixin, WagtailAdminModelForm):
+    unit_fields = ("unit",)
+
+
+class SessionForm(ScopedFormMixin, WagtailAdminModelForm):
+    unit_fields = ("organising_unit", "invited_units")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "invited_units" in self.fields:
+            # residential areas are reached through their commune; listing them all would be too long
+            self.fields["invited_units"].queryset = self.fields["invited_units"].queryset.exclude(
+                level=UnitLevel.RESIDENTIAL_AREA
+            )
+
+
+class UnitForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        valid_from, valid_to = cleaned_data.get("valid_from"), cleaned_data.get("valid_to")
+        if valid_from and valid_to and valid_to < valid_from:
+            self.add_error("valid_to", _("The end date is before the start date."))
+        return cleaned_data
+
+
+class SessionIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("organising_unit")
+            .annotate(attendance_count=Count("attendances"))
+        )
+
+
+# Units ---------------------------------------------------------------------------------------
+
+
+class UnitIndexView(ScopedIndexView):
+    """One level of the tree: the children of ``?parent=`` (or the top of the viewer's scope)."""
+
+    default_ordering = "name"
+
+    @cached_property
+    def parent_unit(self):
+        parent_id = self.request.GET.get("parent")
+        if parent_id:
+            return get_object_or_404(selectors.units_for(self.request.user), pk=parent_id)
+        return selectors.scope_unit(self.request.user)
+
+    def get_base_queryset(self):
+        units = super().get_base_queryset()
+        if self.parent_unit is not None and self.parent_unit != selectors.scope_unit(self.request.user):
+            units = units.filter(path__startswith=self.parent_unit.path, depth=self.parent_unit.depth + 1)
+        elif self.parent_unit is not None:
+            units = units.filter(pk=self.parent_unit.pk)
+        else:
+            units = units.filter(depth=1)
+        return selectors.with_people_counts(units)
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        if self.parent_unit is not None:
+            for unit in [*self.parent_unit.get_ancestors(), self.parent_unit]:
+                if selectors.units_for(self.request.user).filter(pk=unit.pk).exists():
+                    items.append({"url": f"{self.index_url}?parent={unit.pk}", "label": unit.name})
+        return items
+
+    def get_add_url(self):
+        url = super().get_add_url()
+        if url and self.parent_unit is not None:
+            return f"{url}?parent={self.parent_unit.pk}"
+        return url if self.request.user.is_superuser else None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("change"):
+            if self.parent_unit is not None:
+                buttons.append(
+                    HeaderButton(
+                        _("Merge units here"),
+                        url=reverse("lms_unit:merge", args=[self.parent_unit.pk]),
+                        icon_name="resubmit",
+                    )
+                )
+            buttons.append(HeaderButton(_("Import units"), url=reverse("lms_unit:import"), icon_name="upload"))
+        return buttons
+
+
+class UnitCreateView(CreateView):
+    """A new unit goes under ``?parent=`` (in the viewer's scope); only superusers create top units."""
+
+    @cached_property
+    def parent_unit(self):
+        parent_id = self.request.GET.get("parent")
+        if parent_id:
+            return get_object_or_404(selectors.units_for(self.request.user), pk=parent_id)
+        if not self.request.user.is_superuser:
+            raise PermissionDenied
+        return None
+
+    def get_add_url(self):
+        url = super().get_add_url()
+        return f"{url}?parent={self.parent_unit.pk}" if self.parent_unit else url
+
+    def save_instance(self):
+        fields = {name: self.form.cleaned_data[name] for name in self.form.cleaned_data}
+        return services.add_unit(parent=self.parent_unit, user=self.request.user, **fields)
+
+    def get_success_url(self):
+        return (
+            f"{reverse(self.index_url_name)}?parent={self.parent_unit.pk}"
+            if self.parent_unit
+            else super().get_success_url()
+        )
+
+
+class MergeForm(forms.Form):
+    sources = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Units to merge"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    target = forms.ModelChoiceField(label=gettext_lazy("Merge into"), queryset=Unit.objects.none())
+    on_date = forms.DateField(label=gettext_lazy("Date of the merger"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = units
+        self.fields["target"].queryset = units
+
+
+class UnitMergeView(WagtailAdminTemplateMixin, FormView):
+    """Merge some children of a unit into another of its children."""
+
+    template_name = "lms/admin/unit_merge.html"
+    page_title = gettext_lazy("Merge units")
+    header_icon = "resubmit"
+    form_class = MergeForm
+
+    def dispatch(self, request, parent_pk):
+        if not request.user.has_perm("lms.change_unit"):
+            raise PermissionDenied
+        self.parent_unit = get_object_or_404(selectors.units_for(request.user), pk=parent_pk)
+        return super().dispatch(request)
+
+    def get_page_subtitle(self):
+        return self.parent_unit.name
+
+    def get_form_kwargs(self):
+        units = self.parent_unit.get_children().filter(is_active=True).order_by("name")
+        return {**super().get_form_kwargs(), "units": units, "initial": {"on_date": timezone.localdate()}}
+
+    def form_valid(self, form):
+        try:
+            target = services.merge_units(
+                sources=form.cleaned_data["sources"],
+                target=form.cleaned_data["target"],
+                on_date=form.cleaned_data["on_date"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The units were merged into %(unit)s.") % {"unit": target})
+        return redirect(f"{reverse('lms_unit:index')}?parent={self.parent_unit.pk}")
+
+
+# Imports --------------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in SPREADSHEET_SUFFIXES:
+            raise ValidationError(_("Upload an .xlsx or .csv file."))
+        return upload
+
+
+class PeopleUploadForm(UploadForm):
+    create_accounts = forms.BooleanField(
+        label=gettext_lazy("Give people with a phone number a learner account"), required=False
+    )
+
+
+class SpreadsheetImportView(WagtailAdminTemplateMixin, FormView):
+    """Upload, preview every refused row, then apply the same file in one transaction."""
+
+    template_name = "lms/admin/import.html"
+    header_icon = "upload"
+    form_class = UploadForm
+    permission = ""
+    importer_class = None
+    options = ()  # names of form fields passed on to the importer
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        if not request.user.is_superuser and request.user.managed_unit_id is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def importer(self, options):
+        return self.importer_class(scope=selectors.scope_unit(self.request.user), user=self.request.user, **options)
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.apply(request.POST["token"])
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        token = uuid.uuid4().hex
+        stored_name = default_storage.save(f"imports/{token}{Path(upload.name).suffix.lower()}", upload)
+        options = {name: form.cleaned_data[name] for name in self.options}
+        self.request.session[f"import-{token}"] = {"path": stored_name, "name": upload.name, "options": options}
+        with default_storage.open(stored_name, "rb") as handle:
+            report = self.importer(options).run(handle, upload.name, apply=False)
+        return self.render_to_response(
+            self.get_context_data(form=form, report=report, token=token, filename=upload.name)
+        )
+
+    def apply(self, token):
+        pending = self.request.session.pop(f"import-{token}", None)
+        if pending is None:
+            messages.error(self.request, _("This preview has expired; upload the file again."))
+            return redirect(self.request.path)
+        with default_storage.open(pending["path"], "rb") as handle:
+            report = self.importer(pending["options"]).run(handle, pending["name"], apply=True)
+        default_storage.delete(pending["path"])
+        if not report.applied:
+            return self.render_to_response(self.get_context_data(report=report, filename=pending["name"]))
+        messages.success(
+            self.request,
+            _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+        )
+        return redirect(self.get_done_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=self.importer_class.columns, template_url=f"{self.request.path}?template=1", **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            return template_download(self.importer_class, self.get_page_title())
+        return super().get(request, *args, **kwargs)
+
+    def get_done_url(self):
+        raise NotImplementedError
+
+
+def template_download(importer_class, title):
+    """An empty workbook with the import's headers, to fill in."""
+    response = HttpResponse(
+        workbook_bytes(importer_class.columns, [], title=str(importer_class.label)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-{importer_class.__name__.lower()}.xlsx"'
+    return response
+
+
+class UnitImportView(SpreadsheetImportView):
+    page_title = gettext_lazy("Import units")
+    permission = "lms.add_unit"
+    importer_class = UnitImport
+
+    def get_done_url(self):
+        return reverse("lms_unit:index")
+
+
+class PeopleImportView(SpreadsheetImportView):
+    page_title = gettext_lazy("Import people")
+    permission = "lms.add_person"
+    importer_class = PeopleImport
+    form_class = PeopleUploadForm
+    options = ("create_accounts",)
+
+    def get_done_url(self):
+        return reverse("lms_person:index")
+
+
+class AttendanceImportView(SpreadsheetImportView):
+    page_title = gettext_lazy("Import attendance")
+    permission = "lms.add_attendance"
+    importer_class = AttendanceImport
+
+    def dispatch(self, request, pk):
+        self.session = get_object_or_404(selectors.sessions_for(request.user), pk=pk)
+        return super().dispatch(request)
+
+    def get_page_subtitle(self):
+        return self.session.title
+
+    def importer(self, options):
+        return super().importer({**options, "session": self.session})
+
+    def get_done_url(self):
+        return reverse("lms_session:attendance", args=[self.session.pk])
+
+
+# Attendance ------------------------------------------------------------------------------------
+
+
+class AttendanceView(WagtailAdminTemplateMixin, FormView):
+    """The people invited to a session, ticked as present; the QR code learners scan to check in."""
+
+    template_name = "lms/admin/attendance.html"
+    header_icon = "tick"
+
+    class Form(forms.Form):
+        people = forms.ModelMultipleChoiceField(queryset=None, required=False)
+
+        def __init__(self, *args, people, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["people"].queryset = people
+
+    form_class = Form
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm("lms.view_attendance"):
+            raise PermissionDenied
+        self.session = get_object_or_404(selectors.sessions_for(request.user), pk=pk)
+        return super().dispatch(request)
+
+    def get_page_title(self):
+        return _("Attendance")
+
+    def get_page_subtitle(self):
+        return self.session.title
+
+    @cached_property
+    def invited(self):
+        return selectors.within_scope(self.request.user, selectors.invited_people(self.session), "unit__path")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "people": self.invited}
+
+    def get_context_data(self, **kwargs):
+        present = set(self.session.attendances.values_list("person_id", flat=True))
+        checkin_url = self.request.build_absolute_uri(reverse("session_checkin", args=[self.session.checkin_code]))
+        return super().get_context_data(
+            session=self.session,
+            people=self.invited.select_related("unit", "category").in_name_order(),
+            present=present,
+            present_count=len(present),
+            checkin_url=checkin_url,
+            checkin_qr=segno.make(checkin_url, error="m").svg_inline(scale=5),
+            can_record=self.request.user.has_perm("lms.add_attendance"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        if not self.request.user.has_perm("lms.add_attendance"):
+            raise PermissionDenied
+        recorded = services.record_attendance(
+            session=self.session,
+            people=form.cleaned_data["people"],
+            method=AttendanceMethod.TICKED,
+            user=self.request.user,
+        )
+        messages.success(self.request, _("%(count)s people recorded as present.") % {"count": recorded})
+        return redirect(self.request.path)
