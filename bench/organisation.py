@@ -90,7 +90,10 @@ def main():
     # DEBUG off, as in production: with it on, Django keeps every query's SQL in memory.
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "false"}
     if "DATABASE_URL" in env:
-        script = "from django.db import connection; connection.cursor().execute('DROP SCHEMA public CASCADE; CREATE SCHEMA public')"
+        script = (
+            "from django.db import connection;"
+            "connection.cursor().execute('DROP SCHEMA public CASCADE; CREATE SCHEMA public')"
+        )
         manage_output(env, "shell", "-v", "0", "-c", script)
         database = env["DATABASE_URL"].split("@")[-1]
     else:
