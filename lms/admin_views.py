@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -21,13 +22,23 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView
-from wagtail.admin.widgets import HeaderButton
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from lms import selectors, services
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
-from lms.models import AttendanceMethod, Unit, UnitLevel
+from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
 from lms.spreadsheets import SPREADSHEET_SUFFIXES, workbook_bytes
+
+
+class AdminPageMixin(WagtailAdminTemplateMixin):
+    """An admin page under a listing: breadcrumbs lead back to it, the last one is this page's title."""
+
+    def parent_breadcrumbs(self):
+        return []
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, *self.parent_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
 
 
 class NeverDeletePermissionPolicy(ModelPermissionPolicy):
@@ -130,21 +141,19 @@ class SessionIndexView(ScopedIndexView):
 class UnitIndexView(ScopedIndexView):
     """One level of the tree: the children of ``?parent=`` (or the top of the viewer's scope)."""
 
-    default_ordering = "name"
+    default_ordering = "code"  # the order of the official lists
 
     @cached_property
     def parent_unit(self):
         parent_id = self.request.GET.get("parent")
-        if parent_id:
-            return get_object_or_404(selectors.units_for(self.request.user), pk=parent_id)
-        return selectors.scope_unit(self.request.user)
+        return get_object_or_404(selectors.units_for(self.request.user), pk=parent_id) if parent_id else None
 
     def get_base_queryset(self):
         units = super().get_base_queryset()
-        if self.parent_unit is not None and self.parent_unit != selectors.scope_unit(self.request.user):
+        if self.parent_unit is not None:
             units = units.filter(path__startswith=self.parent_unit.path, depth=self.parent_unit.depth + 1)
-        elif self.parent_unit is not None:
-            units = units.filter(pk=self.parent_unit.pk)
+        elif (top := selectors.scope_unit(self.request.user)) is not None:
+            units = units.filter(pk=top.pk)
         else:
             units = units.filter(depth=1)
         return selectors.with_people_counts(units)
@@ -161,7 +170,7 @@ class UnitIndexView(ScopedIndexView):
         url = super().get_add_url()
         if url and self.parent_unit is not None:
             return f"{url}?parent={self.parent_unit.pk}"
-        return url if self.request.user.is_superuser else None
+        return url if self.request.user.is_superuser else None  # only superusers add top units
 
     @cached_property
     def header_buttons(self):
@@ -212,7 +221,7 @@ class MergeForm(forms.Form):
         label=gettext_lazy("Units to merge"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     target = forms.ModelChoiceField(label=gettext_lazy("Merge into"), queryset=Unit.objects.none())
-    on_date = forms.DateField(label=gettext_lazy("Date of the merger"), widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(label=gettext_lazy("Date of the merger"), widget=AdminDateInput())
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,7 +229,7 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = units
 
 
-class UnitMergeView(WagtailAdminTemplateMixin, FormView):
+class UnitMergeView(AdminPageMixin, FormView):
     """Merge some children of a unit into another of its children."""
 
     template_name = "lms/admin/unit_merge.html"
@@ -236,6 +245,13 @@ class UnitMergeView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_subtitle(self):
         return self.parent_unit.name
+
+    def parent_breadcrumbs(self):
+        index_url = reverse("lms_unit:index")
+        return [
+            {"url": index_url, "label": capfirst(Unit._meta.verbose_name_plural)},
+            {"url": f"{index_url}?parent={self.parent_unit.pk}", "label": self.parent_unit.name},
+        ]
 
     def get_form_kwargs(self):
         units = self.parent_unit.get_children().filter(is_active=True).order_by("name")
@@ -278,7 +294,7 @@ class PeopleUploadForm(UploadForm):
     )
 
 
-class SpreadsheetImportView(WagtailAdminTemplateMixin, FormView):
+class SpreadsheetImportView(AdminPageMixin, FormView):
     """Upload, preview every refused row, then apply the same file in one transaction."""
 
     template_name = "lms/admin/import.html"
@@ -345,6 +361,10 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, FormView):
     def get_done_url(self):
         raise NotImplementedError
 
+    def parent_breadcrumbs(self):
+        model = self.importer_class.model
+        return [{"url": self.get_done_url(), "label": capfirst(model._meta.verbose_name_plural)}]
+
 
 def template_download(importer_class, title):
     """An empty workbook with the import's headers, to fill in."""
@@ -394,11 +414,21 @@ class AttendanceImportView(SpreadsheetImportView):
     def get_done_url(self):
         return reverse("lms_session:attendance", args=[self.session.pk])
 
+    def parent_breadcrumbs(self):
+        return [*session_breadcrumbs(self.session), {"url": self.get_done_url(), "label": _("Attendance")}]
+
+
+def session_breadcrumbs(session):
+    return [
+        {"url": reverse("lms_session:index"), "label": capfirst(TrainingSession._meta.verbose_name_plural)},
+        {"url": reverse("lms_session:edit", args=[session.pk]), "label": session.title},
+    ]
+
 
 # Attendance ------------------------------------------------------------------------------------
 
 
-class AttendanceView(WagtailAdminTemplateMixin, FormView):
+class AttendanceView(AdminPageMixin, FormView):
     """The people invited to a session, ticked as present; the QR code learners scan to check in."""
 
     template_name = "lms/admin/attendance.html"
@@ -421,6 +451,9 @@ class AttendanceView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_title(self):
         return _("Attendance")
+
+    def parent_breadcrumbs(self):
+        return session_breadcrumbs(self.session)
 
     def get_page_subtitle(self):
         return self.session.title

@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 
 from lms import roles, services
 from lms.models import (
+    Attendance,
     AttendanceMethod,
     Gender,
     Person,
@@ -92,6 +93,7 @@ class SpreadsheetImport:
 
     columns: tuple = ()
     label = ""
+    model = None  # what the rows become
 
     def __init__(self, *, scope=None, user=None):
         self.scope = scope  # the organiser's unit: rows outside it are refused
@@ -214,6 +216,7 @@ class UnitImport(SpreadsheetImport):
     """Residential areas and other local units, created or updated by code."""
 
     label = gettext_lazy("Units")
+    model = Unit
     columns = (
         Column("code", "Mã đơn vị", required=True, help=gettext_lazy("Unique; never reused.")),
         Column("name", "Tên đơn vị", required=True, help=gettext_lazy("e.g. Tổ dân phố số 3")),
@@ -350,6 +353,7 @@ class PeopleImport(SpreadsheetImport):
     """People, created or updated by external id (or, without one, by phone)."""
 
     label = gettext_lazy("People")
+    model = Person
     columns = (
         Column(
             "external_id", "Mã định danh", help=gettext_lazy("The id in your own list. This or the phone is needed.")
@@ -524,6 +528,7 @@ class TrainingHistoryImport(SpreadsheetImport):
     """Trainings done before the platform, one ledger row per line; importing again adds nothing."""
 
     label = gettext_lazy("Training history")
+    model = TrainingRecord
     columns = (
         Column("external_id", "Mã định danh", help=gettext_lazy("The person's id; or give the phone.")),
         Column("phone", "Điện thoại"),
@@ -599,6 +604,7 @@ class AttendanceImport(SpreadsheetImport):
     """The attendance list of one session, by external id or phone."""
 
     label = gettext_lazy("Attendance")
+    model = Attendance
     columns = (
         Column("external_id", "Mã định danh", help=gettext_lazy("The person's id; or give the phone.")),
         Column("phone", "Điện thoại"),

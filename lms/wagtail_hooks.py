@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
@@ -84,7 +84,7 @@ class UnitViewSet(ScopedViewSet):
             Column("get_level_display", label=_("level")),
             Column("people_count", label=_("active people")),
             Column("numchild", label=_("units below")),
-            Column("is_active", label=_("active")),
+            BooleanColumn("is_active", label=_("active")),
         ]
 
     def get_urlpatterns(self):
@@ -199,7 +199,7 @@ class PersonViewSet(ScopedViewSet):
             Column("category", label=_("category")),
             Column("position", label=_("position")),
             Column("phone", label=_("phone number")),
-            Column("is_active", label=_("active")),
+            BooleanColumn("is_active", label=_("active")),
         ]
 
     def get_urlpatterns(self):
