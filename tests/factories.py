@@ -1,11 +1,15 @@
 """Factory functions for tests: each makes one valid object, overridable by keyword."""
 
 import itertools
+from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from lms import roles
+from lms import roles, services
+from lms.models import Person, PersonCategory, TrainingSession, UnitLevel
 
 PASSWORD = "Mật-khẩu-thử-2026"
 _sequence = itertools.count(1)
@@ -39,3 +43,72 @@ def make_trainer(**fields):
 
 def make_organiser(**fields):
     return make_user(role=roles.ORGANISER, **fields)
+
+
+def make_unit(*, parent=None, level=None, **fields):
+    """Create a unit under ``parent`` (a new root when None) with a unique code.
+
+    The level defaults to the one below the parent's (central -> province -> commune -> residential area).
+    """
+    n = next(_sequence)
+    below = {
+        None: UnitLevel.CENTRAL,
+        UnitLevel.CENTRAL: UnitLevel.PROVINCE,
+        UnitLevel.PROVINCE: UnitLevel.COMMUNE,
+        UnitLevel.DISTRICT: UnitLevel.COMMUNE,
+        UnitLevel.COMMUNE: UnitLevel.RESIDENTIAL_AREA,
+    }
+    level = level or below[parent.level if parent else None]
+    defaults = {"code": f"U{n:05d}", "name": f"Đơn vị {n}", "level": level}
+    return services.add_unit(parent=parent, **{**defaults, **fields})
+
+
+def make_unit_tree():
+    """central > province (2) > commune (2 in the first) > residential area (2 in the first commune).
+
+    Returns a dict of the units by role: central, province, other_province, commune, other_commune,
+    area, other_area.
+    """
+    central = make_unit(name="Trung ương")
+    province = make_unit(parent=central, name="Tỉnh Thái Nguyên")
+    other_province = make_unit(parent=central, name="Tỉnh Bắc Ninh")
+    commune = make_unit(parent=province, name="Phường Phan Đình Phùng")
+    other_commune = make_unit(parent=province, name="Phường Gia Sàng")
+    area = make_unit(parent=commune, name="Tổ dân phố 1")
+    other_area = make_unit(parent=commune, name="Tổ dân phố 2")
+    return {
+        "central": central,
+        "province": province,
+        "other_province": other_province,
+        "commune": commune,
+        "other_commune": other_commune,
+        "area": area,
+        "other_area": other_area,
+    }
+
+
+def make_person(*, unit, **fields):
+    """Create an active person in ``unit``, a full-time cadre unless ``category`` is given."""
+    n = next(_sequence)
+    defaults = {
+        "full_name": f"Nguyễn Văn Thử {n}",
+        "category": PersonCategory.objects.get(code="chuyen-trach"),
+        "phone": f"08{n:08d}",
+        "external_id": f"P{n:05d}",
+    }
+    return Person.objects.create(unit=unit, **{**defaults, **fields})
+
+
+def make_session(*, organising_unit, invited_units=(), starts_at=None, **fields):
+    """Create a four-hour training session starting at ``starts_at`` (default: now)."""
+    starts_at = starts_at or timezone.now()
+    defaults = {
+        "title": f"Tập huấn kỹ năng số {next(_sequence)}",
+        "ends_at": starts_at + timedelta(hours=4),
+        "hours": Decimal("4.0"),
+    }
+    session = TrainingSession.objects.create(
+        organising_unit=organising_unit, starts_at=starts_at, **{**defaults, **fields}
+    )
+    session.invited_units.set(invited_units)
+    return session
