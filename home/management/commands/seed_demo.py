@@ -27,5 +27,6 @@ class Command(BaseCommand):
             _("Demo data ready (%(count)d new accounts). Log in with any of these, password %(password)s:")
             % {"count": len(created), "password": DEMO_PASSWORD}
         )
+        administrator = _("site administrator")
         for username, _family, _given, role, _email, _phone in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<10} {role or _('site administrator')}")
+            self.stdout.write(f"  {username:<10} {role or administrator}")
