@@ -1,12 +1,14 @@
 """The organisation in the Wagtail admin: menus, viewsets, log actions, scoping by unit."""
 
 import django_filters
+from django.db import models
 from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.models import formfield_for_dbfield as wagtail_formfield_for_dbfield
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -29,6 +31,11 @@ class ScopedViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = False
     base_form_class = WagtailAdminModelForm
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # meeting links are typed without "https://"
+        return wagtail_formfield_for_dbfield(db_field, **kwargs)  # keeps Wagtail's admin widgets
 
     def get_form_class(self, for_update=False):
         return modelform_factory(

@@ -170,7 +170,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-FORMS_URLFIELD_ASSUME_HTTPS = True  # meeting links typed without a scheme are https (Django 6 default)
 
 
 # Email
