@@ -78,3 +78,8 @@ def invited_people(session):
     for unit in units:
         condition |= Q(unit__path__startswith=unit.path)
     return Person.objects.filter(condition, is_active=True)
+
+
+def trainings_of(user):
+    """The training records of the person linked to ``user``, newest first."""
+    return TrainingRecord.objects.filter(person__user=user).order_by("-date", "-id")

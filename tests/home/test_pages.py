@@ -9,7 +9,9 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from courses.models import CourseIndexPage
 from home.models import HomePage
-from tests.factories import make_learner
+from lms import services
+from lms.models import AttendanceMethod
+from tests.factories import make_learner, make_person, make_session, make_unit_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +71,26 @@ def test_my_courses_sends_an_anonymous_visitor_to_log_in(client):
 def test_my_courses_greets_the_learner_by_name(client, django_assert_max_num_queries):
     client.force_login(make_learner(last_name="Hoàng", first_name="Thị Mai"))
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # session, user, the learner's trainings, page tree
         response = client.get(reverse("my_courses"))
 
     assert "Xin chào, Hoàng Thị Mai." in response.text
     assert "Bạn chưa ghi danh khóa học nào." in response.text
+
+
+def test_my_courses_lists_the_learners_own_trainings_and_nobody_elses(client, django_assert_max_num_queries):
+    tree = make_unit_tree()
+    learner = make_learner()
+    me = make_person(unit=tree["area"], user=learner)
+    someone_else = make_person(unit=tree["area"])
+    for index, person in enumerate([me, me, someone_else]):
+        session = make_session(organising_unit=tree["commune"], title=f"Tập huấn số {index + 1}")
+        services.record_attendance(session=session, people=[person], method=AttendanceMethod.TICKED)
+    client.force_login(learner)
+
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("my_courses"))
+
+    assert [training.reference for training in response.context["trainings"]] == ["Tập huấn số 2", "Tập huấn số 1"]
+    assert "Tập huấn số 3" not in response.text
+    assert "4 giờ" in response.text
