@@ -93,11 +93,7 @@ class ScopedFormMixin:
         for name in self.unit_fields:
             if name in self.fields:
                 self.fields[name].queryset = selectors.unit_choices_for(self.for_user)
-                self.fields[name].label_from_instance = indented_unit_label
-
-
-def indented_unit_label(unit):
-    return f"{'— ' * (unit.depth - 1)}{unit.name} ({unit.code})"
+                self.fields[name].label_from_instance = Unit.tree_label
 
 
 class PersonForm(ScopedFormMixin, WagtailAdminModelForm):

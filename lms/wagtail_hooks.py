@@ -121,7 +121,7 @@ class PersonFilterSet(WagtailFilterSet):
         if scope is None or scope.depth <= 2:
             units = units.exclude(level="residential_area")  # national or provincial: communes are enough
         self.filters["unit"].queryset = units
-        self.filters["unit"].field.label_from_instance = admin_views.indented_unit_label
+        self.filters["unit"].field.label_from_instance = Unit.tree_label
 
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)

@@ -71,6 +71,10 @@ class Unit(MP_Node):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end date is before the start date.")})
 
+    def tree_label(self):
+        """The name indented by depth, with the code: for long choice lists in tree order."""
+        return f"{'— ' * (self.depth - 1)}{self.name} ({self.code})"
+
     def inherit_ancestry(self, parent):
         """Take the province and commune from the parent (the unit's own ids are set once it is saved)."""
         self.province_id = parent.province_id if parent else None

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.factories import make_learner, make_organiser, make_user
+from tests.factories import make_learner, make_organiser, make_unit_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,31 @@ def test_an_organiser_without_user_permissions_is_refused_the_user_admin(client)
     response = client.get(reverse("wagtailusers_users:index"))
 
     assert response.status_code == 302
+
+
+def test_the_administrator_attaches_an_organiser_to_a_commune(client):
+    tree = make_unit_tree()
+    organiser = make_organiser()
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    form_page = client.get(reverse("wagtailusers_users:edit", args=[organiser.pk]))
+    choices = [unit.pk for unit in form_page.context["form"].fields["managed_unit"].queryset]
+
+    response = client.post(
+        reverse("wagtailusers_users:edit", args=[organiser.pk]),
+        {
+            "username": organiser.username,
+            "email": organiser.email,
+            "first_name": organiser.first_name,
+            "last_name": organiser.last_name,
+            "phone": organiser.phone,
+            "managed_unit": tree["commune"].pk,
+            "is_active": "on",
+            "groups": [group.pk for group in organiser.groups.all()],
+        },
+    )
+
+    assert response.status_code == 302
+    organiser.refresh_from_db()
+    assert organiser.managed_unit == tree["commune"]
+    assert tree["province"].pk in choices
+    assert tree["area"].pk not in choices  # residential areas are not organisers' units
