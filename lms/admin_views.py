@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
+from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -83,6 +87,70 @@ class ScopedUsageView(UsageView):
         return selectors.within_scope(self.request.user, super().get_base_object_queryset(), self.path_lookup)
 
 
+class UnitSearchForm(BaseFilterForm):
+    q = forms.CharField(
+        label=gettext_lazy("Name or code"),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name or code")}),
+        required=False,
+    )
+
+    def filter(self, units):
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__startswith=query))
+            self.is_searching, self.search_query = True, query
+        return units
+
+
+class ScopedUnitChoiceMixin:
+    """The chooser offers, and accepts, only active units in the user's subtree."""
+
+    filter_form_class = UnitSearchForm
+    ordering = "path"
+
+    def get_object_list(self):
+        return selectors.unit_choices_for(self.request.user)
+
+    @property
+    def columns(self):
+        return [
+            TitleColumn(
+                "name", label=_("name"), url_name=self.chosen_url_name, link_attrs={"data-chooser-modal-choice": True}
+            ),
+            Column("code", label=_("code")),
+            Column("get_level_display", label=_("level")),
+        ]
+
+
+class UnitChooseView(ScopedUnitChoiceMixin, chooser_views.ChooseView):
+    pass
+
+
+class UnitChooseResultsView(ScopedUnitChoiceMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class UnitChosenView(chooser_views.ChosenView):
+    def get_object(self, pk):
+        return selectors.unit_choices_for(self.request.user).get(pk=pk)
+
+
+class UnitChooserViewSet(ChooserViewSet):
+    """A searchable unit chooser: the tree is too long for a drop-down at national scale."""
+
+    model = Unit
+    icon = "site"
+    per_page = 50
+    choose_one_text = gettext_lazy("Choose a unit")
+    choose_another_text = gettext_lazy("Choose another unit")
+    choose_view_class = UnitChooseView
+    choose_results_view_class = UnitChooseResultsView
+    chosen_view_class = UnitChosenView
+
+
+unit_chooser_viewset = UnitChooserViewSet("lms_unit_chooser", url_prefix="units/chooser")
+
+
 class ScopedFormMixin:
     """Unit fields of the form offer only the units the user may use."""
 
@@ -98,6 +166,9 @@ class ScopedFormMixin:
 
 class PersonForm(ScopedFormMixin, WagtailAdminModelForm):
     unit_fields = ("unit",)
+
+    class Meta:
+        widgets = {"unit": unit_chooser_viewset.widget_class}
 
 
 class SessionForm(ScopedFormMixin, WagtailAdminModelForm):

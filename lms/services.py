@@ -79,6 +79,7 @@ def load_official_units(*, rows, user=None):
             existing[code] = unit
         elif (unit.name, unit.short_name) != (name, short_name):
             Unit.objects.filter(pk=unit.pk).update(name=name, short_name=short_name)
+            unit.name, unit.short_name = name, short_name  # a province comes once per commune row
             renamed += 1
         return unit
 
@@ -177,7 +178,7 @@ def record_attendance(*, session, people, method, user=None, at=None):
     Repeating it (a double click, two scans, a re-imported sheet) adds nothing.
     Returns the number of people newly recorded.
     """
-    people = list(people)
+    people = list({person.pk: person for person in people}.values())
     already = set(Attendance.objects.filter(session=session, person__in=people).values_list("person_id", flat=True))
     newcomers = [person for person in people if person.pk not in already]
     if not newcomers:
@@ -221,8 +222,8 @@ def check_in(*, session, person, at=None):
 
 @transaction.atomic
 def person_for_user(user):
-    """The person on a unit's list that ``user`` is, linking them by phone number the first time."""
-    person = Person.objects.filter(user=user).select_related("unit").first()
+    """The active person on a unit's list that ``user`` is, linking them by phone number the first time."""
+    person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()
     if person is None and user.phone:
         person = Person.objects.filter(phone=user.phone, user__isnull=True, is_active=True).first()
         if person is not None:

@@ -278,7 +278,7 @@ class OrganisationViewSetGroup(ViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_organisation_viewsets():
-    return OrganisationViewSetGroup()
+    return [OrganisationViewSetGroup(), admin_views.unit_chooser_viewset]
 
 
 @hooks.register("register_log_actions")

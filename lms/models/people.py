@@ -50,6 +50,9 @@ class PersonQuerySet(models.QuerySet):
     def in_name_order(self):
         return self.order_by("sort_key", "id")
 
+    def delete(self):
+        raise ValidationError(_("People are never deleted; mark them inactive instead."))
+
 
 class Person(models.Model):
     """One person on a unit's list; deliberately no ethnicity, religion or party data (Law 91/2025)."""

@@ -21,6 +21,9 @@ class UnitQuerySet(MP_NodeQuerySet):
         """The unit and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Units are never deleted; merge or close them instead."))
+
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
     def get_queryset(self):
