@@ -2,11 +2,13 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from courses.models import CourseIndexPage
 from lms import roles
-from lms.demo import DEMO_PASSWORD
+from lms.demo import DEMO_COMMUNE_CODE, DEMO_PASSWORD, DEMO_PROVINCE_CODE
+from lms.models import Attendance, Person, PersonCategory, TrainingRecord, TrainingSession, Unit, UnitLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +19,10 @@ def snapshot():
         "users": list(users.values_list("username", "password", "email", "phone", "is_superuser", "groups__name")),
         "pages": list(Page.objects.order_by("path").values_list("path", "title", "live")),
         "revisions": Revision.objects.count(),
+        "units": list(Unit.objects.order_by("path").values_list("path", "code", "name")),
+        "people": list(Person.objects.order_by("external_id").values_list("external_id", "unit__code", "user_id")),
+        "sessions": list(TrainingSession.objects.order_by("title").values_list("title", flat=True)),
+        "records": TrainingRecord.objects.count(),
     }
 
 
@@ -37,6 +43,28 @@ def test_seed_demo_publishes_the_course_catalogue():
     call_command("seed_demo", stdout=None)
 
     assert CourseIndexPage.objects.live().get().url == "/khoa-hoc/"
+
+
+def test_seed_demo_gives_a_real_province_with_residential_areas_people_sessions_and_a_scoped_organiser():
+    call_command("seed_demo", stdout=None)
+
+    province = Unit.objects.get(code=DEMO_PROVINCE_CODE)
+    assert province.name == "Tỉnh Thái Nguyên"
+    assert Unit.objects.filter(province=province, level=UnitLevel.COMMUNE).count() == 92
+    assert Unit.objects.filter(province=province, level=UnitLevel.RESIDENTIAL_AREA).count() >= 10
+    assert 250 <= Person.objects.filter(province=province).count() <= 350
+    assert set(Person.objects.values_list("category", flat=True)) == set(
+        PersonCategory.objects.values_list("pk", flat=True)
+    )
+    sessions = TrainingSession.objects.all()
+    assert len(sessions) == 2
+    for session in sessions:
+        assert Attendance.objects.filter(session=session).exists()
+        assert session.ends_at < timezone.now()
+    assert TrainingRecord.objects.count() == Attendance.objects.count()
+    organiser = get_user_model().objects.get(username="tochuc")
+    assert organiser.managed_unit.code == DEMO_COMMUNE_CODE
+    assert Person.objects.get(user__username="hocvien").commune.code == DEMO_COMMUNE_CODE
 
 
 def test_running_seed_demo_twice_changes_nothing():
