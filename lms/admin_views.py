@@ -1,6 +1,7 @@
 """Admin screens for the organisation; every queryset goes through the viewer's unit scope."""
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import segno
@@ -272,8 +273,14 @@ class UnitCreateView(CreateView):
         return f"{url}?parent={self.parent_unit.pk}" if self.parent_unit else url
 
     def save_instance(self):
-        fields = {name: self.form.cleaned_data[name] for name in self.form.cleaned_data}
-        return services.add_unit(parent=self.parent_unit, user=self.request.user, **fields)
+        return services.add_unit(parent=self.parent_unit, user=self.request.user, **self.form.cleaned_data)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
 
     def get_success_url(self):
         return (
@@ -387,9 +394,10 @@ class SpreadsheetImportView(AdminPageMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        forget_stale_uploads()
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
-        stored_name = default_storage.save(f"imports/{token}{Path(upload.name).suffix.lower()}", upload)
+        stored_name = default_storage.save(f"{UPLOADS}/{token}{Path(upload.name).suffix.lower()}", upload)
         options = {name: form.cleaned_data[name] for name in self.options}
         self.request.session[f"import-{token}"] = {"path": stored_name, "name": upload.name, "options": options}
         with default_storage.open(stored_name, "rb") as handle:
@@ -431,6 +439,21 @@ class SpreadsheetImportView(AdminPageMixin, FormView):
     def parent_breadcrumbs(self):
         model = self.importer_class.model
         return [{"url": self.get_done_url(), "label": capfirst(model._meta.verbose_name_plural)}]
+
+
+UPLOADS = "imports"
+UPLOAD_KEPT_FOR = timedelta(hours=2)
+
+
+def forget_stale_uploads():
+    """Delete uploaded lists whose preview was never applied: they hold personal data."""
+    if not default_storage.exists(UPLOADS):
+        return
+    cutoff = timezone.now() - UPLOAD_KEPT_FOR
+    for name in default_storage.listdir(UPLOADS)[1]:
+        path = f"{UPLOADS}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def template_download(importer_class, title):

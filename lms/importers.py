@@ -199,7 +199,6 @@ UNIT_LEVEL_WORDS = {
     "lang": UnitLevel.RESIDENTIAL_AREA,
     **{level.value.replace("_", " "): level for level in UnitLevel},
 }
-LEVEL_RANK = {level: rank for rank, level in enumerate(UnitLevel)}
 
 
 def parse_level(value):
@@ -289,7 +288,7 @@ class UnitImport(SpreadsheetImport):
                 self.error(
                     row_number, "parent_code", _("The unit %(code)s is outside your unit.") % {"code": parent_code}
                 )
-            if level is not None and LEVEL_RANK[level] <= LEVEL_RANK[parent.level]:
+            if level is not None and level.rank <= UnitLevel(parent.level).rank:
                 self.error(row_number, "level", _("A unit must be at a lower level than the unit above it."))
             if unit is not None and parent.path.startswith(unit.path):
                 self.error(row_number, "parent_code", _("A unit cannot be moved below itself."))

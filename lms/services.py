@@ -53,6 +53,8 @@ def add_unit(*, parent, user=None, **fields):
     """Create one unit under ``parent`` and log it."""
     unit = Unit(**fields)
     unit.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is not None and UnitLevel(unit.level).rank <= UnitLevel(parent.level).rank:
+        raise ValidationError({"level": _("A unit must be at a lower level than the unit above it.")})
     unit.inherit_ancestry(parent)
     unit = parent.add_child(instance=unit) if parent else Unit.add_root(instance=unit)
     log(instance=unit, action="wagtail.create", user=user)
@@ -146,12 +148,10 @@ def merge_units(*, sources, target, on_date=None, user=None):
             raise ValidationError(_("A unit cannot be merged into itself."))
         if not source.is_active:
             raise ValidationError(_("%(unit)s is already closed.") % {"unit": source})
-        if source.level != target.level:
+        if source.level != target.level:  # so the target is never below a source either
             raise ValidationError(
                 _("%(source)s and %(target)s are not at the same level.") % {"source": source, "target": target}
             )
-        if target.path.startswith(source.path):
-            raise ValidationError(_("%(unit)s cannot be merged into a unit below it.") % {"unit": source})
 
     moved_people = 0
     for source in sources:

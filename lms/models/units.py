@@ -15,6 +15,11 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Commune, ward or special zone")
     RESIDENTIAL_AREA = "residential_area", _("Residential area")
 
+    @property
+    def rank(self):
+        """0 for central, growing downwards."""
+        return list(UnitLevel).index(self)
+
 
 class UnitQuerySet(MP_NodeQuerySet):
     def subtree_of(self, unit):

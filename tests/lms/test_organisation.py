@@ -495,15 +495,20 @@ def _across_levels(tree):
     return [tree["area"]], tree["other_commune"], "are not at the same level"
 
 
-def _into_a_unit_below(tree):
-    below = make_unit(parent=tree["commune"], level=UnitLevel.COMMUNE, name="Xã trực thuộc")
-    return [tree["commune"]], below, "cannot be merged into a unit below it"
+def test_a_unit_cannot_be_added_at_its_parents_level_or_above():
+    tree = make_unit_tree()
+
+    for level in (UnitLevel.COMMUNE, UnitLevel.PROVINCE):
+        with pytest.raises(ValidationError) as raised:
+            make_unit(parent=tree["commune"], level=level)
+        assert "level" in raised.value.message_dict
+    assert tree["commune"].get_children().count() == 2
 
 
 @pytest.mark.parametrize(
     "refused",
-    [_into_itself, _into_a_closed_unit, _from_a_closed_unit, _across_levels, _into_a_unit_below],
-    ids=["into-itself", "into-a-closed-unit", "from-a-closed-unit", "across-levels", "into-a-unit-below"],
+    [_into_itself, _into_a_closed_unit, _from_a_closed_unit, _across_levels],
+    ids=["into-itself", "into-a-closed-unit", "from-a-closed-unit", "across-levels"],
 )
 def test_a_refused_merger_raises_and_changes_nothing(merger, refused):
     sources, target, reason = refused(merger)
