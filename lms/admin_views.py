@@ -33,7 +33,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from lms import selectors, services
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
-from lms.spreadsheets import SPREADSHEET_SUFFIXES, workbook_bytes
+from lms.spreadsheets import SPREADSHEET_SUFFIXES, template_workbook
 
 
 class AdminPageMixin(WagtailAdminTemplateMixin):
@@ -459,7 +459,7 @@ def forget_stale_uploads():
 def template_download(importer_class, title):
     """An empty workbook with the import's headers, to fill in."""
     response = HttpResponse(
-        workbook_bytes(importer_class.columns, [], title=str(importer_class.label)),
+        template_workbook(importer_class.columns, title=str(importer_class.label)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="mau-{importer_class.__name__.lower()}.xlsx"'

@@ -169,9 +169,12 @@ class SpreadsheetImport:
 
 
 def phone_text(value):
-    """Excel keeps phone numbers typed as numbers without their leading 0: put it back."""
+    """Excel keeps phone numbers typed as numbers without their leading 0: put it back.
+
+    Mobile numbers lose it at 9 digits, landlines (02xx area codes) at 10.
+    """
     digits = text(value)
-    if isinstance(value, (int, float)) and len(digits) == 9:
+    if isinstance(value, (int, float)) and (len(digits) == 9 or (len(digits) == 10 and digits.startswith("2"))):
         return "0" + digits
     return digits
 
@@ -232,12 +235,13 @@ class UnitImport(SpreadsheetImport):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.seen_codes = set()
+        self.parent_of_new = {}  # code of a unit of this chunk not saved yet -> the unit above it
 
     def import_chunk(self, rows):
         codes = {text(values.get("code")) for _row, values in rows}
         codes |= {text(values.get("parent_code")) for _row, values in rows}
         known = self.units_by_code(codes - {""})
-        new_by_parent = {}
+        new_by_parent, moves = {}, []
         for row_number, values in rows:
             cleaned = self.clean_row(row_number, values, known)
             if cleaned is None:
@@ -246,14 +250,26 @@ class UnitImport(SpreadsheetImport):
             unit = known.get(code)
             if unit is None:
                 unit = Unit(code=code, **fields)
-                new_by_parent.setdefault(parent.pk, (parent, []))[1].append(unit)
+                # a parent's own row comes first, so each group is listed after its parent's group
+                new_by_parent.setdefault(parent.code, (parent, []))[1].append(unit)
+                self.parent_of_new[code] = parent
                 known[code] = unit
                 self.report.created += 1
-            else:
-                self.update_unit(unit, parent, fields)
+            elif self.update_unit(unit, parent, fields):
+                moves.append((unit, parent))
         for parent, children in new_by_parent.values():
             parent.refresh_from_db(fields=["path", "depth", "numchild", "province", "commune"])
             services.append_children(parent, children)
+        self.parent_of_new.clear()
+        for unit, parent in moves:
+            Unit.objects.get(pk=unit.pk).move(Unit.objects.get(pk=parent.pk), "last-child")
+            services.refresh_ancestry(Unit.objects.get(pk=unit.pk))
+
+    def saved_ancestor(self, unit):
+        """``unit`` itself if it is saved, else the nearest saved unit above it."""
+        while unit.pk is None:
+            unit = self.parent_of_new[unit.code]
+        return unit
 
     def clean_row(self, row_number, values, known):
         errors_before = len(self.report.errors)
@@ -269,11 +285,13 @@ class UnitImport(SpreadsheetImport):
         self.seen_codes.add(code)
         if not name:
             self.error(row_number, "name", _("The name is missing."))
+        if len(self.report.errors) > errors_before:
+            return None
         unit = known.get(code)
         parent = known.get(parent_code) if parent_code else None
         if parent_code and parent is None:
             self.error(row_number, "parent_code", _("No unit has the code %(code)s.") % {"code": parent_code})
-        if unit is None and not parent_code and code:
+        if unit is None and not parent_code:
             self.error(row_number, "parent_code", _("A new unit needs the code of the unit above it."))
         if unit is not None and not unit.is_active:
             self.error(
@@ -282,15 +300,16 @@ class UnitImport(SpreadsheetImport):
         if unit is not None and level is not None and unit.level != level and values.get("level"):
             self.error(row_number, "level", _("The level of an existing unit cannot change."))
         if parent is not None:
+            saved_parent = self.saved_ancestor(parent)
             if not parent.is_active:
                 self.error(row_number, "parent_code", _("The unit %(code)s is closed.") % {"code": parent_code})
-            if not self.in_scope(parent):
+            if not self.in_scope(saved_parent):
                 self.error(
                     row_number, "parent_code", _("The unit %(code)s is outside your unit.") % {"code": parent_code}
                 )
             if level is not None and level.rank <= UnitLevel(parent.level).rank:
                 self.error(row_number, "level", _("A unit must be at a lower level than the unit above it."))
-            if unit is not None and parent.path.startswith(unit.path):
+            if unit is not None and saved_parent.path.startswith(unit.path):
                 self.error(row_number, "parent_code", _("A unit cannot be moved below itself."))
         if unit is not None and not self.in_scope(unit):
             self.error(row_number, "code", _("The unit %(code)s is outside your unit.") % {"code": code})
@@ -302,25 +321,23 @@ class UnitImport(SpreadsheetImport):
         return code, parent, fields
 
     def update_unit(self, unit, parent, fields):
+        """Save changed fields of an existing unit; True when it must also move below ``parent``."""
         changed = {name: value for name, value in fields.items() if getattr(unit, name) != value}
         if "valid_from" in changed and changed["valid_from"] is None:
             del changed["valid_from"]  # a blank cell does not erase a known date
-        moves = (parent is not None and not unit.path.startswith(parent.path)) or (
-            parent is not None and unit.depth != parent.depth + 1
+        moves = parent is not None and (
+            parent.pk is None or not unit.path.startswith(parent.path) or unit.depth != parent.depth + 1
         )
         if changed:
             Unit.objects.filter(pk=unit.pk).update(**changed)
-        if moves:
-            unit.move(Unit.objects.get(pk=parent.pk), "last-child")
-            services.refresh_ancestry(Unit.objects.get(pk=unit.pk))
         if changed or moves:
             self.report.updated += 1
         else:
             self.report.unchanged += 1
+        return moves
 
 
 GENDER_WORDS = {"nam": Gender.MALE, "male": Gender.MALE, "nu": Gender.FEMALE, "female": Gender.FEMALE}
-GENDER_IN_SHEETS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}
 
 
 def parse_gender(value):
@@ -456,8 +473,10 @@ class PeopleImport(SpreadsheetImport):
         email = text(values.get("email")).lower()
         if email and "@" not in email:
             self.error(row_number, "email", _("“%(value)s” is not an email address.") % {"value": email})
-        self.seen_external_ids.add(external_id)
-        self.seen_phones.add(phone)
+        if external_id:
+            self.seen_external_ids.add(external_id)
+        if phone:
+            self.seen_phones.add(phone)
 
         person = by_external_id.get(external_id) if external_id else by_phone.get(phone)
         phone_owner = by_phone.get(phone) if phone else None
@@ -553,8 +572,13 @@ class TrainingHistoryImport(SpreadsheetImport):
                 source_key__in=[record.source_key for record in records],
             ).values_list("person_id", "source_key")
         )
-        new_records = [record for record in records if (record.person.pk, record.source_key) not in existing]
-        TrainingRecord.objects.bulk_create(new_records, ignore_conflicts=True)
+        new_records = []
+        for record in records:
+            key = (record.person.pk, record.source_key)
+            if key not in existing:
+                existing.add(key)  # a line repeated in the file is written once
+                new_records.append(record)
+        TrainingRecord.objects.bulk_create(new_records)
         self.report.created += len(new_records)
         self.report.unchanged += len(records) - len(new_records)
 
@@ -631,22 +655,3 @@ class AttendanceImport(SpreadsheetImport):
 
     def log_import(self, filename):
         pass  # record_attendance logs on the session
-
-
-def people_export_rows(people):
-    """Rows of the people import's columns, so that an export can be edited and imported back."""
-    for person in people.select_related("unit", "category").iterator(chunk_size=CHUNK_SIZE):
-        yield [
-            person.external_id,
-            person.full_name,
-            GENDER_IN_SHEETS.get(person.gender, ""),
-            person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-            person.unit.code,
-            person.position,
-            person.category.name,
-            person.phone,
-            person.email,
-            person.start_date.strftime("%d/%m/%Y") if person.start_date else "",
-            person.end_date.strftime("%d/%m/%Y") if person.end_date else "",
-            "Có" if person.is_active else "Không",
-        ]

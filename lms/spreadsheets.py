@@ -157,8 +157,8 @@ def parse_yes_no(value, default):
     raise CellError(_("Write “Có” or “Không”."))
 
 
-def workbook_bytes(columns, rows, *, title):
-    """An .xlsx file with a bold header row, written in constant memory."""
+def template_workbook(columns, *, title):
+    """An empty .xlsx sheet with the columns' headers in bold: a template to fill in."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     header_font = Font(bold=True)
@@ -168,23 +168,6 @@ def workbook_bytes(columns, rows, *, title):
         cell.font = header_font
         header.append(cell)
     sheet.append(header)
-    for row in rows:
-        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-class Echo:
-    """A file-like object that hands back what is written, for streaming CSV responses."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(columns, rows):
-    """CSV lines (with a byte-order mark so Excel reads UTF-8) for a streaming response."""
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow([column.header for column in columns])
-    for row in rows:
-        yield writer.writerow(["" if value is None else value for value in row])
