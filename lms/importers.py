@@ -363,6 +363,8 @@ PERSON_FIELDS = (
     "start_date",
     "end_date",
 )
+# the same, as the attributes holding their values (unit_id, not unit: reading it would query)
+PERSON_COLUMNS = tuple(Person._meta.get_field(name).attname for name in PERSON_FIELDS)
 
 
 class PeopleImport(SpreadsheetImport):
@@ -496,7 +498,7 @@ class PeopleImport(SpreadsheetImport):
             person = Person()
         else:
             self.seen_people.add(person.pk)
-            person.previous_values = {name: getattr(person, name) for name in PERSON_FIELDS}
+            person.previous_values = {name: getattr(person, name) for name in PERSON_COLUMNS}
         fields.update(
             full_name=full_name,
             unit=unit,

@@ -223,6 +223,32 @@ def test_a_changed_row_updates_the_person_with_the_same_external_id(tree):
     assert Person.objects.count() == 1
 
 
+def test_a_row_changing_only_the_unit_or_the_category_updates_the_person(tree):
+    make_person(
+        unit=tree["area"],
+        external_id="TN-001",
+        phone="0911111111",
+        category=PersonCategory.objects.get(code="chuyen-trach"),
+    )
+    make_person(
+        unit=tree["area"],
+        external_id="TN-002",
+        phone="0922222222",
+        category=PersonCategory.objects.get(code="chuyen-trach"),
+    )
+    file = sheet(
+        PeopleImport,
+        person_row(tree["other_commune"], external_id="TN-001", phone="0911111111", category="chuyen-trach"),
+        person_row(tree["area"], external_id="TN-002", phone="0922222222", category="khong-chuyen-trach"),
+    )
+
+    report = run_people(file)
+
+    assert counts(report) == (0, 2, 0), report.errors
+    assert Person.objects.get(external_id="TN-001").unit == tree["other_commune"]
+    assert Person.objects.get(external_id="TN-002").category.code == "khong-chuyen-trach"
+
+
 def test_a_row_without_external_id_updates_the_person_with_the_same_phone(tree):
     person = make_person(unit=tree["area"], full_name="Lê Văn Cũ", external_id="", phone="0911111111")
 
