@@ -131,9 +131,22 @@ class UnitChooseResultsView(ScopedUnitChoiceMixin, chooser_views.ChooseResultsVi
     pass
 
 
-class UnitChosenView(chooser_views.ChosenView):
+class ScopedUnitChosenMixin:
+    """A chosen unit, by one id or several, is looked up only among the units the user may choose."""
+
     def get_object(self, pk):
         return selectors.unit_choices_for(self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return selectors.unit_choices_for(self.request.user).filter(pk__in=pks)
+
+
+class UnitChosenView(ScopedUnitChosenMixin, chooser_views.ChosenView):
+    pass
+
+
+class UnitChosenMultipleView(ScopedUnitChosenMixin, chooser_views.ChosenMultipleView):
+    pass
 
 
 class UnitChooserViewSet(ChooserViewSet):
@@ -147,6 +160,7 @@ class UnitChooserViewSet(ChooserViewSet):
     choose_view_class = UnitChooseView
     choose_results_view_class = UnitChooseResultsView
     chosen_view_class = UnitChosenView
+    chosen_multiple_view_class = UnitChosenMultipleView
 
 
 unit_chooser_viewset = UnitChooserViewSet("lms_unit_chooser", url_prefix="units/chooser")

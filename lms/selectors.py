@@ -40,13 +40,14 @@ def unit_choices_for(user):
 
 def with_people_counts(units):
     """Annotate ``people_count``: active people in each unit's subtree, counted on the stored
-    province/commune ids where the level allows, so big subtrees are integer lookups."""
+    province/commune ids where the level allows, so big subtrees are integer lookups.
+    (People's name ordering is cleared: PostgreSQL refuses it beside the GROUP BY.)"""
 
     def active_people_where(field):
-        counted = Person.objects.filter(is_active=True, **{field: OuterRef("pk")})
+        counted = Person.objects.filter(is_active=True, **{field: OuterRef("pk")}).order_by()
         return Subquery(counted.values(field).annotate(n=Count("pk")).values("n"), output_field=IntegerField())
 
-    below = Person.objects.filter(is_active=True, unit__path__startswith=OuterRef("path"))
+    below = Person.objects.filter(is_active=True, unit__path__startswith=OuterRef("path")).order_by()
     in_subtree = Subquery(
         below.annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n"),
         output_field=IntegerField(),

@@ -17,7 +17,8 @@ from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
 from lms.importers import PeopleImport
-from lms.models import Person, PersonCategory, TrainingSession, Unit
+from lms.models import Person, PersonCategory, TrainingSession, Unit, UnitLogEntry
+from lms.models.audit import LOGGED_MODELS
 
 
 class ScopedViewSet(ModelViewSet):
@@ -283,6 +284,8 @@ def register_organisation_viewsets():
 
 @hooks.register("register_log_actions")
 def register_organisation_log_actions(actions):
+    for model in LOGGED_MODELS:
+        actions.register_model(model, UnitLogEntry)
     actions.register_action("lms.load_official_units", _("Load official units"), _("Official units loaded"))
     actions.register_action("lms.unit_merge", _("Merge unit"), _("Merged into another unit"))
     actions.register_action("lms.unit_merge_target", _("Receive merged units"), _("Units merged into this one"))

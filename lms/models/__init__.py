@@ -1,4 +1,5 @@
 from .accounts import User
+from .audit import UnitLogEntry
 from .people import Gender, Person, PersonCategory
 from .training import (
     Attendance,
@@ -22,5 +23,6 @@ __all__ = [
     "TrainingSession",
     "Unit",
     "UnitLevel",
+    "UnitLogEntry",
     "User",
 ]

@@ -127,6 +127,11 @@ class Person(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
 
+    @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this person's history (see ``UnitLogEntry``)."""
+        return self.unit_id
+
     def prepare_for_save(self):
         """Canonical phone and name, and the stored fields derived from them and from the unit."""
         self.full_name = " ".join(self.full_name.split())

@@ -53,6 +53,11 @@ class TrainingSession(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this session's history (see ``UnitLogEntry``)."""
+        return self.organising_unit_id
+
     def clean(self):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -74,6 +74,11 @@ class Unit(MP_Node):
     def __str__(self):
         return self.name
 
+    @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this unit's history (see ``UnitLogEntry``)."""
+        return self.pk
+
     def clean(self):
         super().clean()
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:

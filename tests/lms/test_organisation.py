@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
-from wagtail.models import ModelLogEntry
 
 from lms import services
 from lms.models import (
@@ -19,6 +18,7 @@ from lms.models import (
     TrainingRecord,
     Unit,
     UnitLevel,
+    UnitLogEntry,
 )
 from lms.vietnamese import fold, name_sort_key
 from tests.factories import make_person, make_session, make_unit, make_unit_tree
@@ -469,10 +469,10 @@ def test_a_merger_is_written_to_the_audit_log(merger):
     services.merge_units(sources=[commune, other_commune], target=target)
 
     unit_type = ContentType.objects.get_for_model(Unit)
-    merged = ModelLogEntry.objects.filter(content_type=unit_type, action="lms.unit_merge")
+    merged = UnitLogEntry.objects.filter(content_type=unit_type, action="lms.unit_merge")
     assert sorted(merged.values_list("object_id", flat=True)) == sorted([str(commune.pk), str(other_commune.pk)])
     assert merged.get(object_id=str(commune.pk)).data == {"into": target.code}
-    received = ModelLogEntry.objects.get(content_type=unit_type, action="lms.unit_merge_target")
+    received = UnitLogEntry.objects.get(content_type=unit_type, action="lms.unit_merge_target")
     assert received.object_id == str(target.pk)
     assert received.data["from"] == [commune.code, other_commune.code]
 
@@ -513,14 +513,14 @@ def test_a_unit_cannot_be_added_at_its_parents_level_or_above():
 def test_a_refused_merger_raises_and_changes_nothing(merger, refused):
     sources, target, reason = refused(merger)
     before = tree_snapshot()
-    log_entries = ModelLogEntry.objects.count()
+    log_entries = UnitLogEntry.objects.count()
 
     with pytest.raises(ValidationError) as raised, translation.override("en"):
         services.merge_units(sources=sources, target=target)
 
     assert reason in raised.value.messages[0]
     assert tree_snapshot() == before
-    assert ModelLogEntry.objects.count() == log_entries
+    assert UnitLogEntry.objects.count() == log_entries
 
 
 # The training ledger
@@ -621,7 +621,7 @@ def test_recording_attendance_records_each_person_once_with_one_training_record(
             f"session:{session.pk}",
         )
     }
-    assert ModelLogEntry.objects.filter(action="lms.attendance", object_id=str(session.pk)).count() == 1
+    assert UnitLogEntry.objects.filter(action="lms.attendance", object_id=str(session.pk)).count() == 1
 
 
 def test_recording_attendance_again_adds_nothing(session_and_people):
