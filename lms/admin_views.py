@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import django_filters
 import segno
 from django import forms
 from django.contrib import messages
@@ -33,7 +34,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from lms import selectors, services
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
-from lms.spreadsheets import SPREADSHEET_SUFFIXES, template_workbook
+from lms.spreadsheets import SPREADSHEET_SUFFIXES, table_csv, table_workbook, template_workbook
 
 
 class AdminPageMixin(WagtailAdminTemplateMixin):
@@ -54,6 +55,32 @@ class NeverDeletePermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+
+def unit_filter_choices(request):
+    """The units a listing can be narrowed to; from a whole country or province, communes are enough."""
+    units = selectors.unit_choices_for(request.user)
+    scope = selectors.scope_unit(request.user)
+    if scope is None or scope.depth <= 2:
+        units = units.exclude(level=UnitLevel.RESIDENTIAL_AREA)
+    return units
+
+
+class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
+    """Narrow a listing to a unit of the viewer's subtree and the units below it."""
+
+    def __init__(self, *, path_lookup, **kwargs):
+        super().__init__(label=gettext_lazy("Unit (and units below)"), queryset=unit_filter_choices, **kwargs)
+        self.path_lookup = path_lookup
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = Unit.tree_label
+        return field
+
+    def filter(self, queryset, unit):
+        return queryset.filter(**{f"{self.path_lookup}__startswith": unit.path}) if unit else queryset
 
 
 class ScopedIndexView(IndexView):
@@ -470,11 +497,23 @@ def forget_stale_uploads():
             default_storage.delete(path)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_download(headers, rows, *, filename, file_format):
+    """A table as an .xlsx or .csv download named ``filename`` (without suffix)."""
+    if file_format == "csv":
+        response = HttpResponse(table_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(table_workbook(headers, rows, title=filename), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{"csv" if file_format == "csv" else "xlsx"}"'
+    return response
+
+
 def template_download(importer_class, title):
     """An empty workbook with the import's headers, to fill in."""
     response = HttpResponse(
-        template_workbook(importer_class.columns, title=str(importer_class.label)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        template_workbook(importer_class.columns, title=str(importer_class.label)), content_type=XLSX_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="mau-{importer_class.__name__.lower()}.xlsx"'
     return response

@@ -220,7 +220,6 @@ def check_in(*, session, person, at=None):
     )
 
 
-@transaction.atomic
 def person_for_user(user):
     """The active person on a unit's list that ``user`` is, linking them by phone number the first time."""
     person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()

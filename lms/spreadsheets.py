@@ -159,15 +159,31 @@ def parse_yes_no(value, default):
 
 def template_workbook(columns, *, title):
     """An empty .xlsx sheet with the columns' headers in bold: a template to fill in."""
+    return table_workbook([column.header for column in columns], [], title=title)
+
+
+def table_workbook(headers, rows, *, title):
+    """An .xlsx sheet of ``rows`` under ``headers`` in bold."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     header_font = Font(bold=True)
     header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+    for value in headers:
+        cell = WriteOnlyCell(sheet, value=str(value))
         cell.font = header_font
         header.append(cell)
     sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def table_csv(headers, rows):
+    """``rows`` under ``headers`` as CSV bytes, with the byte-order mark Excel needs to read Vietnamese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(value) for value in headers])
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import views as course_views
 from home import views as home_views
 from lms import views as lms_views
 from lms.forms import LoginForm
@@ -24,6 +25,8 @@ urlpatterns = [
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("khoa-hoc-cua-toi/", home_views.my_courses, name="my_courses"),
     path("diem-danh/<str:code>/", lms_views.session_checkin, name="session_checkin"),
+    path("dang-ky-khoa-hoc/<int:course_id>/", course_views.enrol, name="course_enrol"),
+    path("hoan-thanh-bai-hoc/<int:lesson_id>/", course_views.lesson_done, name="lesson_done"),
 ]
 
 if settings.DEBUG:

@@ -18,7 +18,6 @@ from wagtail.permissions import register_permission_policy
 from lms import admin_views, selectors
 from lms.importers import PeopleImport
 from lms.models import Person, PersonCategory, TrainingSession, Unit, UnitLogEntry
-from lms.models.audit import LOGGED_MODELS
 
 
 class ScopedViewSet(ModelViewSet):
@@ -104,9 +103,7 @@ class UnitViewSet(ScopedViewSet):
 
 
 class PersonFilterSet(WagtailFilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit (and units below)"), queryset=Unit.objects.none(), method="filter_unit"
-    )
+    unit = admin_views.UnitSubtreeFilter(path_lookup="unit__path")
     category = django_filters.ModelChoiceFilter(label=_("category"), queryset=PersonCategory.objects.all())
     is_active = django_filters.BooleanFilter(label=_("active"))
     trained_this_term = django_filters.BooleanFilter(label=_("Trained this term"), method="filter_trained")
@@ -114,18 +111,6 @@ class PersonFilterSet(WagtailFilterSet):
     class Meta:
         model = Person
         fields = ["unit", "category", "is_active"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        units = selectors.unit_choices_for(request.user)
-        scope = selectors.scope_unit(request.user)
-        if scope is None or scope.depth <= 2:
-            units = units.exclude(level="residential_area")  # national or provincial: communes are enough
-        self.filters["unit"].queryset = units
-        self.filters["unit"].field.label_from_instance = Unit.tree_label
-
-    def filter_unit(self, queryset, name, unit):
-        return queryset.filter(unit__path__startswith=unit.path)
 
     def filter_trained(self, queryset, name, trained):
         if trained is None:
@@ -284,7 +269,7 @@ def register_organisation_viewsets():
 
 @hooks.register("register_log_actions")
 def register_organisation_log_actions(actions):
-    for model in LOGGED_MODELS:
+    for model in (Unit, Person, TrainingSession):
         actions.register_model(model, UnitLogEntry)
     actions.register_action("lms.load_official_units", _("Load official units"), _("Official units loaded"))
     actions.register_action("lms.unit_merge", _("Merge unit"), _("Merged into another unit"))

@@ -1,15 +1,16 @@
-"""The audit log of units, people and sessions, readable by each organiser for their own subtree only."""
+"""The audit log of what belongs to a unit (units, people, sessions, course assignments), readable by
+each organiser for their own subtree only."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 
-from .people import Person
-from .training import TrainingSession
-from .units import Unit
 
-LOGGED_MODELS = (Unit, Person, TrainingSession)
+def has_any_permission(user, content_type):
+    return any(
+        user.has_perm(f"{content_type.app_label}.{action}_{content_type.model}") for action in ("add", "change", "view")
+    )
 
 
 class UnitLogEntryManager(ModelLogEntryManager):
@@ -26,15 +27,16 @@ class UnitLogEntryManager(ModelLogEntryManager):
         from lms.selectors import within_scope  # selectors import the models
 
         readable = [
-            content_type.pk
-            for model, content_type in ContentType.objects.get_for_models(*LOGGED_MODELS).items()
-            if any(user.has_perm(f"lms.{action}_{model._meta.model_name}") for action in ("add", "change", "view"))
+            content_type_id
+            for content_type_id in self.values_list("content_type_id", flat=True).distinct().order_by()
+            if has_any_permission(user, ContentType.objects.get_for_id(content_type_id))
         ]
         return within_scope(user, self.filter(content_type_id__in=readable), "unit__path")
 
 
 class UnitLogEntry(BaseLogEntry):
-    """Wagtail's model log entry, with the unit the logged object belonged to when it was logged."""
+    """Wagtail's model log entry, with the unit the logged object belonged to when it was logged
+    (models logged here give it as ``audit_unit_id``)."""
 
     object_id = models.CharField(max_length=255, db_index=True)
     unit = models.ForeignKey("lms.Unit", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("unit"))

@@ -5,7 +5,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
-from courses.models import CourseIndexPage
+from courses.demo_content import COURSES
+from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
 from lms import roles
 from lms.demo import DEMO_COMMUNE_CODE, DEMO_PASSWORD, DEMO_PROVINCE_CODE
 from lms.models import Attendance, Person, PersonCategory, TrainingRecord, TrainingSession, Unit, UnitLevel
@@ -23,6 +24,8 @@ def snapshot():
         "people": list(Person.objects.order_by("external_id").values_list("external_id", "unit__code", "user_id")),
         "sessions": list(TrainingSession.objects.order_by("title").values_list("title", flat=True)),
         "records": TrainingRecord.objects.count(),
+        "enrolments": list(Enrolment.objects.order_by("pk").values_list("person_id", "course_id", "completed_at")),
+        "lesson_progress": LessonProgress.objects.count(),
     }
 
 
@@ -39,10 +42,23 @@ def test_seed_demo_creates_the_four_documented_accounts_with_their_roles():
         assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None
 
 
-def test_seed_demo_publishes_the_course_catalogue():
+def test_seed_demo_publishes_the_course_catalogue_with_courses_lessons_and_learners_at_every_stage():
     call_command("seed_demo", stdout=None)
 
-    assert CourseIndexPage.objects.live().get().url == "/khoa-hoc/"
+    catalogue = CourseIndexPage.objects.live().get()
+    assert catalogue.url == "/khoa-hoc/"
+    courses = CoursePage.objects.live().child_of(catalogue)
+    assert sorted(courses.values_list("slug", flat=True)) == sorted(spec["slug"] for spec in COURSES)
+    for course in courses:
+        assert LessonPage.objects.live().child_of(course).count() == 4
+    learner = Person.objects.get(user__username="hocvien")
+    learner_enrolments = Enrolment.objects.filter(person=learner)
+    assert learner_enrolments.filter(completed_at__isnull=False).count() == 1
+    assert learner_enrolments.filter(completed_at__isnull=True).count() == 1
+    first_course = Enrolment.objects.filter(course__slug=COURSES[0]["slug"])
+    assert first_course.filter(completed_at__isnull=False).exists()
+    assert first_course.filter(completed_at__isnull=True, lesson_progress__isnull=False).exists()
+    assert first_course.filter(lesson_progress__isnull=True).exists()
 
 
 def test_seed_demo_gives_a_real_province_with_residential_areas_people_sessions_and_a_scoped_organiser():
@@ -61,7 +77,8 @@ def test_seed_demo_gives_a_real_province_with_residential_areas_people_sessions_
     for session in sessions:
         assert Attendance.objects.filter(session=session).exists()
         assert session.ends_at < timezone.now()
-    assert TrainingRecord.objects.count() == Attendance.objects.count()
+    completed_courses = Enrolment.objects.filter(completed_at__isnull=False).count()
+    assert TrainingRecord.objects.count() == Attendance.objects.count() + completed_courses
     organiser = get_user_model().objects.get(username="tochuc")
     assert organiser.managed_unit.code == DEMO_COMMUNE_CODE
     assert Person.objects.get(user__username="hocvien").commune.code == DEMO_COMMUNE_CODE

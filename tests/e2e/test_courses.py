@@ -1,0 +1,79 @@
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from courses.demo_content import COURSES
+from courses.models import CourseAssignment, CoursePage, Enrolment
+from lms.demo import DEMO_COMMUNE_CODE
+from lms.models import Person, TrainingRecord
+from tests.e2e.test_organisation import log_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE_WIDTH = 360
+
+
+def fits_the_phone(page):
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+
+
+def test_the_demo_learner_finishes_a_course_on_a_phone(demo_site, phone):
+    course = CoursePage.objects.get(slug=COURSES[1]["slug"])
+    lessons = list(course.lessons())
+    log_in(phone, demo_site, "hocvien")
+    expect(phone).to_have_url(re.compile(r"/khoa-hoc-cua-toi/$"))
+    assert fits_the_phone(phone)
+
+    # "Khóa học của tôi" says where to go on: the second lesson (the first is done).
+    phone.get_by_role("link", name=re.compile(re.escape(lessons[1].title))).first.click()
+    for lesson in lessons[1:]:
+        expect(phone.get_by_role("heading", level=1)).to_have_text(lesson.title)
+        assert fits_the_phone(phone)
+        phone.get_by_role("button", name="Đánh dấu đã học xong").click()
+
+    expect(phone.get_by_text(f"Chúc mừng! Bạn đã hoàn thành khóa học “{course.title}”.")).to_be_visible()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(course.title)
+    assert fits_the_phone(phone)
+    learner = Person.objects.get(user__username="hocvien")
+    assert Enrolment.objects.get(person=learner, course=course).completed_at is not None
+    assert TrainingRecord.objects.filter(person=learner, source_key=f"course:{course.pk}").count() == 1
+
+    phone.goto(demo_site + reverse("my_courses"))
+    expect(phone.get_by_text(course.title).first).to_be_visible()
+
+
+def test_a_learner_finds_a_course_without_diacritics_and_cannot_enrol_in_an_assigned_one(demo_site, phone):
+    assigned = CoursePage.objects.get(slug=COURSES[2]["slug"])
+    log_in(phone, demo_site, "hocvien")
+
+    phone.goto(demo_site + "/khoa-hoc/?q=chu+ky+so")
+    phone.get_by_role("link", name=assigned.title).click()
+
+    expect(phone.get_by_text("Khóa học này chỉ dành cho những người được Ban tổ chức phân công.")).to_be_visible()
+    expect(phone.get_by_role("button", name="Đăng ký khóa học")).to_have_count(0)
+    assert fits_the_phone(phone)
+
+
+def test_the_demo_organiser_assigns_a_course_to_their_commune_and_watches_it_finish(demo_site, phone):
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    course = CoursePage.objects.get(slug=COURSES[2]["slug"])
+    log_in(phone, demo_site, "tochuc", admin=True)
+    phone.goto(demo_site + reverse("courses_assignment:add"))
+
+    phone.get_by_label("Khóa học").select_option(label=course.title)
+    phone.get_by_role("button", name=re.compile("Chọn đơn vị|Choose a unit")).click()
+    phone.get_by_role("link", name=re.compile("Phường Phan Đình Phùng")).first.click()
+    phone.get_by_label("Cán bộ chuyên trách").check()
+    phone.get_by_role("button", name="Phân công và ghi danh").click()
+
+    expect(phone.locator("strong", has_text=re.compile("^Xong$"))).to_be_visible()
+    assignment = CourseAssignment.objects.get(course=course)
+    chosen = Person.objects.filter(
+        unit__code__startswith=DEMO_COMMUNE_CODE, category__code="chuyen-trach", is_active=True
+    )
+    assert assignment.enrolled == chosen.count() > 0
+    assert set(Enrolment.objects.filter(course=course).values_list("person_id", flat=True)) == set(
+        chosen.values_list("pk", flat=True)
+    )
