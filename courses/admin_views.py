@@ -126,7 +126,8 @@ class CourseProgressView(AdminPageMixin, TemplateView):
         )
         for row in rows:
             row["url"] = None if row["own_people"] else course_progress_url(self.course, row["unit"])
-            row["percent"] = round(100 * row["completed"] / row["enrolled"]) if row["enrolled"] else 0
+        for counts in [*rows, total]:
+            counts["percent"] = round(100 * counts["completed"] / counts["enrolled"]) if counts["enrolled"] else 0
         return super().get_context_data(
             course=self.course,
             unit=self.unit,

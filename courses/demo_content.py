@@ -15,7 +15,10 @@ def callout(kind, title, text):
 def steps(title, *items):
     return {
         "type": "steps",
-        "value": {"title": title, "steps": [{"title": step, "text": text, "image": None} for step, text in items]},
+        "value": {
+            "title": title,
+            "steps": [{"title": step, "text": f"<p>{text}</p>", "image": None} for step, text in items],
+        },
     }
 
 

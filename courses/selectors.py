@@ -76,6 +76,8 @@ def course_context(course, user):
         "required_count": len(required),
         "missing_prerequisites": missing_prerequisites(person=person, course=course) if person else [],
         "competences": course.competences.select_related("domain"),
+        "audience": course.audience.all(),
+        "prerequisites": course.prerequisites.live(),
     }
 
 
