@@ -1,0 +1,51 @@
+"""Course factories for tests: a published catalogue, courses with lessons, learners linked to people."""
+
+import itertools
+import json
+from decimal import Decimal
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+from home.models import HomePage
+from tests.factories import make_learner, make_person
+
+_sequence = itertools.count(1)
+
+
+def publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def make_catalogue():
+    return publish(HomePage.objects.get(), CourseIndexPage(title="Khóa học", slug="khoa-hoc"))
+
+
+def make_lesson(course, **fields):
+    n = next(_sequence)
+    defaults = {
+        "title": f"Bài học {n}",
+        "slug": f"bai-hoc-{n}",
+        "body": json.dumps([{"type": "paragraph", "value": f"<p>Nội dung bài học {n}.</p>"}]),
+    }
+    return publish(course, LessonPage(**{**defaults, **fields}))
+
+
+def make_course(catalogue, *, lessons=2, **fields):
+    """Publish a course under ``catalogue`` with ``lessons`` published, required lessons."""
+    n = next(_sequence)
+    defaults = {
+        "title": f"Khóa học thử {n}",
+        "slug": f"khoa-hoc-thu-{n}",
+        "summary": "Một khóa học để thử.",
+        "estimated_hours": Decimal("2.5"),
+    }
+    course = publish(catalogue, CoursePage(**{**defaults, **fields}))
+    for _lesson in range(lessons):
+        make_lesson(course)
+    return course
+
+
+def make_learner_person(unit, **fields):
+    """A person on ``unit``'s list linked to a new learner account."""
+    return make_person(unit=unit, user=make_learner(), **fields)

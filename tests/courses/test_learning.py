@@ -1,0 +1,463 @@
+"""A cadre learning on the public site: catalogue, enrolment, lessons, completion, "my courses"."""
+
+import json
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from courses import services
+from courses.models import CourseIndexPage, CoursePage, Enrolment, EnrolmentMode, LessonPage, LessonProgress
+from home.models import HomePage
+from lms.models import PersonCategory, TrainingKind, TrainingRecord
+from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_lesson
+from tests.factories import make_learner, make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    return make_catalogue()
+
+
+@pytest.fixture
+def unit():
+    return make_unit(name="Phường Phan Đình Phùng")
+
+
+@pytest.fixture
+def learner(unit):
+    return make_learner_person(unit)
+
+
+def logged_in(client, person):
+    client.force_login(person.user)
+    return client
+
+
+def vietnamese(message):
+    with translation.override("vi"):
+        return gettext(message)
+
+
+def enrol_url(course):
+    return reverse("course_enrol", args=[course.pk])
+
+
+def done_url(lesson):
+    return reverse("lesson_done", args=[lesson.pk])
+
+
+def lessons_of(course):
+    return list(course.lessons())
+
+
+# Page tree
+
+
+def test_the_tree_is_catalogue_then_courses_then_lessons(catalogue):
+    home = HomePage.objects.get()
+    course = make_course(catalogue, lessons=0)
+
+    assert CourseIndexPage.allowed_parent_page_models() == [HomePage]
+    assert CoursePage.allowed_parent_page_models() == [CourseIndexPage]
+    assert LessonPage.allowed_parent_page_models() == [CoursePage]
+    assert LessonPage.allowed_subpage_models() == []
+    assert not CoursePage.can_create_at(home)
+    assert not LessonPage.can_create_at(catalogue)
+    assert LessonPage.can_create_at(course)
+    assert CoursePage.can_create_at(catalogue)
+
+
+# Catalogue
+
+
+def catalogue_titles(client, catalogue, **params):
+    response = client.get(catalogue.url, params)
+    assert response.status_code == 200
+    return {course.title for course in response.context["courses"]}
+
+
+def test_the_catalogue_filters_by_competence(client, catalogue):
+    from courses.models import Competence
+
+    safety = make_course(catalogue, title="An toàn thông tin")
+    safety.competences = Competence.objects.filter(number="4.2")
+    safety.save_revision().publish()
+    make_course(catalogue, title="Kỹ năng số cơ bản")
+
+    assert catalogue_titles(client, catalogue, competence="4.2") == {"An toàn thông tin"}
+    assert catalogue_titles(client, catalogue) == {"An toàn thông tin", "Kỹ năng số cơ bản"}
+
+
+def test_the_catalogue_filter_by_audience_keeps_courses_for_everyone(client, catalogue):
+    for_full_time = make_course(catalogue, title="Dành cho chuyên trách")
+    for_full_time.audience = PersonCategory.objects.filter(code="chuyen-trach")
+    for_full_time.save_revision().publish()
+    make_course(catalogue, title="Dành cho mọi người")
+
+    assert catalogue_titles(client, catalogue, audience="chuyen-trach") == {
+        "Dành cho chuyên trách",
+        "Dành cho mọi người",
+    }
+    assert catalogue_titles(client, catalogue, audience="khong-chuyen-trach") == {"Dành cho mọi người"}
+
+
+@pytest.mark.parametrize("query", ["chữ ký số", "chu ky so", "CHU KY SO", "  chu   ky  "])
+def test_search_finds_a_course_with_or_without_diacritics(client, catalogue, query):
+    make_course(catalogue, title="Sử dụng chữ ký số và phần mềm quản lý văn bản")
+    make_course(catalogue, title="An toàn thông tin", summary="Phòng chống lừa đảo trên mạng.")
+
+    assert catalogue_titles(client, catalogue, q=query) == {"Sử dụng chữ ký số và phần mềm quản lý văn bản"}
+
+
+def test_search_looks_in_the_summary_and_says_when_nothing_matches(client, catalogue):
+    make_course(catalogue, title="An toàn thông tin", summary="Phòng chống lừa đảo trên mạng.")
+
+    assert catalogue_titles(client, catalogue, q="lua dao") == {"An toàn thông tin"}
+    response = client.get(catalogue.url, {"q": "bóng đá"})
+    assert vietnamese("No course matches. Try other words or fewer filters.") in response.text
+
+
+def test_unpublished_courses_are_not_in_the_catalogue(client, catalogue):
+    make_course(catalogue, title="Đã xuất bản")
+    make_course(catalogue, title="Đã gỡ").unpublish()
+
+    assert catalogue_titles(client, catalogue) == {"Đã xuất bản"}
+
+
+# Enrolment
+
+
+def test_a_learner_enrols_in_an_open_course_in_one_click_once(client, catalogue, learner):
+    course = make_course(catalogue)
+    logged_in(client, learner)
+
+    first = client.post(enrol_url(course))
+    second = client.post(enrol_url(course))
+
+    assert first.status_code == 302
+    assert first.url == lessons_of(course)[0].url
+    assert second.status_code == 302
+    assert Enrolment.objects.filter(person=learner, course=course).count() == 1
+
+
+def test_an_assigned_only_course_refuses_self_enrolment(client, catalogue, learner):
+    course = make_course(catalogue, enrolment_mode=EnrolmentMode.ASSIGNED)
+
+    response = logged_in(client, learner).post(enrol_url(course))
+
+    assert response.status_code == 403
+    assert vietnamese("This course is open only to the people an organiser assigns to it.") in response.text
+    assert not Enrolment.objects.exists()
+
+
+def test_the_course_page_of_an_assigned_only_course_offers_no_enrol_button(client, catalogue, learner):
+    course = make_course(catalogue, enrolment_mode=EnrolmentMode.ASSIGNED)
+
+    response = logged_in(client, learner).get(course.url)
+
+    assert enrol_url(course) not in response.text
+    assert vietnamese("This course is open only to the people an organiser assigns to it.") in response.text
+
+
+def test_prerequisites_are_enforced_on_the_server(client, catalogue, learner):
+    basics = make_course(catalogue, title="Kỹ năng số cơ bản")
+    advanced = make_course(catalogue, title="Chữ ký số")
+    advanced.prerequisites = [basics]
+    advanced.save_revision().publish()
+    logged_in(client, learner)
+
+    refused = client.post(enrol_url(advanced), follow=True)
+
+    assert not Enrolment.objects.filter(course=advanced).exists()
+    assert "Kỹ năng số cơ bản" in refused.text
+    assert enrol_url(advanced) not in client.get(advanced.url).text
+
+    Enrolment.objects.create(person=learner, course=basics, completed_at=timezone.now())
+    client.post(enrol_url(advanced))
+
+    assert Enrolment.objects.filter(person=learner, course=advanced).exists()
+
+
+def test_enrolling_needs_a_login(client, catalogue):
+    course = make_course(catalogue)
+
+    response = client.post(enrol_url(course))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert not Enrolment.objects.exists()
+    assert reverse("login") in client.get(course.url).text
+
+
+def test_an_account_not_linked_to_a_person_is_told_why_it_cannot_enrol(client, catalogue):
+    course = make_course(catalogue)
+    client.force_login(make_learner())
+
+    response = client.post(enrol_url(course))
+
+    assert response.status_code == 403
+    assert "Ask your unit" not in response.text
+    assert (
+        vietnamese(
+            "Your account is not linked to a cadre on a unit's list, so it cannot take courses. "
+            "Ask your unit's organiser to add you with this phone number."
+        ).replace("'", "&#x27;")
+        in response.text
+    )
+    assert not Enrolment.objects.exists()
+
+
+# Progress
+
+
+def test_opening_a_lesson_starts_its_clock_and_is_where_the_learner_resumes(client, catalogue, learner):
+    course = make_course(catalogue, lessons=3)
+    first, second, _third = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+    logged_in(client, learner)
+
+    client.get(first.url)
+    client.post(done_url(first))
+    response = client.get(second.url)
+
+    assert response.status_code == 200
+    assert LessonProgress.objects.get(enrolment=enrolment, lesson=second).opened_at is not None
+    enrolment.refresh_from_db()
+    assert enrolment.last_lesson_id == second.pk
+    course_page = client.get(course.url).text
+    assert f'<a class="button" href="{second.url}">' in course_page
+    my_courses = client.get(reverse("my_courses")).text
+    assert f'<a class="button" href="{second.url}">' in my_courses
+
+
+def test_a_lesson_cannot_be_marked_done_before_its_minimum_reading_time(client, catalogue, learner):
+    course = make_course(catalogue, lessons=0)
+    lesson = make_lesson(course, min_reading_minutes=5)
+    enrolment = services.enrol(person=learner, course=course)
+    logged_in(client, learner)
+    client.get(lesson.url)
+
+    too_early = client.post(done_url(lesson), follow=True)
+
+    progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
+    assert too_early.redirect_chain == [(lesson.url, 302)]
+    assert progress.done_at is None
+    assert (
+        vietnamese("Read the lesson for at least %(minutes)s minutes before marking it done.") % {"minutes": 5}
+        in too_early.text
+    )
+
+    LessonProgress.objects.filter(pk=progress.pk).update(opened_at=timezone.now() - timedelta(minutes=6))
+    client.post(done_url(lesson))
+
+    progress.refresh_from_db()
+    assert progress.done_at is not None
+
+
+def test_a_lesson_must_be_opened_before_it_is_marked_done(client, catalogue, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+
+    logged_in(client, learner).post(done_url(lesson))
+
+    assert not LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).exists()
+    assert enrolment.completed_at is None
+
+
+# Completion
+
+
+def finish(client, lessons):
+    for lesson in lessons:
+        client.get(lesson.url)
+        client.post(done_url(lesson))
+
+
+def test_doing_every_required_lesson_completes_the_course_and_writes_one_training_record(client, catalogue, learner):
+    course = make_course(catalogue, lessons=2, estimated_hours=Decimal("2.5"))
+    make_lesson(course, required=False)
+    required = [lesson for lesson in lessons_of(course) if lesson.required]
+    services.enrol(person=learner, course=course)
+    logged_in(client, learner)
+
+    finish(client, required[:1])
+    assert Enrolment.objects.get(person=learner).completed_at is None
+
+    finish(client, required[1:])
+    finish(client, required)
+
+    assert Enrolment.objects.get(person=learner).completed_at is not None
+    record = TrainingRecord.objects.get(person=learner)
+    assert record.kind == TrainingKind.COURSE
+    assert record.hours == Decimal("2.5")
+    assert record.source_key == f"course:{course.pk}"
+    assert record.unit == learner.unit
+
+
+def test_completion_happens_once_even_when_two_requests_saw_it_incomplete(catalogue, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    first_click, second_click = (Enrolment.objects.get(pk=enrolment.pk) for _click in range(2))
+
+    completed = [
+        services.mark_lesson_done(enrolment=first_click, lesson=lesson),
+        services.mark_lesson_done(enrolment=second_click, lesson=lesson),
+    ]
+
+    assert completed == [True, False]
+    assert TrainingRecord.objects.filter(person=learner).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_requests_complete_a_course_exactly_once_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    course = make_course(make_catalogue(), lessons=1)
+    (lesson,) = lessons_of(course)
+    learner = make_learner_person(make_unit())
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    requests = 4
+    barrier = threading.Barrier(requests)
+    results = []
+
+    def click():
+        try:
+            mine = Enrolment.objects.get(pk=enrolment.pk)
+            barrier.wait()
+            results.append(services.mark_lesson_done(enrolment=mine, lesson=lesson))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _request in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False] * (requests - 1) + [True]
+    assert TrainingRecord.objects.filter(person=learner).count() == 1
+
+
+# Access
+
+
+def test_a_learner_cannot_mark_lessons_of_a_course_they_are_not_enrolled_in(client, catalogue, unit, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    other = make_learner_person(unit)
+
+    response = logged_in(client, other).post(done_url(lesson))
+
+    assert response.status_code == 403
+    assert LessonProgress.objects.get(enrolment=enrolment).done_at is None
+    assert not Enrolment.objects.filter(person=other).exists()
+
+
+def test_a_lesson_of_an_open_course_sends_a_learner_not_enrolled_to_the_course_page(client, catalogue, learner):
+    course = make_course(catalogue, lessons=1)
+
+    response = logged_in(client, learner).get(lessons_of(course)[0].url)
+
+    assert response.status_code == 302
+    assert response.url == course.url
+    assert not LessonProgress.objects.exists()
+
+
+def test_a_lesson_of_an_assigned_only_course_is_refused_to_people_not_assigned(client, catalogue, learner):
+    course = make_course(catalogue, lessons=1, enrolment_mode=EnrolmentMode.ASSIGNED)
+    lesson = lessons_of(course)[0]
+
+    response = logged_in(client, learner).get(lesson.url)
+
+    assert response.status_code == 403
+    assert "Nội dung bài học" not in response.text
+
+
+def test_lessons_need_a_login(client, catalogue):
+    course = make_course(catalogue, lessons=1)
+
+    response = client.get(lessons_of(course)[0].url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_my_courses_shows_only_my_own_courses_in_progress_and_completed(client, catalogue, unit, learner):
+    started = make_course(catalogue, title="Khóa đang học")
+    finished = make_course(catalogue, title="Khóa đã xong")
+    someone_elses = make_course(catalogue, title="Khóa của người khác")
+    services.enrol(person=learner, course=started)
+    Enrolment.objects.create(person=learner, course=finished, completed_at=timezone.now())
+    services.enrol(person=make_learner_person(unit), course=someone_elses)
+
+    response = logged_in(client, learner).get(reverse("my_courses"))
+
+    assert [enrolment.course.title for enrolment in response.context["current"]] == ["Khóa đang học"]
+    assert [enrolment.course.title for enrolment in response.context["completed"]] == ["Khóa đã xong"]
+    assert "Khóa của người khác" not in response.text
+
+
+# Preview
+
+
+def test_a_trainer_previews_a_lesson_draft_in_the_admin(client, catalogue):
+    course = make_course(catalogue, lessons=1)
+    lesson = lessons_of(course)[0].specific
+    lesson.body = json.dumps([{"type": "paragraph", "value": "<p>Bản nháp chưa xuất bản.</p>"}])
+    lesson.save_revision()
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[lesson.pk]))
+
+    assert response.status_code == 200
+    assert "Bản nháp chưa xuất bản." in response.text
+    assert "Bản nháp chưa xuất bản." not in client.get(lesson.url).text
+
+
+# Query counts
+
+
+def queries_for(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_course_and_lesson_pages_do_not_query_per_lesson(client, catalogue, learner):
+    short, long = make_course(catalogue, lessons=2), make_course(catalogue, lessons=8)
+    for course in (short, long):
+        enrolment = services.enrol(person=learner, course=course)
+        for lesson in lessons_of(course):
+            services.open_lesson(enrolment=enrolment, lesson=lesson)
+            services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
+    logged_in(client, learner)
+
+    assert queries_for(client, long.url) == queries_for(client, short.url)
+    assert queries_for(client, lessons_of(long)[-1].url) == queries_for(client, lessons_of(short)[-1].url)
+    assert queries_for(client, long.url) <= 25
+
+
+def test_my_courses_does_not_query_per_course(client, catalogue, learner):
+    logged_in(client, learner)
+    services.enrol(person=learner, course=make_course(catalogue, lessons=3))
+    one_course = queries_for(client, reverse("my_courses"))
+    for _course in range(5):
+        services.enrol(person=learner, course=make_course(catalogue, lessons=3))
+
+    assert queries_for(client, reverse("my_courses")) == one_course
