@@ -1,0 +1,129 @@
+"""Trainers in the Wagtail admin: the course tree they are given, moderation, competences."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from courses.demo import seed_demo_catalogue
+from courses.models import Competence, CompetenceDomain, CoursePage, LessonPage
+from home.models import HomePage
+from tests.courses.helpers import make_catalogue
+from tests.factories import make_trainer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    return seed_demo_catalogue(HomePage.objects.get())
+
+
+@pytest.fixture
+def trainer(client):
+    user = make_trainer(is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def course_form(**fields):
+    return {
+        "title": "Sử dụng dịch vụ công trực tuyến",
+        "slug": "dich-vu-cong-truc-tuyen",
+        "summary": "Nộp hồ sơ trên Cổng dịch vụ công quốc gia.",
+        "estimated_hours": "2",
+        "enrolment_mode": "open",
+        **fields,
+    }
+
+
+def lesson_form(**fields):
+    return nested_form_data(
+        {
+            "title": "Đăng nhập bằng VNeID",
+            "slug": "dang-nhap-vneid",
+            "body": streamfield([("paragraph", rich_text("<p>Mở ứng dụng VNeID.</p>"))]),
+            **fields,
+        }
+    )
+
+
+def add_url(model, parent):
+    return reverse("wagtailadmin_pages:add", args=[model._meta.app_label, model._meta.model_name, parent.pk])
+
+
+def test_a_trainer_submits_a_new_course_for_moderation_and_it_is_not_published(client, trainer, catalogue):
+    response = client.post(add_url(CoursePage, catalogue), {**course_form(), "action-submit": "1"})
+
+    course = CoursePage.objects.get(slug="dich-vu-cong-truc-tuyen")
+    assert response.status_code == 302
+    assert not course.live
+    assert course.current_workflow_state is not None
+    assert course.current_workflow_state.status == "in_progress"
+
+
+def test_a_trainer_cannot_publish_directly(client, trainer, catalogue):
+    client.post(add_url(CoursePage, catalogue), {**course_form(), "action-publish": "1"})
+
+    assert not CoursePage.objects.get(slug="dich-vu-cong-truc-tuyen").live
+
+
+def test_a_trainer_adds_a_lesson_with_a_streamfield_body_and_previews_it(client, trainer, catalogue):
+    course = CoursePage.objects.child_of(catalogue).first()
+
+    response = client.post(add_url(LessonPage, course), lesson_form())
+    lesson = LessonPage.objects.get(slug="dang-nhap-vneid")
+    draft = client.get(reverse("wagtailadmin_pages:view_draft", args=[lesson.pk]))
+
+    assert response.status_code == 302
+    assert lesson.get_parent().pk == course.pk
+    assert "Mở ứng dụng VNeID." in draft.text
+
+
+def test_a_trainer_cannot_edit_pages_outside_the_tree_they_were_given(client, trainer, catalogue):
+    home = HomePage.objects.get()
+
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[home.pk]))
+    elsewhere = client.post(add_url(HomePage, Page.get_first_root_node()), {"title": "Trang khác", "slug": "khac"})
+    allowed = client.get(reverse("wagtailadmin_pages:edit", args=[catalogue.pk]))
+
+    assert edit.status_code == 302
+    assert edit.url == reverse("wagtailadmin_home")
+    assert elsewhere.status_code in (302, 403)
+    assert HomePage.objects.count() == 1
+    assert allowed.status_code == 200
+
+
+def test_a_catalogue_not_given_to_trainers_is_closed_to_them(client, trainer):
+    closed = make_catalogue()
+
+    response = client.post(add_url(CoursePage, closed), course_form())
+
+    assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_home")
+    assert not CoursePage.objects.filter(slug="dich-vu-cong-truc-tuyen").exists()
+
+
+def test_a_trainer_adds_a_competence_and_nobody_deletes_one(client, trainer):
+    domain = CompetenceDomain.objects.get(number=6)
+
+    response = client.post(
+        reverse("courses_competence:add"), {"domain": domain.pk, "number": "6.4", "name": "Ứng xử với AI"}
+    )
+
+    assert response.status_code == 302
+    assert Competence.objects.filter(number="6.4", domain=domain).exists()
+    competence = Competence.objects.get(number="1.1")
+    assert client.post(reverse("courses_competence:delete", args=[competence.pk])).status_code in (302, 403)
+    assert Competence.objects.filter(pk=competence.pk).exists()
+
+
+def test_the_framework_has_six_domains_and_twenty_four_competences():
+    assert CompetenceDomain.objects.count() == 6
+    assert Competence.objects.count() == 24
+    assert list(Competence.objects.filter(domain__number=4).values_list("number", flat=True)) == [
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+    ]
