@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from courses import services
 from courses.models import CourseIndexPage, CoursePage, Enrolment, EnrolmentMode, LessonPage, LessonProgress
+from courses.signals import course_completed
 from home.models import HomePage
 from lms.models import PersonCategory, TrainingKind, TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_lesson
@@ -318,6 +319,26 @@ def test_completion_happens_once_even_when_two_requests_saw_it_incomplete(catalo
 
     assert completed == [True, False]
     assert TrainingRecord.objects.filter(person=learner).count() == 1
+
+
+def test_completion_fires_the_course_completed_signal_once(catalogue, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    received = []
+
+    def receiver(sender, enrolment, record, **kwargs):
+        received.append((enrolment.pk, record.pk))
+
+    course_completed.connect(receiver)
+    try:
+        services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
+        services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
+    finally:
+        course_completed.disconnect(receiver)
+
+    assert received == [(enrolment.pk, TrainingRecord.objects.get(person=learner).pk)]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
