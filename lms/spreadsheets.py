@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -163,7 +164,7 @@ def template_workbook(columns, *, title):
 
 
 def table_workbook(headers, rows, *, title):
-    """An .xlsx sheet of ``rows`` under ``headers`` in bold."""
+    """An .xlsx sheet of ``rows`` under ``headers`` in bold; translated labels may be lazy."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     header_font = Font(bold=True)
@@ -174,7 +175,7 @@ def table_workbook(headers, rows, *, title):
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([str(value) if isinstance(value, Promise) else value for value in row])  # lazy translations
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
