@@ -1,6 +1,17 @@
 from .competences import Competence, CompetenceDomain
 from .pages import CourseIndexPage, CoursePage, EnrolmentMode, LessonPage
 from .progress import AssignmentStatus, CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
+from .questions import (
+    EssayQuestion,
+    MatchingQuestion,
+    MultipleChoiceQuestion,
+    NumericalQuestion,
+    Question,
+    QuestionCategory,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
 
 __all__ = [
     "AssignmentStatus",
@@ -13,6 +24,15 @@ __all__ = [
     "EnrolmentMode",
     "EnrolmentSource",
     "EnrolmentStatus",
+    "EssayQuestion",
     "LessonPage",
     "LessonProgress",
+    "MatchingQuestion",
+    "MultipleChoiceQuestion",
+    "NumericalQuestion",
+    "Question",
+    "QuestionCategory",
+    "ShortAnswerQuestion",
+    "SingleChoiceQuestion",
+    "TrueFalseQuestion",
 ]
