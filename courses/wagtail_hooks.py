@@ -9,7 +9,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from courses import admin_views
-from courses.models import Competence, CompetenceDomain, CourseAssignment, Enrolment
+from courses.models import Competence, CompetenceDomain, CourseAssignment, Enrolment, Question, QuestionCategory
+from courses.question_admin import QUESTION_TYPES, QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
 from lms.models import UnitLogEntry
 
@@ -148,12 +149,19 @@ class LearningViewSetGroup(ViewSetGroup):
     menu_label = _("Learning")
     menu_icon = "doc-full-inverse"
     menu_order = 260
-    items = (EnrolmentViewSet, AssignmentViewSet, CompetenceViewSet, CompetenceDomainViewSet)
+    items = (
+        EnrolmentViewSet,
+        AssignmentViewSet,
+        QuestionBankViewSet,
+        QuestionCategoryViewSet,
+        CompetenceViewSet,
+        CompetenceDomainViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
 def register_learning_viewsets():
-    return LearningViewSetGroup()
+    return [LearningViewSetGroup(), *question_type_viewsets()]
 
 
 @hooks.register("register_log_actions")
@@ -166,5 +174,5 @@ register_permission_policy(Enrolment, admin_views.LimitedPermissionPolicy(Enrolm
 register_permission_policy(
     CourseAssignment, admin_views.LimitedPermissionPolicy(CourseAssignment, actions={"add", "view"})
 )
-for never_deleted in (Competence, CompetenceDomain):
+for never_deleted in (Competence, CompetenceDomain, QuestionCategory, Question, *QUESTION_TYPES):
     register_permission_policy(never_deleted, NeverDeletePermissionPolicy(never_deleted))

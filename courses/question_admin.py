@@ -1,0 +1,216 @@
+"""The question bank in the Wagtail admin: one listing of every question, and one viewset per type
+(a multi-table subtype cannot be edited inline), reached by picking the type first."""
+
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from courses.models import (
+    EssayQuestion,
+    MatchingQuestion,
+    MultipleChoiceQuestion,
+    NumericalQuestion,
+    Question,
+    QuestionCategory,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from lms.admin_views import AdminPageMixin
+
+QUESTION_TYPES = (
+    SingleChoiceQuestion,
+    MultipleChoiceQuestion,
+    TrueFalseQuestion,
+    ShortAnswerQuestion,
+    NumericalQuestion,
+    MatchingQuestion,
+    EssayQuestion,
+)
+
+
+def type_namespace(model):
+    return f"courses_{model._meta.model_name}"
+
+
+class CategoryCreateView(CreateView):
+    """The trainer who creates a category owns it."""
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.owner = self.request.user
+        instance.save()
+        return instance
+
+
+class QuestionCategoryViewSet(ModelViewSet):
+    model = QuestionCategory
+    name = "courses_questioncategory"
+    url_prefix = "question-categories"
+    icon = "folder-open-inverse"
+    menu_order = 510
+    add_view_class = CategoryCreateView
+    form_fields = ["name", "parent"]
+    list_display = ["name", "parent", "owner"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class QuestionEditView(EditView):
+    """Each save makes a new version; attempts already started keep the version they froze."""
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.version += 1
+        instance.save()
+        self.form.save_m2m()
+        return instance
+
+
+class QuestionTypeViewSet(ModelViewSet):
+    """Add and edit one type of question; its listing is the bank's, filtered to the type."""
+
+    add_to_admin_menu = False
+    icon = "help"
+    edit_view_class = QuestionEditView
+    list_display = ["name", "category", "points", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["name"]
+    type_panels = []
+
+    def __init__(self, model):
+        self.model = model
+        super().__init__(name=type_namespace(model), url_prefix=f"questions/{model._meta.model_name}")
+
+    @property
+    def panels(self):
+        return [
+            FieldRowPanel([FieldPanel("category"), FieldPanel("points")]),
+            FieldPanel("name"),
+            FieldPanel("text"),
+            *self.type_panels,
+            MultiFieldPanel([FieldPanel("general_feedback"), FieldPanel("is_active")], heading=_("After answering")),
+        ]
+
+
+class ChoiceQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldPanel("choices")]
+
+
+class MultipleChoiceQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldPanel("choices"), FieldPanel("partial_credit")]
+
+
+class TrueFalseQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldPanel("correct_answer"), FieldPanel("feedback_true"), FieldPanel("feedback_false")]
+
+
+class ShortAnswerQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldPanel("accepted_answers"), FieldPanel("ignore_accents")]
+
+
+class NumericalQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldRowPanel([FieldPanel("answer"), FieldPanel("tolerance")])]
+
+
+class MatchingQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldPanel("pairs")]
+
+
+class EssayQuestionViewSet(QuestionTypeViewSet):
+    type_panels = [FieldPanel("answer_template"), FieldPanel("grading_notes")]
+
+
+TYPE_VIEWSETS = {
+    SingleChoiceQuestion: ChoiceQuestionViewSet,
+    MultipleChoiceQuestion: MultipleChoiceQuestionViewSet,
+    TrueFalseQuestion: TrueFalseQuestionViewSet,
+    ShortAnswerQuestion: ShortAnswerQuestionViewSet,
+    NumericalQuestion: NumericalQuestionViewSet,
+    MatchingQuestion: MatchingQuestionViewSet,
+    EssayQuestion: EssayQuestionViewSet,
+}
+
+
+class QuestionBankIndexView(IndexView):
+    """Every question, whatever its type; each row opens its type's form."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("category", "polymorphic_ctype")
+
+    def get_edit_url(self, instance):
+        if self.user_has_permission("change"):
+            return reverse(f"{type_namespace(instance.get_real_instance_class())}:edit", args=[instance.pk])
+        return None
+
+    def get_add_url(self):
+        return reverse("courses_question:choose_type") if self.user_has_permission("add") else None
+
+
+class ChooseQuestionTypeView(AdminPageMixin, TemplateView):
+    template_name = "courses/admin/choose_question_type.html"
+    header_icon = "help"
+
+    def get_page_title(self):
+        return _("Add a question")
+
+    def parent_breadcrumbs(self):
+        return [{"url": reverse("courses_question:index"), "label": capfirst(Question._meta.verbose_name_plural)}]
+
+    def get_context_data(self, **kwargs):
+        types = [
+            (capfirst(model._meta.verbose_name), reverse(f"{type_namespace(model)}:add")) for model in QUESTION_TYPES
+        ]
+        return super().get_context_data(question_types=types, **kwargs)
+
+
+def question_type_label(question):
+    return capfirst(question.polymorphic_ctype.model_class()._meta.verbose_name)
+
+
+def edit_by_type(request, pk):
+    """The bank's own edit URL opens the form of the question's type."""
+    question = get_object_or_404(Question, pk=pk)
+    return redirect(f"{type_namespace(question.get_real_instance_class())}:edit", question.pk)
+
+
+class QuestionBankViewSet(ModelViewSet):
+    model = Question
+    name = "courses_question"
+    url_prefix = "questions"
+    icon = "help"
+    menu_label = _("Question bank")
+    menu_order = 500
+    index_view_class = QuestionBankIndexView
+    list_filter = ["category", "is_active"]
+    search_fields = ["name"]
+    form_fields = ["name"]  # never shown: adding and editing go through the question's type
+    copy_view_enabled = False
+
+    @property
+    def list_display(self):
+        return ["name", Column("type", label=_("type"), accessor=question_type_label), "category", "points"]
+
+    @property
+    def add_view(self):
+        return lambda request: redirect("courses_question:choose_type")
+
+    @property
+    def edit_view(self):
+        return edit_by_type
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("new-question/", ChooseQuestionTypeView.as_view(), name="choose_type"),
+        ]
+
+
+def question_type_viewsets():
+    return [viewset_class(model) for model, viewset_class in TYPE_VIEWSETS.items()]

@@ -1,0 +1,141 @@
+"""Trainers keep the question bank in the admin: categories, one form per question type, no deletion."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from courses.models import (
+    MatchingQuestion,
+    Question,
+    QuestionCategory,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from courses.question_admin import QUESTION_TYPES
+from tests.factories import make_learner, make_trainer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainer(client):
+    user = make_trainer(is_staff=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def category():
+    return QuestionCategory.objects.create(name="An toàn thông tin")
+
+
+def question_form(category, **fields):
+    return nested_form_data(
+        {
+            "category": category.pk,
+            "points": "1",
+            "name": "Cuộc gọi đòi mã OTP",
+            "text": rich_text("<p>Có người gọi xưng là ngân hàng và hỏi mã OTP. Bạn làm gì?</p>"),
+            "general_feedback": rich_text(""),
+            "is_active": True,
+            **fields,
+        }
+    )
+
+
+def test_a_trainer_creates_a_category_inside_another_and_owns_it(client, trainer, category):
+    response = client.post(reverse("courses_questioncategory:add"), {"name": "Lừa đảo", "parent": category.pk})
+
+    created = QuestionCategory.objects.get(name="Lừa đảo")
+    assert response.status_code == 302
+    assert (created.parent, created.owner) == (category, trainer)
+
+
+def test_adding_a_question_starts_by_picking_its_type(client, trainer):
+    response = client.get(reverse("courses_question:add"), follow=True)
+
+    assert response.redirect_chain == [(reverse("courses_question:choose_type"), 302)]
+    for model in QUESTION_TYPES:
+        assert reverse(f"courses_{model._meta.model_name}:add") in response.text
+
+
+def test_a_trainer_writes_a_single_choice_question_that_grades_the_right_choice(client, trainer, category):
+    choices = streamfield(
+        [
+            ("choice", {"text": "Đọc mã cho họ", "correct": False, "feedback": "Không bao giờ đọc mã OTP."}),
+            ("choice", {"text": "Gác máy và gọi tổng đài ngân hàng", "correct": True, "feedback": ""}),
+        ]
+    )
+
+    response = client.post(reverse("courses_singlechoicequestion:add"), question_form(category, choices=choices))
+
+    assert response.status_code == 302
+    question = SingleChoiceQuestion.objects.get()
+    wrong, right = (choice.id for choice in question.choices)
+    assert question.grade(right) == 1
+    assert question.grade(wrong) == 0
+    assert question.version == 1
+
+
+def test_a_matching_question_is_written_with_its_pairs(client, trainer, category):
+    pairs = streamfield(
+        [
+            ("pair", {"prompt": "Định danh điện tử", "match": "VNeID"}),
+            ("pair", {"prompt": "Bảo hiểm xã hội", "match": "VssID"}),
+        ]
+    )
+
+    client.post(reverse("courses_matchingquestion:add"), question_form(category, pairs=pairs))
+
+    question = MatchingQuestion.objects.get()
+    first, second = (pair.id for pair in question.pairs)
+    assert question.grade({first: first, second: second}) == 1
+
+
+def test_editing_a_question_makes_a_new_version(client, trainer, category):
+    question = TrueFalseQuestion.objects.create(
+        category=category, name="OTP", text="<p>Được đọc mã OTP cho người lạ.</p>", correct_answer=False
+    )
+
+    response = client.post(
+        reverse("courses_truefalsequestion:edit", args=[question.pk]),
+        question_form(category, correct_answer=False, feedback_true="", feedback_false="Đúng vậy."),
+    )
+
+    question.refresh_from_db()
+    assert response.status_code == 302
+    assert question.version == 2
+    assert question.feedback_false == "Đúng vậy."
+
+
+def test_the_bank_lists_every_type_and_opens_each_in_its_own_form(client, trainer, category):
+    single = SingleChoiceQuestion.objects.create(category=category, name="Một lựa chọn", text="<p>?</p>", choices=[])
+    true_false = TrueFalseQuestion.objects.create(
+        category=category, name="Đúng sai", text="<p>?</p>", correct_answer=True
+    )
+
+    response = client.get(reverse("courses_question:index"))
+    redirect = client.get(reverse("courses_question:edit", args=[true_false.pk]))
+
+    assert response.status_code == 200
+    assert reverse("courses_singlechoicequestion:edit", args=[single.pk]) in response.text
+    assert reverse("courses_truefalsequestion:edit", args=[true_false.pk]) in response.text
+    assert "Câu hỏi đúng/sai" in response.text
+    assert redirect.url == reverse("courses_truefalsequestion:edit", args=[true_false.pk])
+
+
+def test_questions_are_retired_not_deleted(client, category):
+    client.force_login(make_trainer(is_staff=True, is_superuser=True))
+    question = TrueFalseQuestion.objects.create(category=category, name="OTP", text="<p>?</p>", correct_answer=True)
+
+    client.post(reverse("courses_truefalsequestion:delete", args=[question.pk]))
+    client.post(reverse("courses_question:delete", args=[question.pk]))
+
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_learners_have_no_question_bank(client, category):
+    client.force_login(make_learner(is_staff=True))
+
+    for url in (reverse("courses_question:index"), reverse("courses_singlechoicequestion:add")):
+        assert client.get(url).status_code == 302
