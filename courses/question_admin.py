@@ -1,15 +1,20 @@
 """The question bank in the Wagtail admin: one listing of every question, and one viewset per type
 (a multi-table subtype cannot be edited inline), reached by picking the type first."""
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import HeaderButton
 
 from courses.models import (
     EssayQuestion,
@@ -22,6 +27,7 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.question_import import import_questions
 from lms.admin_views import AdminPageMixin
 
 QUESTION_TYPES = (
@@ -152,6 +158,70 @@ class QuestionBankIndexView(IndexView):
     def get_add_url(self):
         return reverse("courses_question:choose_type") if self.user_has_permission("add") else None
 
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("add"):
+            buttons.append(
+                HeaderButton(_("Import questions"), url=reverse("courses_question:import"), icon_name="upload")
+            )
+        return buttons
+
+
+class QuestionFileForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("gift", "GIFT (Moodle)"), ("aiken", "Aiken")], initial="gift"
+    )
+    category = forms.CharField(
+        label=_("Into the category"), max_length=255, help_text=_("Made if it does not exist yet.")
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Import the readable questions even if some cannot be read"), required=False
+    )
+
+
+class QuestionImportView(AdminPageMixin, FormView):
+    """Upload a GIFT or Aiken file: every question that cannot be read is listed with its line."""
+
+    template_name = "courses/admin/import_questions.html"
+    form_class = QuestionFileForm
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("courses.add_question"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Import questions")
+
+    def parent_breadcrumbs(self):
+        return [{"url": reverse("courses_question:index"), "label": capfirst(Question._meta.verbose_name_plural)}]
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            text = data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("file", _("Save the file as UTF-8 text and upload it again."))
+            return self.form_invalid(form)
+        added, existing, errors = import_questions(
+            text,
+            file_format=data["file_format"],
+            category_name=data["category"],
+            owner=self.request.user,
+            skip_invalid=data["skip_invalid"],
+        )
+        if errors and not data["skip_invalid"]:
+            return self.render_to_response(self.get_context_data(form=form, errors=errors))
+        messages.success(
+            self.request,
+            gettext("%(added)s questions added, %(existing)s already in the bank, %(skipped)s skipped.")
+            % {"added": added, "existing": existing, "skipped": len(errors)},
+        )
+        return redirect("courses_question:index")
+
 
 class ChooseQuestionTypeView(AdminPageMixin, TemplateView):
     template_name = "courses/admin/choose_question_type.html"
@@ -209,6 +279,7 @@ class QuestionBankViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("new-question/", ChooseQuestionTypeView.as_view(), name="choose_type"),
+            path("import/", QuestionImportView.as_view(), name="import"),
         ]
 
 

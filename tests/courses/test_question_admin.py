@@ -139,3 +139,57 @@ def test_learners_have_no_question_bank(client, category):
 
     for url in (reverse("courses_question:index"), reverse("courses_singlechoicequestion:add")):
         assert client.get(url).status_code == 302
+
+
+def upload(text, name="ngan-hang.gift"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
+
+
+GOOD_AND_BAD = "Mật khẩu mạnh dài ít nhất 12 ký tự.{T}\n\nHỏng {=a ~b\n"
+
+
+def test_a_trainer_imports_a_gift_file_from_the_bank(client, trainer):
+    index = client.get(reverse("courses_question:index"))
+    response = client.post(
+        reverse("courses_question:import"),
+        {"file": upload("Mật khẩu mạnh dài ít nhất 12 ký tự.{T}\n"), "file_format": "gift", "category": "Mật khẩu"},
+    )
+
+    assert reverse("courses_question:import") in index.text
+    assert response.status_code == 302
+    question = TrueFalseQuestion.objects.get(category__name="Mật khẩu")
+    assert question.category.owner == trainer
+
+
+def test_an_import_with_an_unreadable_question_lists_it_and_imports_nothing(client, trainer):
+    response = client.post(
+        reverse("courses_question:import"),
+        {"file": upload(GOOD_AND_BAD), "file_format": "gift", "category": "Mật khẩu"},
+    )
+
+    assert response.status_code == 200
+    assert [(error.line, error.reason) for error in response.context["errors"]] == [
+        (3, "phần đáp án chưa được đóng bằng “}”.")
+    ]
+    assert not Question.objects.exists()
+
+    client.post(
+        reverse("courses_question:import"),
+        {"file": upload(GOOD_AND_BAD), "file_format": "gift", "category": "Mật khẩu", "skip_invalid": "on"},
+    )
+
+    assert Question.objects.count() == 1
+
+
+def test_learners_cannot_import_questions(client):
+    client.force_login(make_learner(is_staff=True))
+
+    response = client.post(
+        reverse("courses_question:import"),
+        {"file": upload("Câu hỏi {T}"), "file_format": "gift", "category": "Mật khẩu"},
+    )
+
+    assert response.status_code in (302, 403)
+    assert not Question.objects.exists()
