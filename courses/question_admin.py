@@ -27,8 +27,9 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.question_formats import SHEET_COLUMNS
 from courses.question_import import import_questions
-from lms.admin_views import AdminPageMixin
+from lms.admin_views import AdminPageMixin, table_download
 
 QUESTION_TYPES = (
     SingleChoiceQuestion,
@@ -196,18 +197,23 @@ class QuestionImportView(AdminPageMixin, FormView):
     def get_page_title(self):
         return _("Import questions")
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            headers = [column.header for column in SHEET_COLUMNS]
+            return table_download(headers, [], filename="mau-cau-hoi", file_format="xlsx")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=SHEET_COLUMNS, **kwargs)
+
     def parent_breadcrumbs(self):
         return [{"url": reverse("courses_question:index"), "label": capfirst(Question._meta.verbose_name_plural)}]
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            text = data["file"].read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.add_error("file", _("Save the file as UTF-8 text and upload it again."))
-            return self.form_invalid(form)
         added, existing, errors = import_questions(
-            text,
+            data["file"],
+            filename=data["file"].name,
             file_format=data["file_format"],
             category_name=data["category"],
             owner=self.request.user,

@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.models.questions import parse_number
+from lms.spreadsheets import Column, SheetFormatError, read_rows
+from lms.spreadsheets import text as cell_text
+from lms.vietnamese import fold
 
 
 @dataclass
@@ -41,6 +45,7 @@ class ParsedQuestion:
     answer: Decimal | None = None
     tolerance: Decimal = Decimal(0)
     pairs: list = field(default_factory=list)  # (prompt, match)
+    points: Decimal = Decimal(1)
 
     def __post_init__(self):
         if not self.name:
@@ -291,4 +296,125 @@ def gift_numerical(start, text, answers):
     return ParsedQuestion(kind="numericalquestion", line=start, text=text, answer=answer, tolerance=margin)
 
 
-READERS = {"gift": read_gift, "aiken": read_aiken}
+TEXT_READERS = {"gift": read_gift, "aiken": read_aiken}
+FORMATS = ("gift", "aiken", "xlsx")
+
+
+def read_questions(file, filename, file_format):
+    """The questions of an uploaded file (binary) in ``file_format``, and the errors."""
+    if file_format == "xlsx":
+        return read_sheet(file, filename)
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [FormatError(1, _("the file is not UTF-8 text; save it as UTF-8."))]
+    return TEXT_READERS[file_format](text)
+
+
+# The spreadsheet template
+
+
+SHEET_KINDS = {
+    "mot lua chon": "singlechoicequestion",
+    "nhieu lua chon": "multiplechoicequestion",
+    "dung sai": "truefalsequestion",
+    "tra loi ngan": "shortanswerquestion",
+    "so": "numericalquestion",
+    "ghep doi": "matchingquestion",
+    "tu luan": "essayquestion",
+}
+SHEET_CHOICES = 6
+SHEET_COLUMNS = [
+    Column(
+        "kind",
+        "Loại",
+        required=True,
+        help=gettext_lazy("Một lựa chọn, Nhiều lựa chọn, Đúng sai, Trả lời ngắn, Số, Ghép đôi or Tự luận."),
+    ),
+    Column(
+        "category", "Nhóm", help=gettext_lazy("A category inside the one imported into, e.g. Lừa đảo/Qua điện thoại.")
+    ),
+    Column("name", "Tên", help=gettext_lazy("Defaults to the start of the question.")),
+    Column("text", "Câu hỏi", required=True),
+    *(
+        Column(f"choice_{number}", f"Lựa chọn {number}", help=gettext_lazy("For matching: item -> match."))
+        for number in range(1, SHEET_CHOICES + 1)
+    ),
+    Column(
+        "answer",
+        "Đáp án",
+        help=gettext_lazy(
+            "Choices: the numbers of the right ones (2 or 1,3). Đúng sai: Đúng or Sai. Trả lời ngắn: the "
+            "accepted answers separated by |. Số: 3,14 or 3,14 ± 0,01."
+        ),
+    ),
+    Column("points", "Điểm", help=gettext_lazy("Defaults to 1.")),
+    Column("feedback", "Nhận xét"),
+]
+
+
+def read_sheet(file, filename):
+    """The XLSX (or CSV) template: one question per row."""
+    questions, errors = [], []
+    try:
+        for row_number, values in read_rows(file, filename, SHEET_COLUMNS):
+            try:
+                questions.append(sheet_question(row_number, {key: cell_text(value) for key, value in values.items()}))
+            except Invalid as error:
+                errors.append(FormatError(row_number, str(error)))
+    except SheetFormatError as error:
+        errors.append(FormatError(1, str(error)))
+    return questions, errors
+
+
+def sheet_question(row, values):
+    kind = SHEET_KINDS.get(fold(values.get("kind", "")))
+    if kind is None:
+        raise Invalid(_("column Loại: “%(value)s” is not a question type.") % {"value": values.get("kind", "")})
+    if not values.get("text"):
+        raise Invalid(_("column Câu hỏi is empty."))
+    points = parse_number(values["points"]) if values.get("points") else Decimal(1)
+    if points is None or points <= 0:
+        raise Invalid(_("column Điểm: “%(value)s” is not a positive number.") % {"value": values["points"]})
+    question = ParsedQuestion(
+        kind=kind,
+        line=row,
+        text=values["text"],
+        name=values.get("name", ""),
+        category=values.get("category", ""),
+        general_feedback=values.get("feedback", ""),
+        points=points,
+    )
+    choices = [values.get(f"choice_{number}", "") for number in range(1, SHEET_CHOICES + 1)]
+    choices = [choice for choice in choices if choice]
+    answer = values.get("answer", "")
+    if kind in ("singlechoicequestion", "multiplechoicequestion"):
+        right = {part.strip() for part in answer.replace(";", ",").split(",") if part.strip()}
+        if len(choices) < 2:
+            raise Invalid(_("a question needs at least two choices."))
+        if not right or not right <= {str(number) for number in range(1, len(choices) + 1)}:
+            raise Invalid(_("column Đáp án: write the numbers of the right choices, e.g. 2 or 1,3."))
+        question.choices = [(choice, str(number) in right, "") for number, choice in enumerate(choices, start=1)]
+        if kind == "singlechoicequestion" and len(right) > 1:
+            raise Invalid(_("column Đáp án: a single choice question has one right choice."))
+        question.partial_credit = kind == "multiplechoicequestion"
+    elif kind == "truefalsequestion":
+        if fold(answer) not in ("dung", "sai"):
+            raise Invalid(_("column Đáp án: write Đúng or Sai."))
+        question.correct_answer = fold(answer) == "dung"
+    elif kind == "shortanswerquestion":
+        question.accepted_answers = [part.strip() for part in answer.split("|") if part.strip()]
+        if not question.accepted_answers:
+            raise Invalid(_("column Đáp án: write the accepted answers."))
+    elif kind == "numericalquestion":
+        number, _sign, margin = answer.replace("+-", "±").partition("±")
+        question.answer = parse_number(number)
+        question.tolerance = parse_number(margin) if margin.strip() else Decimal(0)
+        if question.answer is None or question.tolerance is None or question.tolerance < 0:
+            raise Invalid(_("column Đáp án: “%(value)s” is not a number like 3,14 or 3,14 ± 0,01.") % {"value": answer})
+    elif kind == "matchingquestion":
+        pairs = [choice.partition("->") for choice in choices]
+        if len(pairs) < 2 or not all(prompt.strip() and match.strip() for prompt, _arrow, match in pairs):
+            raise Invalid(_("a matching question needs at least two choices written “item -> match”."))
+        question.pairs = [(prompt.strip(), match.strip()) for prompt, _arrow, match in pairs]
+    return question

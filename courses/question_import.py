@@ -13,7 +13,7 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from courses.question_formats import READERS
+from courses.question_formats import read_questions
 
 
 def as_html(text):
@@ -66,14 +66,14 @@ def category_at(root, path):
 
 
 @transaction.atomic
-def import_questions(text, *, file_format, category_name, owner=None, skip_invalid=False):
-    """Read ``text`` and add its questions under the category ``category_name``.
+def import_questions(file, *, filename, file_format, category_name, owner=None, skip_invalid=False):
+    """Read the binary ``file`` and add its questions under the category ``category_name``.
 
     Returns (added, already there, errors). Nothing is saved when a question cannot be read,
     unless ``skip_invalid``; a question already in its category (same type, name and text) is
     not added again.
     """
-    questions, errors = READERS[file_format](text)
+    questions, errors = read_questions(file, filename, file_format)
     if errors and not skip_invalid:
         return 0, 0, errors
     root = QuestionCategory.objects.filter(name=category_name, parent=None).first()
@@ -87,6 +87,8 @@ def import_questions(text, *, file_format, category_name, owner=None, skip_inval
         if model.objects.filter(**common).exists():
             existing += 1
             continue
-        model.objects.create(**common, general_feedback=as_html(parsed.general_feedback), **fields)
+        model.objects.create(
+            **common, points=parsed.points, general_feedback=as_html(parsed.general_feedback), **fields
+        )
         added += 1
     return added, existing, errors

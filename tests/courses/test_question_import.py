@@ -1,6 +1,7 @@
 """Question banks from other LMSs: Moodle GIFT and Aiken, read with their documented features,
 refused line by line when malformed, imported all or nothing and only once."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -215,3 +216,96 @@ def test_import_questions_can_skip_the_broken_ones(tmp_path, capsys):
 
     assert SingleChoiceQuestion.objects.filter(category__name="Mật khẩu").count() == 1
     assert "line 11" in capsys.readouterr().err
+
+
+def sheet(*rows):
+    from openpyxl import Workbook
+
+    from courses.question_formats import SHEET_COLUMNS
+
+    workbook = Workbook()
+    workbook.active.append([column.header for column in SHEET_COLUMNS])
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+#          Loại, Nhóm, Tên, Câu hỏi, Lựa chọn 1..6, Đáp án, Điểm, Nhận xét
+SHEET_ROWS = [
+    ["Một lựa chọn", "", "", "Mã OTP là gì?", "Mật khẩu dùng một lần", "Tên ứng dụng", "", "", "", "", "1", "2", ""],
+    [
+        "Nhiều lựa chọn",
+        "Mật khẩu",
+        "",
+        "Chọn thói quen tốt",
+        "Xác thực hai lớp",
+        "Dùng chung mật khẩu",
+        "Cập nhật",
+        "",
+        "",
+        "",
+        "1,3",
+        "",
+        "",
+    ],
+    ["Đúng sai", "", "", "Zalo có xác thực hai lớp.", "", "", "", "", "", "", "Đúng", "", ""],
+    ["Trả lời ngắn", "", "", "Ứng dụng định danh?", "", "", "", "", "", "", "VNeID | VNeID 2.0", "", ""],
+    ["Số", "", "", "Số pi?", "", "", "", "", "", "", "3,14 ± 0,01", "", ""],
+    ["Ghép đôi", "", "", "Ghép", "Định danh -> VNeID", "Bảo hiểm -> VssID", "", "", "", "", "", "", ""],
+    ["Tự luận", "", "", "Kể một vụ lừa đảo.", "", "", "", "", "", "", "", "", "Chấm theo ví dụ."],
+]
+
+
+def test_the_spreadsheet_template_reads_every_type():
+    from courses.question_formats import read_sheet
+
+    questions, errors = read_sheet(sheet(*SHEET_ROWS), "cau-hoi.xlsx")
+
+    assert errors == []
+    single, multiple, true_false, short, number, matching, essay = questions
+    assert single.points == Decimal(2)
+    assert [correct for _text, correct, _feedback in single.choices] == [True, False]
+    assert [correct for _text, correct, _feedback in multiple.choices] == [True, False, True]
+    assert multiple.category == "Mật khẩu"
+    assert true_false.correct_answer is True
+    assert short.accepted_answers == ["VNeID", "VNeID 2.0"]
+    assert (number.answer, number.tolerance) == (Decimal("3.14"), Decimal("0.01"))
+    assert matching.pairs == [("Định danh", "VNeID"), ("Bảo hiểm", "VssID")]
+    assert (essay.kind, essay.general_feedback) == ("essayquestion", "Chấm theo ví dụ.")
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (["Câu đố", "", "", "?", "", "", "", "", "", "", "", "", ""], "not a question type"),
+        (["Một lựa chọn", "", "", "?", "a", "b", "", "", "", "", "3", "", ""], "numbers of the right choices"),
+        (["Một lựa chọn", "", "", "?", "a", "b", "", "", "", "", "1,2", "", ""], "one right choice"),
+        (["Đúng sai", "", "", "?", "", "", "", "", "", "", "Có lẽ", "", ""], "Đúng or Sai"),
+        (["Số", "", "", "?", "", "", "", "", "", "", "ba", "", ""], "not a number"),
+        (["Tự luận", "", "", "", "", "", "", "", "", "", "", "", ""], "Câu hỏi is empty"),
+        (["Tự luận", "", "", "?", "", "", "", "", "", "", "", "0", ""], "positive number"),
+    ],
+)
+def test_the_spreadsheet_template_reports_each_bad_row(row, reason):
+    from courses.question_formats import read_sheet
+
+    questions, errors = read_sheet(sheet(SHEET_ROWS[0], row), "cau-hoi.xlsx")
+
+    assert len(questions) == 1
+    assert [error.line for error in errors] == [3]
+    assert reason in errors[0].reason
+
+
+@pytest.mark.django_db
+def test_import_questions_reads_the_spreadsheet_template(tmp_path):
+    path = tmp_path / "cau-hoi.xlsx"
+    path.write_bytes(sheet(*SHEET_ROWS).getvalue())
+
+    call_command("import_questions", path, "--format", "xlsx", "--category", "Kỹ năng số", stdout=None)
+
+    assert Question.objects.count() == 7
+    assert SingleChoiceQuestion.objects.get().points == Decimal(2)
+    assert MultipleChoiceQuestion.objects.get().category.parent.name == "Kỹ năng số"
