@@ -13,6 +13,7 @@ from courses.models import Competence, CompetenceDomain, CourseAssignment, Enrol
 from courses.question_admin import QUESTION_TYPES, QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
 from lms.models import UnitLogEntry
+from lms.wagtail_hooks import ScopedViewSet
 
 
 class EnrolmentViewSet(ModelViewSet):
@@ -82,7 +83,7 @@ class AssignmentIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("course", "unit")
 
 
-class AssignmentViewSet(ModelViewSet):
+class AssignmentViewSet(ScopedViewSet):
     model = CourseAssignment
     name = "courses_assignment"
     url_prefix = "course-assignments"
@@ -91,14 +92,10 @@ class AssignmentViewSet(ModelViewSet):
     index_view_class = AssignmentIndexView
     add_view_class = admin_views.AssignmentCreateView
     form_fields = ["course", "unit", "categories", "due_date"]
-    copy_view_enabled = False
-    inspect_view_enabled = False
+    path_lookup = "unit__path"
 
     def get_form_class(self, for_update=False):
         return admin_views.AssignmentForm
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(path_lookup="unit__path", **kwargs)
 
     @property
     def list_display(self):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +45,13 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, *self.parent_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
+
+
+def unit_in_scope(user, unit_id):
+    """The unit whose id a URL's query gives, if ``user`` may see it; otherwise 404."""
+    if not str(unit_id).isdigit():
+        raise Http404
+    return get_object_or_404(selectors.units_for(user), pk=unit_id)
 
 
 class NeverDeletePermissionPolicy(ModelPermissionPolicy):
@@ -255,7 +262,7 @@ class UnitIndexView(ScopedIndexView):
     @cached_property
     def parent_unit(self):
         parent_id = self.request.GET.get("parent")
-        return get_object_or_404(selectors.units_for(self.request.user), pk=parent_id) if parent_id else None
+        return unit_in_scope(self.request.user, parent_id) if parent_id else None
 
     def get_base_queryset(self):
         units = super().get_base_queryset()
@@ -304,7 +311,7 @@ class UnitCreateView(CreateView):
     def parent_unit(self):
         parent_id = self.request.GET.get("parent")
         if parent_id:
-            return get_object_or_404(selectors.units_for(self.request.user), pk=parent_id)
+            return unit_in_scope(self.request.user, parent_id)
         if not self.request.user.is_superuser:
             raise PermissionDenied
         return None
