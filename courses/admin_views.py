@@ -100,12 +100,13 @@ class CourseProgressView(AdminPageMixin, TemplateView):
         if not request.user.has_perm("courses.view_enrolment"):
             raise PermissionDenied
         self.course = get_object_or_404(CoursePage, pk=course_pk)
-        units = organisation.units_for(request.user)
         if "unit" in request.GET:
             self.unit = unit_in_scope(request.user, request.GET["unit"])
+        elif request.user.is_superuser:
+            self.unit = None  # the whole country
         else:
-            self.unit = organisation.scope_unit(request.user) or Unit.get_first_root_node()
-            if self.unit is None or not units.filter(pk=self.unit.pk).exists():
+            self.unit = request.user.managed_unit
+            if self.unit is None:
                 raise PermissionDenied
         return super().dispatch(request)
 
@@ -131,16 +132,18 @@ class CourseProgressView(AdminPageMixin, TemplateView):
     def export(self, file_format):
         rows, total = self.table
         headers = [_("Unit"), _("Code"), _("Enrolled"), _("Not started"), _("In progress"), _("Completed")]
+        unit_code = self.unit.code if self.unit else ""
         lines = [[row["unit"].name, row["unit"].code, *(row[key] for key in COUNTS)] for row in rows] + [
-            [_("Total"), self.unit.code, *(total[key] for key in COUNTS)]
+            [_("Total"), unit_code, *(total[key] for key in COUNTS)]
         ]
-        filename = f"tien-do-{self.course.slug}-{self.unit.code}"
+        filename = "-".join(filter(None, ["tien-do", self.course.slug, unit_code]))
         return table_download(headers, lines, filename=filename, file_format=file_format)
 
     def get_context_data(self, **kwargs):
         rows, total = self.table
+        path = self.unit.path if self.unit else ""
         ancestors = organisation.units_for(self.request.user).filter(
-            path__in=[self.unit.path[:end] for end in range(Unit.steplen, len(self.unit.path), Unit.steplen)]
+            path__in=[path[:end] for end in range(Unit.steplen, len(path), Unit.steplen)]
         )
         for row in rows:
             row["url"] = None if row["own_people"] else course_progress_url(self.course, row["unit"])
@@ -152,7 +155,8 @@ class CourseProgressView(AdminPageMixin, TemplateView):
             rows=rows,
             total=total,
             trail=[(unit, course_progress_url(self.course, unit)) for unit in ancestors.order_by("depth")],
-            list_url=f"{reverse('courses_enrolment:index')}?course={self.course.pk}&unit={self.unit.pk}",
+            list_url=f"{reverse('courses_enrolment:index')}?course={self.course.pk}"
+            + (f"&unit={self.unit.pk}" if self.unit else ""),
             **kwargs,
         )
 

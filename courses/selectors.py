@@ -152,12 +152,14 @@ def enrolments_for(user):
 
 def progress_by_unit(course, unit, user):
     """For each unit directly below ``unit`` (and ``unit`` itself, for its own people): how many people
-    are enrolled in ``course``, in progress and completed. One query for the counts, whatever the tree."""
-    branch_length = (unit.depth + 1) * Unit.steplen
+    are enrolled in ``course``, in progress and completed. One query for the counts, whatever the tree.
+    ``unit`` None stands for the whole country, whose rows are the top units."""
+    path, depth = (unit.path, unit.depth) if unit else ("", 0)
+    branch_length = (depth + 1) * Unit.steplen
     counts = {
         row["branch"]: row
         for row in enrolments_for(user)
-        .filter(course=course, person__unit__path__startswith=unit.path)
+        .filter(course=course, person__unit__path__startswith=path)
         .annotate(branch=Substr("person__unit__path", 1, branch_length))
         .values("branch")
         .annotate(
@@ -168,10 +170,10 @@ def progress_by_unit(course, unit, user):
         .order_by()
     }
     empty = {"enrolled": 0, "in_progress": 0, "completed": 0}
-    rows = [{"unit": unit, "own_people": True, **empty, **counts.get(unit.path, {})}]
+    rows = [{"unit": unit, "own_people": True, **empty, **counts.get(path, {})}] if unit else []
     rows += [
         {"unit": child, "own_people": False, **empty, **counts.get(child.path, {})}
-        for child in units_for(user).filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name")
+        for child in units_for(user).filter(path__startswith=path, depth=depth + 1).order_by("name")
     ]
     rows = [row for row in rows if row["enrolled"] or not row["own_people"]]
     for row in rows:

@@ -100,14 +100,17 @@ def rule_is_met(enrolment):
 def complete_if_rule_met(*, enrolment, at=None):
     """Complete the enrolment exactly once when its course's rule is met; write its training record.
 
-    The conditional update lets only one of several parallel requests complete it.
+    The enrolment's row is locked first, so parallel requests check the rule one after the other: the
+    last of two requests finishing the last two lessons sees both done, and only one completes it.
     Returns True when this call completed it.
     """
+    enrolment.completed_at = (
+        Enrolment.objects.select_for_update().values_list("completed_at", flat=True).get(pk=enrolment.pk)
+    )
     if enrolment.completed_at is not None or not rule_is_met(enrolment):
         return False
     moment = at or timezone.now()
-    if not Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(completed_at=moment):
-        return False
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=moment)
     enrolment.completed_at = moment
     course = enrolment.course
     person = Person.objects.get(pk=enrolment.person_id)

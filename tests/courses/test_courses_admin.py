@@ -41,7 +41,7 @@ from courses.models import (
 )
 from home.models import HomePage
 from lms import services as organisation_services
-from lms.models import PersonCategory
+from lms.models import PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
 from tests.factories import (
     make_learner,
@@ -485,7 +485,8 @@ def test_progress_by_unit_with_a_malformed_unit_is_not_found(as_organiser, enrol
 
 
 def test_a_superuser_starts_progress_by_unit_at_the_top_of_the_tree(as_superuser, enrolled):
-    assert progress_rows(as_superuser.get(by_unit(enrolled))) == (
+    assert progress_rows(as_superuser.get(by_unit(enrolled))) == ({"Trung ương": (6, 1, 2, 3)}, (6, 1, 2, 3))
+    assert progress_rows(as_superuser.get(by_unit(enrolled, "central"))) == (
         {"Tỉnh Bắc Ninh": (1, 0, 1, 0), "Tỉnh Thái Nguyên": (5, 1, 1, 3)},
         (6, 1, 2, 3),
     )
@@ -995,3 +996,58 @@ def test_the_course_listings_take_no_more_queries_for_more_rows(as_organiser, en
     assert many_rows > few_rows
     assert many_queries <= few_queries
     assert many_queries <= listing.most_queries
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_enrolment_export_takes_no_more_queries_for_more_rows(as_organiser, enrolled, export_format):
+    # Each row reads the person, their unit and category, and the course: without select_related, an
+    # export of a province's thousands of enrolments would be thousands of queries.
+    page = url("courses_enrolment:index", export=export_format)
+
+    def rows_and_queries():
+        as_organiser.get(page)
+        with CaptureQueriesContext(connection) as queries:
+            _headings, rows = exported_enrolments(as_organiser.get(page), export_format)
+        return len(rows), len(queries)
+
+    few_rows, few_queries = rows_and_queries()
+    add_enrolments(enrolled, 30)
+    many_rows, many_queries = rows_and_queries()
+
+    assert (few_rows, many_rows) == (5, 35)
+    assert many_queries <= few_queries
+
+
+# The history of assignments ----------------------------------------------------------------------------------
+
+
+def test_an_assignment_is_logged_on_its_unit_for_the_organisers_of_that_unit_only(
+    as_organiser, organiser, assignable, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        as_organiser.post(url("courses_assignment:add"), assignment_form(assignable, unit="area"))
+    assignment = CourseAssignment.objects.get()
+
+    entry = UnitLogEntry.objects.get(action="courses.assign")
+    assert (entry.object_id, entry.unit, entry.user) == (str(assignment.pk), assignable["area"], organiser)
+    assert entry.data == {"course": "Dịch vụ công trực tuyến", "unit": assignable["area"].code}
+    history = as_organiser.get(url("courses_assignment:history", assignment.pk))
+    assert "Đã giao khóa học cho đơn vị" in history.content.decode()
+    assert entry in as_organiser.get(url("wagtailadmin_reports:site_history")).context["object_list"]
+
+    other_organiser = Client()
+    other_organiser.force_login(make_organiser(managed_unit=assignable["other_commune"]))
+    site_history = other_organiser.get(url("wagtailadmin_reports:site_history"))
+    assert site_history.status_code == 200
+    assert entry not in site_history.context["object_list"]
+
+
+# The tree may have several top units (superusers add them): the superuser's report starts above them all.
+def test_a_superusers_progress_by_unit_counts_every_top_unit(as_superuser, enrolled):
+    second_top = make_unit(name="Bộ Nội vụ")
+    enrol(make_person(unit=second_top, full_name="Đinh Văn Bộ"), enrolled["course"], COMPLETED)
+
+    rows, total = progress_rows(as_superuser.get(by_unit(enrolled)))
+
+    assert total == (7, 1, 2, 4)  # everyone of ``STAGES``, and the cadre of the second top unit
+    assert rows["Bộ Nội vụ"] == (1, 0, 0, 1)

@@ -6,19 +6,24 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.contrib.auth.models import Group, Permission
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from wagtail.models import GroupPagePermission
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from courses import services
 from courses.models import CourseIndexPage, CoursePage, Enrolment, EnrolmentMode, LessonPage, LessonProgress
 from courses.signals import course_completed
 from home.models import HomePage
+from lms import roles
 from lms.models import PersonCategory, TrainingKind, TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_lesson
-from tests.factories import make_learner, make_unit, make_user
+from tests.factories import make_learner, make_trainer, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,18 +68,31 @@ def lessons_of(course):
 # Page tree
 
 
-def test_the_tree_is_catalogue_then_courses_then_lessons(catalogue):
-    home = HomePage.objects.get()
-    course = make_course(catalogue, lessons=0)
+class PageTreeTests(WagtailPageTestCase):
+    def test_the_tree_is_home_then_catalogue_then_courses_then_lessons(self):
+        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
+        self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
+        self.assertAllowedSubpageTypes(LessonPage, set())
 
-    assert CourseIndexPage.allowed_parent_page_models() == [HomePage]
-    assert CoursePage.allowed_parent_page_models() == [CourseIndexPage]
-    assert LessonPage.allowed_parent_page_models() == [CoursePage]
-    assert LessonPage.allowed_subpage_models() == []
-    assert not CoursePage.can_create_at(home)
-    assert not LessonPage.can_create_at(catalogue)
-    assert LessonPage.can_create_at(course)
-    assert CoursePage.can_create_at(catalogue)
+    def test_courses_and_lessons_can_be_added_only_in_their_place(self):
+        home = HomePage.objects.get()
+        catalogue = make_catalogue()
+        course = make_course(catalogue, lessons=0)
+
+        self.assertCanCreateAt(HomePage, CourseIndexPage)
+        self.assertCanNotCreateAt(HomePage, CoursePage)
+        self.assertCanNotCreateAt(HomePage, LessonPage)
+        self.assertCanCreateAt(CourseIndexPage, CoursePage)
+        self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
+        self.assertCanCreateAt(CoursePage, LessonPage)
+        self.assertCanNotCreateAt(CoursePage, CoursePage)
+        assert CoursePage.can_create_at(catalogue)
+        assert not CoursePage.can_create_at(home)
+        assert LessonPage.can_create_at(course)
+        assert not LessonPage.can_create_at(catalogue)
 
 
 # Catalogue
@@ -132,6 +150,15 @@ def test_unpublished_courses_are_not_in_the_catalogue(client, catalogue):
     make_course(catalogue, title="Đã gỡ").unpublish()
 
     assert catalogue_titles(client, catalogue) == {"Đã xuất bản"}
+
+
+def test_search_follows_a_course_renamed_and_republished(client, catalogue):
+    course = make_course(catalogue, title="Kỹ năng số cơ bản")
+    course.title = "Dịch vụ công trực tuyến"
+    course.save_revision().publish()
+
+    assert catalogue_titles(client, catalogue, q="dich vu cong") == {"Dịch vụ công trực tuyến"}
+    assert catalogue_titles(client, catalogue, q="ky nang so") == set()
 
 
 # Enrolment
@@ -372,6 +399,54 @@ def test_parallel_requests_complete_a_course_exactly_once_on_postgresql():
     assert TrainingRecord.objects.filter(person=learner).count() == 1
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_finishing_the_last_two_lessons_in_parallel_still_completes_the_course_on_postgresql():
+    # Each request checks the completion rule; were the checks not one after the other, each would see
+    # the other's lesson not yet done and neither would complete the course.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    course = make_course(make_catalogue(), lessons=2)
+    first, second = lessons_of(course)
+    learner = make_learner_person(make_unit())
+    enrolment = services.enrol(person=learner, course=course)
+    for lesson in (first, second):
+        services.open_lesson(enrolment=enrolment, lesson=lesson)
+    first_checked, second_finished = threading.Event(), threading.Event()
+    results = {}
+
+    def first_request():
+        try:
+            with transaction.atomic():
+                mine = Enrolment.objects.get(pk=enrolment.pk)
+                results["first"] = services.mark_lesson_done(enrolment=mine, lesson=first)
+                first_checked.set()
+                # Commit only once the second request is through, or after a while if it is waiting on a lock.
+                second_finished.wait(timeout=3)
+        finally:
+            first_checked.set()
+            connection.close()
+
+    def second_request():
+        try:
+            first_checked.wait(timeout=10)
+            mine = Enrolment.objects.get(pk=enrolment.pk)
+            results["second"] = services.mark_lesson_done(enrolment=mine, lesson=second)
+        finally:
+            second_finished.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).count() == 2
+    assert sorted(results.values()) == [False, True]
+    assert Enrolment.objects.get(pk=enrolment.pk).completed_at is not None
+    assert TrainingRecord.objects.filter(person=learner).count() == 1
+
+
 # Access
 
 
@@ -385,8 +460,27 @@ def test_a_learner_cannot_mark_lessons_of_a_course_they_are_not_enrolled_in(clie
     response = logged_in(client, other).post(done_url(lesson))
 
     assert response.status_code == 403
+    assert vietnamese("You are not enrolled in this course.") in response.text
     assert LessonProgress.objects.get(enrolment=enrolment).done_at is None
     assert not Enrolment.objects.filter(person=other).exists()
+
+
+def test_the_course_page_shows_each_learner_only_their_own_progress(client, catalogue, unit, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
+
+    mine = logged_in(client, learner).get(course.url)
+    theirs = logged_in(client, make_learner_person(unit)).get(course.url)
+
+    assert mine.context["enrolment"] == enrolment
+    assert vietnamese("Your progress") in mine.text
+    assert theirs.context["enrolment"] is None
+    assert not any(lesson.is_done for lesson in theirs.context["lessons"])
+    assert vietnamese("Your progress") not in theirs.text
+    assert enrol_url(course) in theirs.text
 
 
 def test_a_lesson_of_an_open_course_sends_a_learner_not_enrolled_to_the_course_page(client, catalogue, learner):
@@ -397,6 +491,9 @@ def test_a_lesson_of_an_open_course_sends_a_learner_not_enrolled_to_the_course_p
     assert response.status_code == 302
     assert response.url == course.url
     assert not LessonProgress.objects.exists()
+    course_page = client.get(course.url).text
+    assert vietnamese("Enrol in the course to read its lessons.") in course_page
+    assert enrol_url(course) in course_page
 
 
 def test_a_lesson_of_an_assigned_only_course_is_refused_to_people_not_assigned(client, catalogue, learner):
@@ -431,6 +528,10 @@ def test_my_courses_shows_only_my_own_courses_in_progress_and_completed(client, 
     assert [enrolment.course.title for enrolment in response.context["current"]] == ["Khóa đang học"]
     assert [enrolment.course.title for enrolment in response.context["completed"]] == ["Khóa đã xong"]
     assert "Khóa của người khác" not in response.text
+    page = response.text
+    in_progress = page.index(f'<h2 id="current-heading">{vietnamese("In progress")}</h2>')
+    completed = page.index(f'<h2 id="completed-heading">{vietnamese("Completed")}</h2>')
+    assert in_progress < page.index("Khóa đang học") < completed < page.index("Khóa đã xong")
 
 
 # Preview
@@ -448,6 +549,40 @@ def test_a_trainer_previews_a_lesson_draft_in_the_admin(client, catalogue):
     assert response.status_code == 200
     assert "Bản nháp chưa xuất bản." in response.text
     assert "Bản nháp chưa xuất bản." not in client.get(lesson.url).text
+
+
+def test_a_trainer_previews_unsaved_lesson_edits_in_the_admin_without_being_a_learner(client, catalogue):
+    course = make_course(catalogue, lessons=2)
+    lesson = lessons_of(course)[1].specific
+    trainers = Group.objects.get(name=roles.TRAINER)
+    for codename in ("add_page", "change_page"):
+        GroupPagePermission.objects.create(
+            group=trainers,
+            page=catalogue,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    trainer = make_trainer(is_staff=True)
+    client.force_login(trainer)
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
+    form = nested_form_data(
+        {
+            "title": lesson.title,
+            "slug": lesson.slug,
+            "body": streamfield([("paragraph", rich_text("<p>Bản nháp chưa lưu của giảng viên.</p>"))]),
+        }
+    )
+
+    stored = client.post(preview_url, form)
+    response = client.get(preview_url)
+
+    assert stored.json()["is_valid"]
+    assert response.status_code == 200
+    assert "Bản nháp chưa lưu của giảng viên." in response.text
+    assert response.context["enrolment"] is None
+    assert response.context["position"] == 2
+    assert not LessonProgress.objects.exists()
+    lesson.refresh_from_db()
+    assert "Bản nháp chưa lưu của giảng viên." not in str(lesson.body)
 
 
 # Query counts
