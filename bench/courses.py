@@ -11,29 +11,10 @@ times the background job's work (run in this process).
 """
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "var" / "bench"
-
-
-def prepare_database():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "0"}
-    if "DATABASE_URL" in env:
-        subprocess.run([sys.executable, "manage.py", "flush", "--no-input"], cwd=ROOT, env=env, check=True)
-    else:
-        WORK.mkdir(parents=True, exist_ok=True)
-        database = WORK / "courses.sqlite3"
-        database.unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{database}"
-    for command in (["migrate", "--no-input", "-v", "0"], ["seed_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE)
-    os.environ.update(env)
+from demo_database import prepare_database
 
 
 def time_pages(requests):
@@ -109,12 +90,7 @@ def main():
     parser.add_argument("--people", type=int, default=100_000)
     options = parser.parse_args()
 
-    prepare_database()
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")
+    prepare_database("courses")
     time_pages(options.requests)
     time_assignment(options.people)
 

@@ -1,17 +1,29 @@
-"""Demo course content: the catalogue, three published courses, and some learners' progress."""
+"""Demo course content: the catalogue, three published courses with a quiz each, and some learners' progress."""
 
 import json
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from courses import services
+from courses import quizzes, services
 from courses.demo_content import COURSES
-from courses.models import Competence, CourseIndexPage, CoursePage, Enrolment, LessonPage
+from courses.models import (
+    Competence,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    QuestionCategory,
+    QuizPage,
+    QuizSlot,
+    ReviewOption,
+)
+from courses.question_import import import_questions
 from lms import roles
 from lms.demo import DEMO_COMMUNE_CODE
 from lms.models import Person, PersonCategory
@@ -24,6 +36,14 @@ CATALOGUE_INTRO = (
 # Trainers write and edit the catalogue's courses; publishing goes through moderation.
 TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page")
 DEMO_LEARNERS_PER_COURSE = 60
+# Each course's bank is a GIFT file here, imported under one bank whose every question a quiz may draw.
+DEMO_QUESTIONS = Path(__file__).resolve().parent / "demo_questions"
+DEMO_BANK = "Ngân hàng câu hỏi kỹ năng số"
+QUIZ_TITLE = "Bài kiểm tra cuối khóa"
+QUIZ_INTRO = (
+    "<p>10 câu hỏi rút ngẫu nhiên từ ngân hàng câu hỏi: 7 câu về nội dung khóa học và 3 câu ôn tập kỹ năng số "
+    "chung. Làm trong 20 phút, đạt từ 70% trở lên; được làm 3 lần, tính lần cao điểm nhất.</p>"
+)
 
 
 @transaction.atomic
@@ -45,7 +65,35 @@ def seed_demo_catalogue(home_page):
     for spec in COURSES:
         if not CoursePage.objects.child_of(catalogue).filter(slug=spec["slug"]).exists():
             publish_course(catalogue, spec)
+        course = CoursePage.objects.child_of(catalogue).get(slug=spec["slug"])
+        if not QuizPage.objects.child_of(course).exists():
+            publish_quiz(course)
     return catalogue
+
+
+def publish_quiz(course):
+    """The course's final quiz: 7 questions drawn from the course's own bank and 3 from the whole bank."""
+    gift = DEMO_QUESTIONS / f"{course.slug}.gift"
+    with gift.open("rb") as file:
+        _added, _existing, errors = import_questions(
+            file, filename=gift.name, file_format="gift", category_name=DEMO_BANK
+        )
+    if errors:
+        raise ValueError(f"{gift.name}: {errors}")
+    bank = QuestionCategory.objects.get(name=DEMO_BANK, parent=None)
+    own = QuestionCategory.objects.get(parent=bank, name=course.title)
+    quiz = QuizPage(
+        title=QUIZ_TITLE,
+        slug="bai-kiem-tra",
+        intro=QUIZ_INTRO,
+        pass_mark=70,
+        attempts_allowed=3,
+        time_limit_minutes=20,
+        review=ReviewOption.CORRECT,
+    )
+    quiz.slots = [QuizSlot(category=own, count=7, sort_order=0), QuizSlot(category=bank, count=3, sort_order=1)]
+    course.add_child(instance=quiz)
+    quiz.save_revision().publish()
 
 
 def publish_course(catalogue, spec):
@@ -81,7 +129,7 @@ def seed_demo_progress():
     long_ago = timezone.now() - timedelta(days=7)
     learner = Person.objects.filter(user__username="hocvien").first()
     if learner is not None and not Enrolment.objects.filter(person=learner).exists():
-        finish_lessons(services.enrol(person=learner, course=first), list(first.lessons()), at=long_ago)
+        finish_course(services.enrol(person=learner, course=first), at=long_ago)
         finish_lessons(services.enrol(person=learner, course=second), list(second.lessons()[:1]), at=long_ago)
     lessons = list(first.lessons())
     commune_people = Person.objects.filter(unit__code__startswith=DEMO_COMMUNE_CODE, is_active=True).order_by(
@@ -92,7 +140,10 @@ def seed_demo_progress():
         if person.pk in enrolled:
             continue
         enrolment = services.enrol(person=person, course=first)
-        finish_lessons(enrolment, lessons if index % 3 == 0 else lessons[:1] if index % 3 == 1 else [], at=long_ago)
+        if index % 3 == 0:
+            finish_course(enrolment, at=long_ago)
+        else:
+            finish_lessons(enrolment, lessons[:1] if index % 3 == 1 else [], at=long_ago)
 
 
 def finish_lessons(enrolment, lessons, *, at):
@@ -100,3 +151,14 @@ def finish_lessons(enrolment, lessons, *, at):
     for lesson in lessons:
         services.open_lesson(enrolment=enrolment, lesson=lesson, at=at)
         services.mark_lesson_done(enrolment=enrolment, lesson=lesson, at=at + timedelta(minutes=10))
+
+
+def finish_course(enrolment, *, at):
+    """Read every lesson, then pass the course's quizzes with the right answers, as if done at ``at``."""
+    finish_lessons(enrolment, list(enrolment.course.lessons()), at=at)
+    for quiz in enrolment.course.quizzes():
+        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=at)
+        for answer in attempt.questions.all():
+            answer.response = answer.as_question.right_response()
+            answer.save(update_fields=["response"])
+        quizzes.submit_attempt(attempt=attempt, at=at + timedelta(minutes=12))

@@ -4,7 +4,16 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from courses.models import Competence, CoursePage, Enrolment, EnrolmentStatus, LessonPage, LessonProgress
+from courses.models import (
+    Attempt,
+    Competence,
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    LessonPage,
+    LessonProgress,
+    QuizPage,
+)
 from courses.services import done_allowed_at, missing_prerequisites
 from lms.models import PersonCategory, Unit
 from lms.selectors import units_for, within_scope
@@ -51,8 +60,17 @@ def course_steps(course, enrolment):
     return lessons
 
 
+def course_quizzes(course, enrolment):
+    """The course's live quizzes, each with ``is_done`` when ``enrolment`` passed it."""
+    quizzes = list(course.quizzes())
+    passed = Attempt.objects.filter(enrolment=enrolment).passed_keys() if enrolment else set()
+    for quiz in quizzes:
+        quiz.is_done = (enrolment.pk, quiz.pk) in passed if enrolment else False
+    return quizzes
+
+
 def next_lesson(lessons, enrolment):
-    """Where to go on: the lesson last opened if not done, else the first required lesson not done."""
+    """Where to go on: the step last opened if not done, else the first step not done (lessons, then quizzes)."""
     if enrolment is None or not lessons:
         return lessons[0] if lessons else None
     for lesson in lessons:
@@ -66,13 +84,15 @@ def course_context(course, user):
     person = learner_person(user)
     enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
     lessons = course_steps(course, enrolment)
-    required = [lesson for lesson in lessons if lesson.required]
+    quizzes = course_quizzes(course, enrolment)
+    required = [step for step in lessons + quizzes if step.required]
     return {
         "person": person,
         "enrolment": enrolment,
         "lessons": lessons,
-        "next_lesson": next_lesson(lessons, enrolment),
-        "required_done": sum(lesson.is_done for lesson in required),
+        "quizzes": quizzes,
+        "next_lesson": next_lesson(lessons + quizzes, enrolment),
+        "required_done": sum(step.is_done for step in required),
         "required_count": len(required),
         "missing_prerequisites": missing_prerequisites(person=person, course=course) if person else [],
         "competences": course.competences.select_related("domain"),
@@ -97,7 +117,7 @@ def lesson_context(lesson, user):
         "lessons": lessons,
         "position": position + 1,
         "previous_lesson": lessons[position - 1] if position > 0 else None,
-        "following_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
+        "following_lesson": lessons[position + 1] if position + 1 < len(lessons) else course.quizzes().first(),
         "done_allowed_at": done_at,
         "wait_minutes": max(0, -(-int((done_at - timezone.now()).total_seconds()) // 60)) if done_at else 0,
     }
@@ -105,7 +125,7 @@ def lesson_context(lesson, user):
 
 def learner_courses(person):
     """A learner's enrolments in live courses, each with ``required_done``, ``required_count``,
-    ``percent`` and ``next_lesson``; in three queries however many courses."""
+    ``percent`` and ``next_lesson`` (lessons and quizzes count); in five queries however many courses."""
     enrolments = list(
         Enrolment.objects.filter(person=person, course__live=True)
         .select_related("course")
@@ -116,25 +136,27 @@ def learner_courses(person):
     in_courses = Q()
     for enrolment in enrolments:
         in_courses |= Q(path__startswith=enrolment.course.path, depth=enrolment.course.depth + 1)
-    lessons_by_course = {}
-    for lesson in (
-        LessonPage.objects.live().filter(in_courses).order_by("path").only("title", "path", "url_path", "required")
-    ):
-        lessons_by_course.setdefault(lesson.path[: -LessonPage.steplen], []).append(lesson)
+    steps_by_course = {}
+    for step_type in (LessonPage, QuizPage):  # lessons first, then quizzes
+        for step in (
+            step_type.objects.live().filter(in_courses).order_by("path").only("title", "path", "url_path", "required")
+        ):
+            steps_by_course.setdefault(step.path[: -step_type.steplen], []).append(step)
     done = set(
         LessonProgress.objects.filter(enrolment__in=enrolments, done_at__isnull=False).values_list(
             "enrolment_id", "lesson_id"
         )
     )
+    done |= Attempt.objects.filter(enrolment__in=enrolments).passed_keys()
     for enrolment in enrolments:
-        lessons = lessons_by_course.get(enrolment.course.path, [])
-        for lesson in lessons:
-            lesson.is_done = (enrolment.pk, lesson.pk) in done
-        required = [lesson for lesson in lessons if lesson.required]
+        steps = steps_by_course.get(enrolment.course.path, [])
+        for step in steps:
+            step.is_done = (enrolment.pk, step.pk) in done
+        required = [step for step in steps if step.required]
         enrolment.required_count = len(required)
-        enrolment.required_done = sum(lesson.is_done for lesson in required)
+        enrolment.required_done = sum(step.is_done for step in required)
         enrolment.percent = 100 if enrolment.completed_at else int(100 * enrolment.required_done / (len(required) or 1))
-        enrolment.next_lesson = None if enrolment.completed_at else next_lesson(lessons, enrolment)
+        enrolment.next_lesson = None if enrolment.completed_at else next_lesson(steps, enrolment)
     return enrolments
 
 

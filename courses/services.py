@@ -10,12 +10,14 @@ from wagtail.log_actions import log
 
 from courses.models import (
     AssignmentStatus,
+    Attempt,
     CourseAssignment,
     Enrolment,
     EnrolmentMode,
     EnrolmentSource,
     LessonPage,
     LessonProgress,
+    QuizPage,
 )
 from courses.signals import course_completed
 from lms.models import Person, TrainingKind, TrainingRecord
@@ -88,12 +90,16 @@ def mark_lesson_done(*, enrolment, lesson, at=None):
 
 
 def rule_is_met(enrolment):
-    """Every required lesson of the course is done."""
+    """Every required lesson of the course is done and every required quiz passed."""
     required = LessonPage.objects.child_of(enrolment.course).live().filter(required=True).values("pk")
     not_done = required.exclude(
         pk__in=LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values("lesson_id")
     )
-    return not not_done.exists()
+    if not_done.exists():
+        return False
+    passed = {quiz_id for _enrolment, quiz_id in Attempt.objects.filter(enrolment=enrolment).passed_keys()}
+    required_quizzes = QuizPage.objects.child_of(enrolment.course).live().filter(required=True)
+    return not required_quizzes.exclude(pk__in=passed).exists()
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 
 from django_tasks import task
 
-from courses.models import AssignmentStatus, CourseAssignment
+from courses.models import AssignmentStatus, Attempt, CourseAssignment
+from courses.quizzes import close_if_overdue
 from courses.services import enrol_assigned_people
 
 
@@ -15,3 +16,9 @@ def run_assignment(assignment_id):
     except Exception:
         CourseAssignment.objects.filter(pk=assignment_id).update(status=AssignmentStatus.FAILED)
         raise
+
+
+@task()
+def close_overdue_attempt(attempt_id):
+    """At a timed attempt's deadline: grade it with the answers saved, unless the learner submitted it."""
+    close_if_overdue(Attempt.objects.get(pk=attempt_id))

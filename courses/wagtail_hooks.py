@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 from courses import admin_views
 from courses.models import Competence, CompetenceDomain, CourseAssignment, Enrolment, Question, QuestionCategory
 from courses.question_admin import QUESTION_TYPES, QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
+from courses.quiz_admin import QuizViewSet
 from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
 from lms.models import UnitLogEntry
 from lms.wagtail_hooks import ScopedViewSet
@@ -149,6 +150,7 @@ class LearningViewSetGroup(ViewSetGroup):
     items = (
         EnrolmentViewSet,
         AssignmentViewSet,
+        QuizViewSet,
         QuestionBankViewSet,
         QuestionCategoryViewSet,
         CompetenceViewSet,

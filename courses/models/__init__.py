@@ -12,9 +12,13 @@ from .questions import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from .quiz import Attempt, AttemptQuestion, AttemptState, GradingMethod, QuizPage, QuizSlot, ReviewOption
 
 __all__ = [
     "AssignmentStatus",
+    "Attempt",
+    "AttemptQuestion",
+    "AttemptState",
     "Competence",
     "CompetenceDomain",
     "CourseAssignment",
@@ -25,6 +29,7 @@ __all__ = [
     "EnrolmentSource",
     "EnrolmentStatus",
     "EssayQuestion",
+    "GradingMethod",
     "LessonPage",
     "LessonProgress",
     "MatchingQuestion",
@@ -32,6 +37,9 @@ __all__ = [
     "NumericalQuestion",
     "Question",
     "QuestionCategory",
+    "QuizPage",
+    "QuizSlot",
+    "ReviewOption",
     "ShortAnswerQuestion",
     "SingleChoiceQuestion",
     "TrueFalseQuestion",

@@ -101,7 +101,7 @@ class CoursePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
 
     class Meta:
         verbose_name = _("course")
@@ -113,6 +113,11 @@ class CoursePage(Page):
 
     def lessons(self):
         return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def quizzes(self):
+        from courses.models.quiz import QuizPage
+
+        return QuizPage.objects.child_of(self).live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_context

@@ -5,6 +5,7 @@ None when a trainer must grade it (essays). Choices and matching pairs are Strea
 each has a stable id that answers refer to, however the choices are shuffled or edited later.
 """
 
+import random
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -98,6 +99,30 @@ class Question(PolymorphicModel):
     def grade(self, response):
         raise NotImplementedError
 
+    def snapshot(self):
+        """Its own fields as text, to rebuild it as it is now with ``from_snapshot`` (attempts keep one)."""
+        return {
+            field.attname: field.value_to_string(self)
+            for field in self._meta.concrete_fields
+            if not (field.is_relation or field.primary_key or field.name in ("created_at", "updated_at"))
+        }
+
+    @classmethod
+    def from_snapshot(cls, fields):
+        return cls(**{name: cls._meta.get_field(name).to_python(value) for name, value in fields.items()})
+
+    def layout(self, shuffle):
+        """The order its parts are shown in, fixed when an attempt starts (none for most types)."""
+        return {}
+
+    def read_answer(self, data, name):
+        """The response in the submitted form ``data`` under ``name``; None when not answered."""
+        return data.get(name, "").strip() or None
+
+    def right_response(self):
+        """A response that earns all the points (None when only a trainer can tell)."""
+        return None
+
 
 class ChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("answer"))
@@ -118,6 +143,16 @@ class ChoiceIds:
     def choice_ids(self):
         return {choice.id for choice in self.choices}
 
+    def layout(self, shuffle):
+        order = [choice.id for choice in self.choices]
+        if shuffle:
+            random.shuffle(order)
+        return {"order": order}
+
+    def choices_in(self, order):
+        by_id = {choice.id: choice.value for choice in self.choices}
+        return [(choice_id, by_id[choice_id]) for choice_id in order if choice_id in by_id]
+
 
 class SingleChoiceQuestion(ChoiceIds, Question):
     """One right answer among several; the response is the id of the chosen choice."""
@@ -127,6 +162,9 @@ class SingleChoiceQuestion(ChoiceIds, Question):
     class Meta:
         verbose_name = _("single choice question")
         verbose_name_plural = _("single choice questions")
+
+    def right_response(self):
+        return next(iter(self.correct_ids()), None)
 
     def grade(self, response):
         return Decimal(1) if isinstance(response, str) and response in self.correct_ids() else Decimal(0)
@@ -149,6 +187,12 @@ class MultipleChoiceQuestion(ChoiceIds, Question):
         verbose_name = _("multiple choice question")
         verbose_name_plural = _("multiple choice questions")
 
+    def read_answer(self, data, name):
+        return data.getlist(name) or None
+
+    def right_response(self):
+        return sorted(self.correct_ids())
+
     def grade(self, response):
         chosen = set(response) & self.choice_ids() if isinstance(response, list) else set()
         correct = self.correct_ids()
@@ -167,6 +211,12 @@ class TrueFalseQuestion(Question):
     class Meta:
         verbose_name = _("true/false question")
         verbose_name_plural = _("true/false questions")
+
+    def read_answer(self, data, name):
+        return {"true": True, "false": False}.get(data.get(name))
+
+    def right_response(self):
+        return self.correct_answer
 
     def grade(self, response):
         return Decimal(1) if isinstance(response, bool) and response == self.correct_answer else Decimal(0)
@@ -188,6 +238,9 @@ class ShortAnswerQuestion(Question):
         if self.ignore_accents:
             return fold(text)
         return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+    def right_response(self):
+        return next((line.strip() for line in self.accepted_answers.splitlines() if line.strip()), None)
 
     def grade(self, response):
         if not isinstance(response, str) or not response.strip():
@@ -220,6 +273,9 @@ class NumericalQuestion(Question):
         verbose_name = _("numerical question")
         verbose_name_plural = _("numerical questions")
 
+    def right_response(self):
+        return str(self.answer.normalize())
+
     def grade(self, response):
         number = parse_number(response) if isinstance(response, str | int | float) else None
         if number is None:
@@ -241,6 +297,25 @@ class MatchingQuestion(Question):
     class Meta:
         verbose_name = _("matching question")
         verbose_name_plural = _("matching questions")
+
+    def layout(self, shuffle):
+        items = [pair.id for pair in self.pairs]
+        options = list(items)
+        random.shuffle(options)  # the answers are always shuffled, or each would sit beside its item
+        if shuffle:
+            random.shuffle(items)
+        return {"order": items, "options": options}
+
+    def items_in(self, order):
+        by_id = {pair.id: pair.value for pair in self.pairs}
+        return [(pair_id, by_id[pair_id]) for pair_id in order if pair_id in by_id]
+
+    def read_answer(self, data, name):
+        chosen = {pair.id: data.get(f"{name}-{pair.id}") for pair in self.pairs}
+        return {item: pair for item, pair in chosen.items() if pair} or None
+
+    def right_response(self):
+        return {pair.id: pair.id for pair in self.pairs}
 
     def grade(self, response):
         if not isinstance(response, dict):

@@ -4,7 +4,7 @@ import itertools
 import json
 from decimal import Decimal
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, QuizPage, QuizSlot, SingleChoiceQuestion
 from home.models import HomePage
 from tests.factories import make_learner, make_person
 
@@ -49,3 +49,40 @@ def make_course(catalogue, *, lessons=2, **fields):
 def make_learner_person(unit, **fields):
     """A person on ``unit``'s list linked to a new learner account."""
     return make_person(unit=unit, user=make_learner(), **fields)
+
+
+def choice_blocks(*items):
+    """StreamField data of choices: each item is (id, text, correct)."""
+    return [
+        {"type": "choice", "id": choice_id, "value": {"text": text, "correct": correct, "feedback": f"Về {text}"}}
+        for choice_id, text, correct in items
+    ]
+
+
+def make_single_choice(category, name=None, *, points=1, right="a", **fields):
+    """A single choice question whose choices have the ids "a", "b", "c"; ``right`` is the correct one."""
+    n = next(_sequence)
+    return SingleChoiceQuestion.objects.create(
+        category=category,
+        name=name or f"Câu {n}",
+        text=f"<p>Câu hỏi số {n}?</p>",
+        points=Decimal(points),
+        choices=choice_blocks(*((key, f"Phương án {key}", key == right) for key in "abc")),
+        **fields,
+    )
+
+
+def make_quiz(course, *, questions=(), draws=(), **fields):
+    """Publish a quiz in ``course`` with fixed ``questions`` and ``draws`` of (category, count)."""
+    n = next(_sequence)
+    defaults = {
+        "title": f"Bài kiểm tra {n}",
+        "slug": f"bai-kiem-tra-{n}",
+        "shuffle_questions": False,
+        "attempts_allowed": 0,
+    }
+    quiz = QuizPage(**{**defaults, **fields})
+    quiz.slots = [QuizSlot(question=question) for question in questions] + [
+        QuizSlot(category=category, count=count) for category, count in draws
+    ]
+    return publish(course, quiz)

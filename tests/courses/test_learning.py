@@ -17,7 +17,15 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from courses import services
-from courses.models import CourseIndexPage, CoursePage, Enrolment, EnrolmentMode, LessonPage, LessonProgress
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+    LessonPage,
+    LessonProgress,
+    QuizPage,
+)
 from courses.signals import course_completed
 from home.models import HomePage
 from lms import roles
@@ -73,7 +81,7 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
         self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
         self.assertAllowedSubpageTypes(LessonPage, set())
 

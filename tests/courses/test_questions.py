@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 
 from courses.models import (
     EssayQuestion,
@@ -181,3 +182,50 @@ def test_a_category_holds_the_categories_inside_it_at_any_depth():
     assert sorted(safety.with_descendants()) == sorted([safety.pk, scams.pk, phone_scams.pk])
     assert scams.with_descendants() == [scams.pk, phone_scams.pk]
     assert other.with_descendants() == [other.pk]
+
+
+# What attempts rely on: a question rebuilt from its snapshot, read from a form, answered right
+
+
+EVERY_TYPE = [
+    SingleChoiceQuestion(choices=OTP_CHOICES),
+    MultipleChoiceQuestion(choices=SAFE_HABITS, partial_credit=True),
+    TrueFalseQuestion(correct_answer=False),
+    ShortAnswerQuestion(accepted_answers="\nVNeID\nVNe ID"),
+    NumericalQuestion(answer=Decimal("113.000000"), tolerance=0),
+    MatchingQuestion(pairs=SERVICES),
+]
+
+
+@pytest.mark.parametrize("question", EVERY_TYPE, ids=lambda question: type(question).__name__)
+def test_the_right_response_earns_every_point_and_survives_a_snapshot(question):
+    question.name, question.text, question.points = "Câu", "<p>?</p>", Decimal("2.5")
+    rebuilt = type(question).from_snapshot(question.snapshot())
+
+    assert question.grade(question.right_response()) == 1
+    assert rebuilt.grade(question.right_response()) == 1
+    assert (rebuilt.name, rebuilt.text, rebuilt.points) == ("Câu", "<p>?</p>", Decimal("2.5"))
+
+
+def test_an_essay_has_no_right_response():
+    assert EssayQuestion().right_response() is None
+
+
+@pytest.mark.parametrize(
+    ("question", "form", "response"),
+    [
+        (SingleChoiceQuestion(choices=OTP_CHOICES), "q=b", "b"),
+        (SingleChoiceQuestion(choices=OTP_CHOICES), "q=", None),
+        (MultipleChoiceQuestion(choices=SAFE_HABITS), "q=a&q=c", ["a", "c"]),
+        (MultipleChoiceQuestion(choices=SAFE_HABITS), "", None),
+        (TrueFalseQuestion(correct_answer=True), "q=false", False),
+        (TrueFalseQuestion(correct_answer=True), "q=maybe", None),
+        (ShortAnswerQuestion(accepted_answers="VNeID"), "q=+vneid+", "vneid"),
+        (NumericalQuestion(answer=1), "q=3,5", "3,5"),
+        (MatchingQuestion(pairs=SERVICES), "q-p1=p2&q-p2=&q-p9=p1", {"p1": "p2"}),
+        (MatchingQuestion(pairs=SERVICES), "q-p1=", None),
+        (EssayQuestion(), "q=Bài+viết", "Bài viết"),
+    ],
+)
+def test_a_question_reads_its_answer_from_the_submitted_form(question, form, response):
+    assert question.read_answer(QueryDict(form), "q") == response

@@ -6,7 +6,16 @@ from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from courses.demo_content import COURSES
-from courses.models import CourseIndexPage, CoursePage, Enrolment, LessonPage, LessonProgress
+from courses.models import (
+    Attempt,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    Question,
+    QuizPage,
+)
 from lms import roles
 from lms.demo import DEMO_COMMUNE_CODE, DEMO_PASSWORD, DEMO_PROVINCE_CODE
 from lms.models import Attendance, Person, PersonCategory, TrainingRecord, TrainingSession, Unit, UnitLevel
@@ -59,6 +68,39 @@ def test_seed_demo_publishes_the_course_catalogue_with_courses_lessons_and_learn
     assert first_course.filter(completed_at__isnull=False).exists()
     assert first_course.filter(completed_at__isnull=True, lesson_progress__isnull=False).exists()
     assert first_course.filter(lesson_progress__isnull=True).exists()
+    # Those who completed it passed its quiz.
+    passed = Attempt.objects.filter(
+        passed=True, quiz__in=QuizPage.objects.child_of(courses.get(slug=COURSES[0]["slug"]))
+    )
+    assert set(passed.values_list("enrolment", flat=True)) == set(
+        first_course.filter(completed_at__isnull=False).values_list("pk", flat=True)
+    )
+
+
+def test_seed_demo_gives_each_course_a_quiz_drawing_from_a_bank_of_at_least_30_questions_of_several_types():
+    call_command("seed_demo", stdout=None)
+
+    for course in CoursePage.objects.live():
+        (quiz,) = QuizPage.objects.live().child_of(course)
+        drawable = set()
+        for slot in quiz.slots.all():
+            drawable |= set(
+                Question.objects.filter(category__in=slot.category.with_descendants()).values_list("pk", flat=True)
+            )
+        assert len(drawable) >= 30
+        kinds = Question.objects.filter(pk__in=drawable).values_list("polymorphic_ctype__model", flat=True)
+        assert set(kinds) >= {
+            "singlechoicequestion",
+            "multiplechoicequestion",
+            "truefalsequestion",
+            "shortanswerquestion",
+            "matchingquestion",
+        }
+        right = {
+            question.pk: question.grade(question.right_response())
+            for question in Question.objects.filter(pk__in=drawable)
+        }
+        assert set(right.values()) == {1}
 
 
 def test_seed_demo_gives_a_real_province_with_residential_areas_people_sessions_and_a_scoped_organiser():

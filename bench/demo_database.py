@@ -1,0 +1,31 @@
+"""The database the benchmarks run on: the demo data loaded into a fresh SQLite file under var/bench/,
+or into the PostgreSQL database named by DATABASE_URL, emptied first."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+
+
+def prepare_database(name):
+    """Load ``seed_demo`` into a fresh database (``name``.sqlite3 unless DATABASE_URL is set) and set
+    up Django on it with DEBUG off."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "0"}
+    if "DATABASE_URL" in env:
+        subprocess.run([sys.executable, "manage.py", "flush", "--no-input"], cwd=ROOT, env=env, check=True)
+    else:
+        WORK.mkdir(parents=True, exist_ok=True)
+        database = WORK / f"{name}.sqlite3"
+        database.unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{database}"
+    for command in (["migrate", "--no-input", "-v", "0"], ["seed_demo"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    print(f"database: {os.environ['DATABASE_URL'].split('@')[-1]}")

@@ -1,0 +1,204 @@
+"""Quizzes in the admin: trainers grade essays from a queue, statistics per quiz and per question, all
+scoped to the viewer's units."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from courses import quizzes, services
+from courses.models import AttemptState, EssayQuestion, QuestionCategory
+from lms.models import TrainingRecord
+from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_quiz, make_single_choice
+from tests.factories import make_organiser, make_trainer, make_unit_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    return make_unit_tree()
+
+
+@pytest.fixture
+def category():
+    return QuestionCategory.objects.create(name="Kỹ năng số")
+
+
+@pytest.fixture
+def course():
+    return make_course(make_catalogue(), lessons=0)
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def submitted(course, quiz, unit, answers):
+    """A new learner of ``unit`` takes ``quiz``: ``answers`` are the responses in question order."""
+    enrolment = services.enrol(person=make_learner_person(unit), course=course)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    data = QueryDict(mutable=True)
+    for answer, response in zip(attempt.questions.order_by("position"), answers, strict=True):
+        data.appendlist("shown", str(answer.pk))
+        data[f"answer-{answer.pk}"] = response
+    quizzes.save_answers(attempt=attempt, data=data)
+    return quizzes.submit_attempt(attempt=attempt)[0]
+
+
+# Essays
+
+
+@pytest.fixture
+def essay_quiz(category, course):
+    essay = EssayQuestion.objects.create(
+        category=category,
+        name="Hướng dẫn VNeID",
+        text="<p>Anh/chị hướng dẫn bà con cài VNeID thế nào?</p>",
+        points=Decimal(2),
+        grading_notes="Đủ 3 bước: tải ứng dụng, đăng ký, kích hoạt.",
+    )
+    return make_quiz(course, questions=[make_single_choice(category), essay], pass_mark=60)
+
+
+def test_a_trainer_grades_an_essay_and_the_attempt_passes_and_completes_the_course(client, tree, course, essay_quiz):
+    attempt = submitted(course, essay_quiz, tree["area"], ["a", "Tải ứng dụng, đăng ký rồi kích hoạt."])
+    assert (attempt.state, attempt.score) == (AttemptState.AWAITING_GRADING, None)
+    trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
+
+    queue = trainer.get(reverse("courses_quiz:essays"))
+    (answer,) = queue.context["answers"]
+    form_page = trainer.get(reverse("courses_quiz:grade", args=[answer.pk]))
+    too_many = trainer.post(reverse("courses_quiz:grade", args=[answer.pk]), {"points": "2.5", "feedback": ""})
+    graded = trainer.post(
+        reverse("courses_quiz:grade", args=[answer.pk]), {"points": "1.5", "feedback": "Thiếu bước kích hoạt."}
+    )
+
+    assert "Tải ứng dụng, đăng ký rồi kích hoạt." in form_page.text
+    assert "Đủ 3 bước" in form_page.text
+    assert too_many.status_code == 200
+    assert too_many.context["form"].errors["points"]
+    assert graded.status_code == 302
+    attempt.refresh_from_db()
+    answer.refresh_from_db()
+    assert (answer.share, answer.grader_feedback) == (Decimal("0.75"), "Thiếu bước kích hoạt.")
+    assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, Decimal("2.5"), True)
+    assert attempt.enrolment.__class__.objects.get(pk=attempt.enrolment_id).completed_at is not None
+    assert TrainingRecord.objects.filter(person=attempt.enrolment.person).count() == 1
+    assert list(trainer.get(reverse("courses_quiz:essays")).context["answers"]) == []
+
+
+def test_the_attempt_waits_until_its_last_essay_is_graded(client, tree, category, course):
+    essays = [EssayQuestion.objects.create(category=category, name=f"Tự luận {n}", text="<p>?</p>") for n in (1, 2)]
+    quiz = make_quiz(course, questions=essays)
+    attempt = submitted(course, quiz, tree["area"], ["Một", "Hai"])
+    first, second = attempt.questions.order_by("position")
+    trainer = make_trainer(is_staff=True, managed_unit=tree["commune"])
+
+    quizzes.grade_essay(answer=first, points=Decimal(1), feedback="", user=trainer)
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score) == (AttemptState.AWAITING_GRADING, None)
+    quizzes.grade_essay(answer=second, points=Decimal(0), feedback="", user=trainer)
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 1, False)
+
+
+def test_essays_of_other_units_are_neither_listed_nor_gradable(client, tree, course, essay_quiz):
+    attempt = submitted(course, essay_quiz, tree["other_commune"], ["a", "Bài của xã khác"])
+    answer = attempt.questions.get(share__isnull=True)
+    trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
+
+    assert list(trainer.get(reverse("courses_quiz:essays")).context["answers"]) == []
+    assert trainer.get(reverse("courses_quiz:grade", args=[answer.pk])).status_code == 404
+    assert trainer.post(reverse("courses_quiz:grade", args=[answer.pk]), {"points": "2"}).status_code == 404
+    answer.refresh_from_db()
+    assert answer.share is None
+
+
+def test_organisers_see_statistics_but_do_not_grade(client, tree, course, essay_quiz):
+    submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"])
+    organiser = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    assert organiser.get(reverse("courses_quiz:index")).status_code == 200
+    assert organiser.get(reverse("courses_quiz:statistics", args=[essay_quiz.pk])).status_code == 200
+    refused = organiser.get(reverse("courses_quiz:essays"))
+    assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
+
+
+# Statistics
+
+
+@pytest.fixture
+def two_question_quiz(category, course):
+    return make_quiz(
+        course, questions=[make_single_choice(category, "Câu A"), make_single_choice(category, "Câu B")], pass_mark=50
+    )
+
+
+RIGHT_AND_WRONG = [["a", "a"], ["a", "b"], ["b", "a"], ["b", "b"], ["a", "b"]]  # 100, 50, 50, 0, 50 %
+
+
+def test_statistics_of_a_quiz_and_its_questions(client, tree, course, two_question_quiz):
+    for answers in RIGHT_AND_WRONG:
+        submitted(course, two_question_quiz, tree["area"], answers)
+    submitted(course, two_question_quiz, tree["other_commune"], ["b", "b"])  # outside the organiser's commune
+    organiser = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    page = organiser.get(reverse("courses_quiz:statistics", args=[two_question_quiz.pk]))
+
+    context = page.context
+    assert (context["attempts"], context["mean"], context["median"], context["pass_rate"]) == (5, 50, 50, 80)
+    rows = {row["name"]: (row["answers"], row["facility"], row["discrimination"]) for row in context["questions"]}
+    # The best attempt (100%) got both right, the worst (0%) both wrong.
+    assert rows == {"Câu A": (5, Decimal("0.60"), Decimal("1.00")), "Câu B": (5, Decimal("0.40"), Decimal("1.00"))}
+    listing = organiser.get(reverse("courses_quiz:index")).context["quizzes"]
+    assert [(quiz.title, quiz.graded_count) for quiz in listing] == [(two_question_quiz.title, 5)]
+
+
+def test_the_discrimination_index_is_negative_for_a_question_the_weak_get_right(client, tree, course, category):
+    tricky, sound = make_single_choice(category, "Câu đánh đố"), make_single_choice(category, "Câu tốt")
+    extra = [make_single_choice(category, f"Câu {n}") for n in range(2)]
+    quiz = make_quiz(course, questions=[tricky, sound, *extra], pass_mark=50)
+    # Best: everything right but the tricky one; worst: only the tricky one right.
+    for answers in (["b", "a", "a", "a"], ["b", "a", "a", "b"], ["a", "b", "b", "b"], ["a", "b", "b", "b"]):
+        submitted(course, quiz, tree["area"], answers)
+    superuser = logged_in(client, make_organiser(is_staff=True, is_superuser=True))
+
+    rows = {
+        row["name"]: row
+        for row in superuser.get(reverse("courses_quiz:statistics", args=[quiz.pk])).context["questions"]
+    }
+
+    assert rows["Câu đánh đố"]["discrimination"] == Decimal("-1.00")
+    assert rows["Câu tốt"]["discrimination"] == Decimal("1.00")
+
+
+def test_the_statistics_export_as_xlsx(client, tree, course, two_question_quiz):
+    for answers in RIGHT_AND_WRONG:
+        submitted(course, two_question_quiz, tree["area"], answers)
+    organiser = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    response = organiser.get(reverse("courses_quiz:statistics", args=[two_question_quiz.pk]), {"export": "xlsx"})
+
+    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    values = {row[0]: row[1:] for row in rows if row and row[0]}
+    assert values["Câu A"][:2] == (5, 0.6)
+    assert values["Câu B"][:2] == (5, 0.4)
+    assert 5 in values[rows[1][0]]  # the attempts, first line under the headings
+
+
+def test_learners_and_other_units_see_no_statistics(client, tree, course, two_question_quiz):
+    submitted(course, two_question_quiz, tree["area"], ["a", "a"])
+    learner = make_learner_person(tree["area"])
+    other = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["other_commune"]))
+
+    assert other.get(reverse("courses_quiz:statistics", args=[two_question_quiz.pk])).context["attempts"] == 0
+    client.force_login(learner.user)
+    refused = client.get(reverse("courses_quiz:statistics", args=[two_question_quiz.pk]))
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("wagtailadmin_login"))

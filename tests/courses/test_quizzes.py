@@ -1,0 +1,574 @@
+"""Quizzes as learners take them: drawing and freezing questions, saving and resuming, the deadline,
+submitting once, attempts and dates, review, and passing a required quiz completing the course."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django_tasks import default_task_backend
+
+from courses import quizzes, services
+from courses.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    EssayQuestion,
+    GradingMethod,
+    MatchingQuestion,
+    QuestionCategory,
+    ReviewOption,
+    ShortAnswerQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
+from courses.quiz_selectors import prepared
+from courses.tasks import close_overdue_attempt
+from lms.models import TrainingRecord
+from tests.courses.helpers import (
+    make_catalogue,
+    make_course,
+    make_learner_person,
+    make_quiz,
+    make_single_choice,
+)
+from tests.factories import make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category():
+    return QuestionCategory.objects.create(name="Kỹ năng số")
+
+
+@pytest.fixture
+def course():
+    return make_course(make_catalogue(), lessons=0)
+
+
+@pytest.fixture
+def learner():
+    return make_learner_person(make_unit(name="Phường Phan Đình Phùng"))
+
+
+@pytest.fixture
+def enrolment(learner, course):
+    return services.enrol(person=learner, course=course)
+
+
+def three_questions(category):
+    """Three single choice questions of one point; "a" is right."""
+    return [make_single_choice(category) for _n in range(3)]
+
+
+def vietnamese(message):
+    with translation.override("vi"):
+        return gettext(message)
+
+
+def answer_form(attempt, answers):
+    """The form a learner posts: ``answers`` maps an AttemptQuestion to its form value(s)."""
+    data = {"shown": [str(answer.pk) for answer in answers]}
+    for answer, value in answers.items():
+        data[f"answer-{answer.pk}"] = value
+    return data
+
+
+def form_data(data):
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+def post_answers(client, attempt, answers, *, action="quiz_save", json=False):
+    headers = {"Accept": "application/json"} if json else {}
+    return client.post(reverse(action, args=[attempt.pk]), answer_form(attempt, answers), headers=headers)
+
+
+def questions_of(attempt):
+    return list(attempt.questions.order_by("position"))
+
+
+# Drawing and freezing
+
+
+def test_an_attempt_draws_the_fixed_questions_and_random_ones_without_repeats(category, course, enrolment):
+    fixed = make_single_choice(category, "Cố định")
+    inner = QuestionCategory.objects.create(name="Bên trong", parent=category)
+    drawable = [make_single_choice(inner) for _n in range(6)] + [make_single_choice(category) for _n in range(3)]
+    make_single_choice(category, "Đã ngừng dùng", is_active=False)
+    elsewhere = make_single_choice(QuestionCategory.objects.create(name="Khác"), "Nhóm khác")
+    quiz = make_quiz(course, questions=[fixed], draws=[(category, 5)])
+
+    drawn = set()
+    for _try in range(5):
+        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+        ids = [answer.question_id for answer in questions_of(attempt)]
+        quizzes.submit_attempt(attempt=attempt)
+        assert ids[0] == fixed.pk
+        assert len(ids) == len(set(ids)) == 6
+        assert set(ids[1:]) <= {question.pk for question in drawable}
+        assert attempt.max_score == 6
+        drawn |= set(ids[1:])
+    assert elsewhere.pk not in drawn
+    assert len(drawn) > 5  # random, not always the same five
+
+
+def test_a_draw_larger_than_its_category_takes_all_it_has(category, course, enrolment):
+    questions = three_questions(category)
+    quiz = make_quiz(course, draws=[(category, 10)])
+
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+
+    assert {answer.question_id for answer in questions_of(attempt)} == {question.pk for question in questions}
+
+
+def test_questions_and_choices_are_shuffled_once_and_kept_in_that_order(category, course, enrolment, client, learner):
+    question = SingleChoiceQuestion.objects.create(
+        category=category,
+        name="Nhiều lựa chọn",
+        text="<p>Chọn một</p>",
+        choices=[
+            {"type": "choice", "id": f"c{n}", "value": {"text": f"Lựa chọn {n}", "correct": n == 0, "feedback": ""}}
+            for n in range(8)
+        ],
+    )
+    quiz = make_quiz(course, questions=[question], shuffle_choices=True)
+    orders = set()
+    for _try in range(4):
+        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+        (answer,) = questions_of(attempt)
+        orders.add(tuple(answer.frozen["order"]))
+        client.force_login(learner.user)
+        page = client.get(reverse("quiz_attempt", args=[attempt.pk])).text
+        shown = [page.index(f"Lựa chọn {choice_id[1:]}<") for choice_id in answer.frozen["order"]]
+        assert shown == sorted(shown)
+        assert sorted(answer.frozen["order"]) == [f"c{n}" for n in range(8)]
+        quizzes.submit_attempt(attempt=attempt)
+    assert len(orders) > 1
+
+
+def test_editing_the_bank_does_not_change_a_started_attempt(category, course, enrolment, client, learner):
+    question = make_single_choice(category, right="a")
+    quiz = make_quiz(course, questions=[question])
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    (answer,) = questions_of(attempt)
+
+    question.text = "<p>Câu hỏi đã sửa</p>"
+    question.choices = [
+        dict(block, value={**block["value"], "correct": block["id"] == "b"}) for block in question.choices.raw_data
+    ]
+    question.points = Decimal(5)
+    question.version += 1
+    question.save()
+    client.force_login(learner.user)
+    page = client.get(reverse("quiz_attempt", args=[attempt.pk])).text
+    post_answers(client, attempt, {answer: "a"}, action="quiz_submit")
+
+    attempt.refresh_from_db()
+    assert "Câu hỏi số" in page
+    assert "Câu hỏi đã sửa" not in page
+    assert (answer.version, attempt.score, attempt.max_score, attempt.passed) == (1, 1, 1, True)
+    assert quizzes.start_attempt(enrolment=enrolment, quiz=quiz).questions.get().version == 2
+
+
+# Saving, resuming, refusing
+
+
+def test_answers_are_saved_one_question_at_a_time_and_shown_again_on_return(
+    category, course, enrolment, client, learner
+):
+    short = ShortAnswerQuestion.objects.create(
+        category=category, name="Ngắn", text="<p>Viết tắt?</p>", accepted_answers="VNeID"
+    )
+    true_false = TrueFalseQuestion.objects.create(
+        category=category, name="Đúng sai", text="<p>?</p>", correct_answer=True
+    )
+    quiz = make_quiz(course, questions=[make_single_choice(category), short, true_false])
+    client.force_login(learner.user)
+    client.post(reverse("quiz_start", args=[quiz.pk]))
+    attempt = Attempt.objects.get()
+    choice, typed, statement = questions_of(attempt)
+
+    saved = post_answers(client, attempt, {choice: "b"}, json=True)
+    post_answers(client, attempt, {typed: "vneid"}, json=True)
+    post_answers(client, attempt, {statement: "true"})
+
+    assert saved.status_code == 200
+    assert saved.json()["saved"] == 1
+    assert [answer.response for answer in questions_of(attempt)] == ["b", "vneid", True]
+    # The connection dropped; the learner opens the quiz again and continues the same attempt.
+    client.post(reverse("quiz_start", args=[quiz.pk]))
+    page = client.get(reverse("quiz_attempt", args=[attempt.pk])).text
+    assert Attempt.objects.count() == 1
+    assert f'name="answer-{choice.pk}" value="b" checked' in page
+    assert 'value="vneid"' in page
+    assert f'name="answer-{statement.pk}" value="true" checked' in page
+
+
+def test_a_learner_changes_and_clears_an_answer(category, course, enrolment):
+    quiz = make_quiz(course, questions=three_questions(category))
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    first = questions_of(attempt)[0]
+    for value, expected in (("a", "a"), ("c", "c"), ("", None)):
+        data = answer_form(attempt, {first: value})
+        quizzes.save_answers(attempt=attempt, data=form_data(data))
+        first.refresh_from_db()
+        assert first.response == expected
+
+
+def test_answers_to_another_persons_attempt_are_refused(category, course, enrolment, client):
+    quiz = make_quiz(course, questions=three_questions(category))
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    first = questions_of(attempt)[0]
+    intruder = make_learner_person(make_unit())
+    services.enrol(person=intruder, course=course)
+    client.force_login(intruder.user)
+
+    responses = [
+        client.get(reverse("quiz_attempt", args=[attempt.pk])),
+        post_answers(client, attempt, {first: "a"}),
+        post_answers(client, attempt, {first: "a"}, action="quiz_submit"),
+        client.get(reverse("quiz_attempt_result", args=[attempt.pk])),
+    ]
+
+    assert [response.status_code for response in responses] == [404] * 4
+    first.refresh_from_db()
+    attempt.refresh_from_db()
+    assert (first.response, attempt.state) == (None, AttemptState.IN_PROGRESS)
+
+
+def test_answers_for_questions_not_in_the_attempt_are_refused(category, course, learner, enrolment, client):
+    quiz = make_quiz(course, questions=three_questions(category))
+    mine = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    other = make_learner_person(make_unit())
+    theirs = quizzes.start_attempt(enrolment=services.enrol(person=other, course=course), quiz=quiz)
+    my_question, their_question = questions_of(mine)[0], questions_of(theirs)[0]
+    client.force_login(learner.user)
+
+    json_response = post_answers(client, mine, {my_question: "a", their_question: "a"}, json=True)
+    page_response = post_answers(client, mine, {their_question: "a"})
+    unknown = client.post(reverse("quiz_save", args=[mine.pk]), {"shown": ["999999"], "answer-999999": "a"})
+
+    assert (json_response.status_code, page_response.status_code, unknown.status_code) == (403, 403, 403)
+    assert vietnamese("These answers are for questions that are not in this attempt.") in page_response.text
+    assert AttemptQuestion.objects.exclude(response=None).count() == 0
+
+
+# Time limit
+
+
+def test_answers_after_the_deadline_are_refused_and_the_attempt_is_graded_with_what_was_saved(
+    category, course, enrolment, client, learner
+):
+    quiz = make_quiz(course, questions=three_questions(category), time_limit_minutes=10, pass_mark=30)
+    start = timezone.now() - timedelta(minutes=20)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=start)
+    first, second, _third = questions_of(attempt)
+    quizzes.save_answers(
+        attempt=attempt, data=form_data(answer_form(attempt, {first: "a"})), at=start + timedelta(minutes=9)
+    )
+    assert attempt.deadline == start + timedelta(minutes=10)
+    client.force_login(learner.user)
+
+    late = post_answers(client, attempt, {second: "a"}, json=True)
+
+    assert late.status_code == 409
+    assert late.json()["result"] == reverse("quiz_attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    second.refresh_from_db()
+    assert second.response is None
+    assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 1, True)
+
+
+def test_an_answer_arriving_within_the_grace_after_the_deadline_is_taken(category, course, enrolment):
+    quiz = make_quiz(course, questions=three_questions(category), time_limit_minutes=5)
+    start = timezone.now()
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=start)
+    first = questions_of(attempt)[0]
+    at = attempt.deadline + quizzes.DEADLINE_GRACE - timedelta(seconds=1)
+
+    quizzes.save_answers(attempt=attempt, data=form_data(answer_form(attempt, {first: "a"})), at=at)
+
+    first.refresh_from_db()
+    assert first.response == "a"
+
+
+def test_an_attempt_left_open_is_graded_when_the_learner_comes_back(category, course, enrolment, client, learner):
+    quiz = make_quiz(course, questions=three_questions(category), time_limit_minutes=10)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=timezone.now() - timedelta(hours=1))
+    client.force_login(learner.user)
+
+    response = client.get(reverse("quiz_attempt", args=[attempt.pk]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 0, False)
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+def test_a_timed_attempt_is_closed_by_a_background_task_at_its_deadline(
+    category, course, enrolment, django_capture_on_commit_callbacks
+):
+    quiz = make_quiz(course, questions=three_questions(category), time_limit_minutes=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+
+    (queued,) = [result for result in default_task_backend.results if result.task.func == close_overdue_attempt.func]
+    assert queued.args == [attempt.pk]
+    assert queued.task.run_after == attempt.deadline + quizzes.DEADLINE_GRACE
+    close_overdue_attempt.call(attempt.pk)  # too early: nothing happens
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.IN_PROGRESS
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    close_overdue_attempt.call(attempt.pk)
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.GRADED
+
+
+def test_an_attempt_ends_when_the_quiz_closes_even_with_time_left(category, course, enrolment):
+    closes = timezone.now() + timedelta(minutes=5)
+    quiz = make_quiz(course, questions=three_questions(category), time_limit_minutes=60, closes_at=closes)
+
+    assert quizzes.start_attempt(enrolment=enrolment, quiz=quiz).deadline == closes
+
+
+# Submitting
+
+
+def test_submitting_twice_gives_one_graded_attempt(category, course, enrolment, client, learner):
+    quiz = make_quiz(course, questions=three_questions(category), pass_mark=60)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    first, second, third = questions_of(attempt)
+    client.force_login(learner.user)
+
+    one = post_answers(client, attempt, {first: "a", second: "a", third: "b"}, action="quiz_submit")
+    two = post_answers(client, attempt, {first: "b", second: "b", third: "b"}, action="quiz_submit")
+
+    assert one.url == two.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 2, True)
+    assert [answer.response for answer in questions_of(attempt)] == ["a", "a", "b"]
+    assert Attempt.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_submits_grade_an_attempt_once_and_complete_the_course_once_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    category = QuestionCategory.objects.create(name="Song song")
+    course = make_course(make_catalogue(), lessons=0)
+    quiz = make_quiz(course, questions=three_questions(category))
+    learner = make_learner_person(make_unit())
+    enrolment = services.enrol(person=learner, course=course)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    data = form_data(answer_form(attempt, dict.fromkeys(questions_of(attempt), "a")))
+    requests = 4
+    barrier = threading.Barrier(requests)
+    results = []
+
+    def click():
+        try:
+            mine = Attempt.objects.get(pk=attempt.pk)
+            barrier.wait()
+            try:
+                quizzes.save_answers(attempt=mine, data=data)
+            except Exception as error:  # the attempt was graded by another request first
+                results.append(type(error).__name__)
+            results.append(quizzes.submit_attempt(attempt=mine)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _request in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    graded = [result for result in results if isinstance(result, bool)]
+    assert sorted(graded) == [False] * (requests - 1) + [True]
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score) == (AttemptState.GRADED, 3)
+    assert TrainingRecord.objects.filter(person=learner).count() == 1
+
+
+# Attempts, dates, grading method
+
+
+def test_no_attempt_beyond_those_allowed(category, course, enrolment, client, learner):
+    quiz = make_quiz(course, questions=three_questions(category), attempts_allowed=2)
+    for _try in range(2):
+        quizzes.submit_attempt(attempt=quizzes.start_attempt(enrolment=enrolment, quiz=quiz))
+    client.force_login(learner.user)
+
+    response = client.post(reverse("quiz_start", args=[quiz.pk]), follow=True)
+
+    assert Attempt.objects.count() == 2
+    assert vietnamese("You have used all your attempts at this quiz.") in response.text
+
+
+def test_a_quiz_can_be_taken_only_between_its_dates(category, course, enrolment):
+    now = timezone.now()
+    not_yet = make_quiz(course, questions=three_questions(category), opens_at=now + timedelta(days=1))
+    closed = make_quiz(course, questions=three_questions(category), closes_at=now - timedelta(days=1))
+
+    for quiz in (not_yet, closed):
+        with pytest.raises(Exception, match=vietnamese("This quiz is not open now.")):
+            quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    assert not Attempt.objects.exists()
+
+
+def take(enrolment, quiz, right):
+    """An attempt answering the first ``right`` questions right and the rest wrong."""
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    answers = {answer: "a" if index < right else "b" for index, answer in enumerate(questions_of(attempt))}
+    quizzes.save_answers(attempt=attempt, data=form_data(answer_form(attempt, answers)))
+    return quizzes.submit_attempt(attempt=attempt)[0]
+
+
+@pytest.mark.parametrize(("method", "passed"), [(GradingMethod.HIGHEST, True), (GradingMethod.LAST, False)])
+def test_the_grading_method_decides_which_attempt_counts(category, course, enrolment, client, learner, method, passed):
+    quiz = make_quiz(course, questions=three_questions(category), pass_mark=60, grading_method=method, required=True)
+    take(enrolment, quiz, right=3)
+    take(enrolment, quiz, right=1)
+    client.force_login(learner.user)
+
+    page = client.get(quiz.url)
+
+    assert page.context["kept_attempt"].score == (3 if passed else 1)
+    assert services.rule_is_met(enrolment) is passed
+
+
+# Completion
+
+
+def test_passing_a_required_quiz_after_the_lessons_completes_the_course(category, learner, client):
+    course = make_course(make_catalogue(), lessons=1)
+    (lesson,) = course.lessons()
+    quiz = make_quiz(course, questions=three_questions(category), pass_mark=100)
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    assert services.mark_lesson_done(enrolment=enrolment, lesson=lesson) is False
+    client.force_login(learner.user)
+    course_page = client.get(course.url)
+    assert (course_page.context["required_done"], course_page.context["required_count"]) == (1, 2)
+    assert course_page.context["next_lesson"] == quiz
+
+    take(enrolment, quiz, right=2)
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is None
+    take(enrolment, quiz, right=3)
+
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+    assert TrainingRecord.objects.filter(person=learner).count() == 1
+    my_courses = client.get(reverse("my_courses"))
+    assert [e.course for e in my_courses.context["completed"]] == [course]
+
+
+def test_an_optional_quiz_is_not_needed_to_complete_the_course(category, learner):
+    course = make_course(make_catalogue(), lessons=1)
+    (lesson,) = course.lessons()
+    make_quiz(course, questions=three_questions(category), required=False)
+    enrolment = services.enrol(person=learner, course=course)
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+
+    assert services.mark_lesson_done(enrolment=enrolment, lesson=lesson) is True
+
+
+def test_a_learner_not_enrolled_is_sent_to_the_course_page(category, course, client):
+    quiz = make_quiz(course, questions=three_questions(category))
+    outsider = make_learner_person(make_unit())
+    client.force_login(outsider.user)
+
+    page = client.get(quiz.url)
+    start = client.post(reverse("quiz_start", args=[quiz.pk]))
+
+    assert page.status_code == 302
+    assert page.url == course.url
+    assert start.status_code == 403
+    assert not Attempt.objects.exists()
+
+
+# Review
+
+
+def reviewed(client, learner, enrolment, quiz):
+    attempt = take(enrolment, quiz, right=1)
+    client.force_login(learner.user)
+    return client.get(reverse("quiz_attempt_result", args=[attempt.pk]))
+
+
+@pytest.mark.parametrize(
+    ("review", "answers_shown", "correct_shown"),
+    [(ReviewOption.SCORE, False, False), (ReviewOption.ANSWERS, True, False), (ReviewOption.CORRECT, True, True)],
+)
+def test_the_review_shows_what_the_quiz_allows(
+    category, course, enrolment, client, learner, review, answers_shown, correct_shown
+):
+    quiz = make_quiz(course, questions=three_questions(category), review=review)
+
+    page = reviewed(client, learner, enrolment, quiz)
+
+    assert "33.3%" in page.text or "33,3%" in page.text
+    assert ("Câu hỏi số" in page.text) is answers_shown
+    assert ("is-correct" in page.text) is correct_shown
+
+
+def test_a_review_after_the_quiz_closes_shows_only_the_score_until_then(category, course, enrolment, client, learner):
+    quiz = make_quiz(
+        course,
+        questions=three_questions(category),
+        review=ReviewOption.CORRECT,
+        review_after_close=True,
+        closes_at=timezone.now() + timedelta(days=3),
+    )
+
+    page = reviewed(client, learner, enrolment, quiz)
+
+    assert "Câu hỏi số" not in page.text
+    assert vietnamese("Your answers can be reviewed once the quiz has closed.") in page.text
+
+
+# Every question type on the page
+
+
+def test_every_question_type_is_answered_through_the_page(category, course, enrolment, client, learner):
+    matching = MatchingQuestion.objects.create(
+        category=category,
+        name="Ghép",
+        text="<p>Ghép</p>",
+        pairs=[
+            {"type": "pair", "id": "p1", "value": {"prompt": "VNeID", "match": "Định danh"}},
+            {"type": "pair", "id": "p2", "value": {"prompt": "Zalo", "match": "Nhắn tin"}},
+        ],
+    )
+    essay = EssayQuestion.objects.create(category=category, name="Tự luận", text="<p>Viết</p>", points=2)
+    quiz = make_quiz(course, questions=[make_single_choice(category), matching, essay])
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    choice, pairs, written = questions_of(attempt)
+    client.force_login(learner.user)
+    page = client.get(reverse("quiz_attempt", args=[attempt.pk])).text
+    for answer in (choice, pairs, written):
+        assert f'name="shown" value="{answer.pk}"' in page
+    assert f'name="answer-{pairs.pk}-p1"' in page
+    assert f'name="answer-{written.pk}"' in page
+
+    data = answer_form(attempt, {choice: "a", written: "Em sẽ hướng dẫn bà con cài VNeID."})
+    data.update({f"answer-{pairs.pk}-p1": "p1", f"answer-{pairs.pk}-p2": "p1"})
+    data["shown"].append(str(pairs.pk))
+    client.post(reverse("quiz_submit", args=[attempt.pk]), data)
+
+    attempt.refresh_from_db()
+    assert [answer.share for answer in questions_of(attempt)] == [1, Decimal("0.5"), None]
+    assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.AWAITING_GRADING, None, None)
+    assert prepared(questions_of(attempt)[2]).template == "courses/questions/essayquestion.html"
