@@ -3,7 +3,7 @@
     .venv/bin/python bench/courses.py [--requests 50] [--people 100000]
 
 Uses a fresh SQLite database under var/bench/ (or the PostgreSQL database named by
-DATABASE_URL, which it empties first), loads `seed_demo`, then, logged in as the demo learner,
+DATABASE_URL, whose tables it drops first), loads `seed_demo`, then, logged in as the demo learner,
 requests each page through Django's whole stack (middleware, sessions, templates) with DEBUG off
 and prints the median, the 90th percentile and the number of queries. Then it adds people to
 one commune until it has --people, assigns the demo's assigned-only course to the commune and

@@ -1,5 +1,6 @@
 """The database the benchmarks run on: the demo data loaded into a fresh SQLite file under var/bench/,
-or into the PostgreSQL database named by DATABASE_URL, emptied first."""
+or into the PostgreSQL database named by DATABASE_URL, whose tables are all dropped first (migrations
+create the site's home page, so an emptied database is not enough)."""
 
 import os
 import subprocess
@@ -15,7 +16,12 @@ def prepare_database(name):
     up Django on it with DEBUG off."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "0"}
     if "DATABASE_URL" in env:
-        subprocess.run([sys.executable, "manage.py", "flush", "--no-input"], cwd=ROOT, env=env, check=True)
+        drop_everything = (
+            "from django.db import connection; connection.cursor().execute("
+            + repr("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            + ")"
+        )
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", drop_everything], cwd=ROOT, env=env, check=True)
     else:
         WORK.mkdir(parents=True, exist_ok=True)
         database = WORK / f"{name}.sqlite3"

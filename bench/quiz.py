@@ -3,7 +3,7 @@
     .venv/bin/python bench/quiz.py [--requests 50]
 
 Uses a fresh SQLite database under var/bench/ (or the PostgreSQL database named by DATABASE_URL,
-which it empties first), loads `seed_demo`, adds a 30-question quiz (drawn from the demo bank) to the
+whose tables it drops first), loads `seed_demo`, adds a 30-question quiz (drawn from the demo bank) to the
 demo learner's first course and, logged in as `hocvien`, posts through Django's whole stack with
 DEBUG off: the autosave of one answer (--requests times, in one attempt), then the submission of
 --requests attempts whose 30 answers were saved first. Prints the median, the 90th percentile
@@ -54,6 +54,17 @@ def timed(client, url, data, **headers):
     return elapsed
 
 
+def counted_queries(client, url, data, **headers):
+    """The number of queries of one request (the test client empties the query log when a request starts)."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        client.post(url, data, headers=headers)
+    return len(captured)
+
+
 def report(name, durations, queries):
     p90 = statistics.quantiles(durations, n=10)[-1]
     print(f"{name:<32} {statistics.median(durations):>10.1f} {p90:>8.1f} {queries:>8}")
@@ -65,9 +76,7 @@ def main():
     options = parser.parse_args()
     prepare_database("quiz")
 
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from courses import quizzes
@@ -90,9 +99,11 @@ def main():
     durations = [
         timed(client, save_url, one_each[index % 30], Accept="application/json") for index in range(options.requests)
     ]
-    with CaptureQueriesContext(connection) as captured:
-        timed(client, save_url, one_each[0], Accept="application/json")
-    report("save one answer (autosave)", durations, len(captured))
+    report(
+        "save one answer (autosave)",
+        durations,
+        counted_queries(client, save_url, one_each[0], Accept="application/json"),
+    )
     quizzes.submit_attempt(attempt=attempt)
 
     def answered_attempt():
@@ -101,12 +112,11 @@ def main():
         client.post(reverse("quiz_save", args=[attempt.pk]), right_answers(attempt))
         return reverse("quiz_submit", args=[attempt.pk])
 
-    with CaptureQueriesContext(connection) as captured:
-        client.post(answered_attempt(), {})
+    queries = counted_queries(client, answered_attempt(), {})
     durations = [timed(client, answered_attempt(), {}) for _attempt in range(options.requests)]
     graded = quiz.attempts.filter(enrolment=enrolment, state=AttemptState.GRADED)
     assert graded.filter(passed=True).count() == graded.count() == options.requests + 2
-    report("submit a 30-question attempt", durations, len(captured))
+    report("submit a 30-question attempt", durations, queries)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@
     var tick = function () {
       var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
       var minutes = Math.floor(left / 60), seconds = left % 60;
-      timer.textContent = "⏱ " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      timer.textContent = timer.dataset.label + " " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
       if (left === 0 && !submitting) {
         submitting = true;
         form.action = submitButton.getAttribute("formaction");

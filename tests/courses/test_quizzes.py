@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import QueryDict
 from django.test import override_settings
@@ -13,16 +14,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import default_task_backend
+from wagtail.test.utils import WagtailPageTestCase
 
 from courses import quizzes, services
 from courses.models import (
     Attempt,
     AttemptQuestion,
     AttemptState,
+    CoursePage,
     EssayQuestion,
     GradingMethod,
     MatchingQuestion,
     QuestionCategory,
+    QuizPage,
+    QuizSlot,
     ReviewOption,
     ShortAnswerQuestion,
     SingleChoiceQuestion,
@@ -572,3 +577,21 @@ def test_every_question_type_is_answered_through_the_page(category, course, enro
     assert [answer.share for answer in questions_of(attempt)] == [1, Decimal("0.5"), None]
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.AWAITING_GRADING, None, None)
     assert prepared(questions_of(attempt)[2]).template == "courses/questions/essayquestion.html"
+
+
+# The page tree and the quiz's form
+
+
+class QuizTreeTests(WagtailPageTestCase):
+    def test_a_quiz_lives_in_a_course_and_holds_no_pages(self):
+        self.assertAllowedParentPageTypes(QuizPage, {CoursePage})
+        self.assertAllowedSubpageTypes(QuizPage, set())
+
+
+@pytest.mark.parametrize("pick", ["nothing", "both"])
+def test_a_slot_is_either_a_question_or_a_draw(category, pick):
+    question = make_single_choice(category) if pick == "both" else None
+    slot = QuizSlot(question=question, category=category if pick == "both" else None, count=1)
+
+    with pytest.raises(ValidationError):
+        slot.clean()

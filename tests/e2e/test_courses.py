@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from courses.demo_content import COURSES
-from courses.models import CourseAssignment, CoursePage, Enrolment
+from courses.models import Attempt, CourseAssignment, CoursePage, Enrolment
 from lms.demo import DEMO_COMMUNE_CODE
 from lms.models import Person, TrainingRecord
 from tests.e2e.test_organisation import log_in
@@ -19,9 +19,29 @@ def fits_the_phone(page):
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
-def test_the_demo_learner_finishes_a_course_on_a_phone(demo_site, phone):
+def answer_right(phone, answer):
+    """Give the right answer to one question of an attempt, as a learner would on the page."""
+    response = answer.as_question.right_response()
+    name = f"answer-{answer.pk}"
+    if isinstance(response, dict):
+        for item, pair in response.items():
+            phone.locator(f'select[name="{name}-{item}"]').select_option(pair)
+    elif isinstance(response, bool):
+        phone.locator(f'input[name="{name}"][value="{str(response).lower()}"]').check()
+    elif isinstance(response, list):
+        for choice in response:
+            phone.locator(f'input[name="{name}"][value="{choice}"]').check()
+    elif answer.frozen["type"].endswith("singlechoicequestion"):
+        phone.locator(f'input[name="{name}"][value="{response}"]').check()
+    else:
+        phone.locator(f'[name="{name}"]').fill(response)
+        phone.locator(f'[name="{name}"]').blur()
+
+
+def test_the_demo_learner_finishes_a_course_and_passes_its_quiz_on_a_phone(demo_site, phone):
     course = CoursePage.objects.get(slug=COURSES[1]["slug"])
     lessons = list(course.lessons())
+    quiz = course.quizzes().get()
     log_in(phone, demo_site, "hocvien")
     expect(phone).to_have_url(re.compile(r"/khoa-hoc-cua-toi/$"))
     assert fits_the_phone(phone)
@@ -33,11 +53,39 @@ def test_the_demo_learner_finishes_a_course_on_a_phone(demo_site, phone):
         assert fits_the_phone(phone)
         phone.get_by_role("button", name="Đánh dấu đã học xong").click()
 
-    expect(phone.get_by_text(f"Chúc mừng! Bạn đã hoàn thành khóa học “{course.title}”.")).to_be_visible()
+    # The lessons are done; the course is not complete until its quiz is passed.
     expect(phone.get_by_role("heading", level=1)).to_have_text(course.title)
-    assert fits_the_phone(phone)
     learner = Person.objects.get(user__username="hocvien")
-    assert Enrolment.objects.get(person=learner, course=course).completed_at is not None
+    enrolment = Enrolment.objects.get(person=learner, course=course)
+    assert enrolment.completed_at is None
+    phone.get_by_role("link", name=re.compile(re.escape(quiz.title))).first.click()
+    phone.get_by_role("button", name="Bắt đầu làm bài").click()
+    expect(phone.get_by_text("Câu 1", exact=False).first).to_be_visible()
+    assert fits_the_phone(phone)
+
+    # Each answer is saved as it is given: the page can be left and taken up again.
+    attempt = Attempt.objects.get(enrolment=enrolment, quiz=quiz)
+    answers = list(attempt.questions.order_by("position"))
+    for answer in answers:
+        answer_right(phone, answer)
+    expect(phone.locator("[data-answered]")).to_have_text(str(len(answers)))
+    expect(phone.locator("[data-save-state]")).to_contain_text("Đã lưu lúc")
+    phone.wait_for_function(
+        "() => !document.querySelector('[data-save-state]').textContent.includes('Đang lưu')", timeout=10_000
+    )
+    assert all(answer.response is not None for answer in attempt.questions.all())
+    phone.reload()
+    expect(phone.locator("input:checked").first).to_be_visible()
+
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.get_by_role("button", name="Nộp bài").click()
+
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("kết quả")
+    expect(phone.get_by_text("100", exact=False).first).to_be_visible()
+    expect(phone.get_by_text("Đạt", exact=True)).to_be_visible()
+    assert fits_the_phone(phone)
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
     assert TrainingRecord.objects.filter(person=learner, source_key=f"course:{course.pk}").count() == 1
 
     phone.goto(demo_site + reverse("my_courses"))

@@ -101,6 +101,7 @@ def test_seed_demo_gives_each_course_a_quiz_drawing_from_a_bank_of_at_least_30_q
             for question in Question.objects.filter(pk__in=drawable)
         }
         assert set(right.values()) == {1}
+    assert not Question.objects.filter(text__contains="_____").exists()  # no question lost its feedback to a gap
 
 
 def test_seed_demo_gives_a_real_province_with_residential_areas_people_sessions_and_a_scoped_organiser():
