@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import override_settings
 from django.urls import reverse
@@ -404,6 +404,47 @@ def test_parallel_submits_grade_an_attempt_once_and_complete_the_course_once_on_
     attempt.refresh_from_db()
     assert (attempt.state, attempt.score) == (AttemptState.GRADED, 3)
     assert TrainingRecord.objects.filter(person=learner).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_submit_arriving_while_another_is_grading_waits_for_it_and_grades_nothing_on_postgresql():
+    # The first request has graded but not yet committed; were the second not made to wait, it would
+    # still see the attempt in progress and grade it a second time.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    category = QuestionCategory.objects.create(name="Song song")
+    course = make_course(make_catalogue(), lessons=0)
+    quiz = make_quiz(course, questions=three_questions(category))
+    enrolment = services.enrol(person=make_learner_person(make_unit()), course=course)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    first_graded, second_finished = threading.Event(), threading.Event()
+    results = {}
+
+    def first_request():
+        try:
+            with transaction.atomic():
+                results["first"] = quizzes.submit_attempt(attempt=Attempt.objects.get(pk=attempt.pk))[1]
+                first_graded.set()
+                second_finished.wait(timeout=3)  # commit once the second is through, or is waiting on a lock
+        finally:
+            first_graded.set()
+            connection.close()
+
+    def second_request():
+        try:
+            first_graded.wait(timeout=10)
+            results["second"] = quizzes.submit_attempt(attempt=Attempt.objects.get(pk=attempt.pk))[1]
+        finally:
+            second_finished.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert results == {"first": True, "second": False}
 
 
 # Attempts, dates, grading method
