@@ -4,9 +4,10 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
@@ -27,9 +28,11 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
+from courses.question_export import EXPORT_FORMATS, export_questions
 from courses.question_formats import SHEET_COLUMNS
 from courses.question_import import import_questions
-from lms.admin_views import AdminPageMixin, table_download
+from lms.admin_views import XLSX_TYPE, AdminPageMixin, table_download
+from lms.vietnamese import fold
 
 QUESTION_TYPES = (
     SingleChoiceQuestion,
@@ -166,6 +169,9 @@ class QuestionBankIndexView(IndexView):
             buttons.append(
                 HeaderButton(_("Import questions"), url=reverse("courses_question:import"), icon_name="upload")
             )
+        buttons.append(
+            HeaderButton(_("Export questions"), url=reverse("courses_question:export"), icon_name="download")
+        )
         return buttons
 
 
@@ -229,6 +235,62 @@ class QuestionImportView(AdminPageMixin, FormView):
         return redirect("courses_question:index")
 
 
+EXPORT_TYPES = {"gift": "text/plain; charset=utf-8", "xlsx": XLSX_TYPE}
+
+
+class QuestionExportForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=QuestionCategory.objects.all(),
+        help_text=_("Its active questions and those of the categories inside it."),
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("gift", _("GIFT (Moodle and most LMSs)")), ("xlsx", _("XLSX (our import template)"))],
+        initial="gift",
+        widget=forms.RadioSelect,
+    )
+
+
+class QuestionExportView(AdminPageMixin, FormView):
+    """Download a category of the bank as GIFT or as the XLSX template, to move it or edit it and import it again."""
+
+    template_name = "courses/admin/export_questions.html"
+    form_class = QuestionExportForm
+    header_icon = "download"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("courses.view_question"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Export questions")
+
+    def parent_breadcrumbs(self):
+        return [{"url": reverse("courses_question:index"), "label": capfirst(Question._meta.verbose_name_plural)}]
+
+    def get_form_kwargs(self):
+        return {"data": self.request.GET or None}
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        category, file_format = form.cleaned_data["category"], form.cleaned_data["file_format"]
+        content, left_out = export_questions(category, file_format)
+        if left_out:
+            messages.warning(
+                request,
+                gettext("Left out, with more choices than the template's columns (export them as GIFT): %(names)s")
+                % {"names": ", ".join(question.name for question in left_out)},
+            )
+        response = HttpResponse(content, content_type=EXPORT_TYPES[file_format])
+        filename = f"{slugify(fold(category.name)) or 'cau-hoi'}.{EXPORT_FORMATS[file_format]}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
 class ChooseQuestionTypeView(AdminPageMixin, TemplateView):
     template_name = "courses/admin/choose_question_type.html"
     header_icon = "help"
@@ -286,6 +348,7 @@ class QuestionBankViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("new-question/", ChooseQuestionTypeView.as_view(), name="choose_type"),
             path("import/", QuestionImportView.as_view(), name="import"),
+            path("export/", QuestionExportView.as_view(), name="export"),
         ]
 
 

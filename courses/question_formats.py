@@ -314,15 +314,16 @@ def read_questions(file, filename, file_format):
 # The spreadsheet template
 
 
-SHEET_KINDS = {
-    "mot lua chon": "singlechoicequestion",
-    "nhieu lua chon": "multiplechoicequestion",
-    "dung sai": "truefalsequestion",
-    "tra loi ngan": "shortanswerquestion",
-    "so": "numericalquestion",
-    "ghep doi": "matchingquestion",
-    "tu luan": "essayquestion",
+SHEET_KIND_LABELS = {
+    "singlechoicequestion": "Một lựa chọn",
+    "multiplechoicequestion": "Nhiều lựa chọn",
+    "truefalsequestion": "Đúng sai",
+    "shortanswerquestion": "Trả lời ngắn",
+    "numericalquestion": "Số",
+    "matchingquestion": "Ghép đôi",
+    "essayquestion": "Tự luận",
 }
+SHEET_KINDS = {fold(label): kind for kind, label in SHEET_KIND_LABELS.items()}
 SHEET_CHOICES = 6
 SHEET_COLUMNS = [
     Column(
