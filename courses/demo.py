@@ -141,7 +141,7 @@ def seed_demo_progress():
             continue
         enrolment = services.enrol(person=person, course=first)
         if index % 3 == 0:
-            finish_course(enrolment, at=long_ago)
+            finish_course(enrolment, at=long_ago, first_try_right=index % 8 if index % 2 else None)
         else:
             finish_lessons(enrolment, lessons[:1] if index % 3 == 1 else [], at=long_ago)
 
@@ -153,12 +153,20 @@ def finish_lessons(enrolment, lessons, *, at):
         services.mark_lesson_done(enrolment=enrolment, lesson=lesson, at=at + timedelta(minutes=10))
 
 
-def finish_course(enrolment, *, at):
-    """Read every lesson, then pass the course's quizzes with the right answers, as if done at ``at``."""
+def finish_course(enrolment, *, at, first_try_right=None):
+    """Read every lesson, then pass the course's quizzes, as if done at ``at``; with ``first_try_right``,
+    after a first attempt with only that many right answers."""
     finish_lessons(enrolment, list(enrolment.course.lessons()), at=at)
     for quiz in enrolment.course.quizzes():
-        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=at)
-        for answer in attempt.questions.all():
-            answer.response = answer.as_question.right_response()
-            answer.save(update_fields=["response"])
-        quizzes.submit_attempt(attempt=attempt, at=at + timedelta(minutes=12))
+        if first_try_right is not None:
+            take_quiz(enrolment, quiz, right=first_try_right, at=at)
+        take_quiz(enrolment, quiz, right=None, at=at + timedelta(minutes=15))
+
+
+def take_quiz(enrolment, quiz, *, right, at):
+    """An attempt whose first ``right`` questions (all if None) are answered right, the others left blank."""
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=at)
+    for answer in attempt.questions.all()[:right]:
+        answer.response = answer.as_question.right_response()
+        answer.save(update_fields=["response"])
+    quizzes.submit_attempt(attempt=attempt, at=at + timedelta(minutes=12))

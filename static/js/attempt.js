@@ -7,7 +7,9 @@
   var state = document.querySelector("[data-save-state]");
   var answeredCount = document.querySelector("[data-answered]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var pending = new Set();
+  var queue = [];          // questions to save, one request at a time, so a later answer never lands first
+  var failed = new Set();  // questions whose save failed, sent again every 10 seconds and when back online
+  var busy = false;
   var timers = new WeakMap();
   var submitting = false;
 
@@ -26,7 +28,7 @@
     answeredCount.textContent = Array.prototype.filter.call(form.querySelectorAll("fieldset.question"), isAnswered).length;
   }
 
-  function save(fieldset) {
+  function formData(fieldset) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrf);
     fieldset.querySelectorAll("input, select, textarea").forEach(function (field) {
@@ -34,20 +36,39 @@
       if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
       data.append(field.name, field.value);
     });
-    pending.delete(fieldset);
+    return data;
+  }
+
+  function save(fieldset) {
+    if (queue.indexOf(fieldset) < 0) queue.push(fieldset);
+    sendNext();
+  }
+
+  function saveFailed(fieldset) {
+    busy = false;
+    failed.add(fieldset);
+    show(form.dataset.offline);
+    sendNext();
+  }
+
+  function sendNext() {
+    if (busy || !queue.length) return;
+    var fieldset = queue.shift();
+    busy = true;
+    failed.delete(fieldset);
     show(form.dataset.saving);
-    return fetch(form.action, {method: "POST", body: data, headers: {"Accept": "application/json"}, credentials: "same-origin"})
+    fetch(form.action, {method: "POST", body: formData(fieldset), headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (response) {
+        if (response.status >= 500) { saveFailed(fieldset); return; }
         return response.json().then(function (body) {
-          if (response.ok) { show(form.dataset.saved + " " + body.at); return; }
-          show(body.error || "");
-          if (response.status === 409 && body.result) window.location.href = body.result;
+          busy = false;
+          if (response.status === 409 && body.result) { window.location.href = body.result; return; }
+          if (!response.ok) show(body.error || "");
+          else if (!queue.length && !failed.size) show(form.dataset.saved + " " + body.at);
+          sendNext();
         });
       })
-      .catch(function () {
-        pending.add(fieldset);
-        show(form.dataset.offline);
-      });
+      .catch(function () { saveFailed(fieldset); });
   }
 
   function later(fieldset, delay) {
@@ -63,8 +84,9 @@
     var fieldset = event.target.closest("fieldset.question");
     if (fieldset && event.target.matches("input[type=text], textarea")) later(fieldset, 1500);
   });
-  setInterval(function () { pending.forEach(save); }, 10000);
-  window.addEventListener("online", function () { pending.forEach(save); });
+  function retry() { failed.forEach(save); }
+  setInterval(retry, 10000);
+  window.addEventListener("online", retry);
 
   var submitButton = form.querySelector("[data-submit]");
   submitButton.addEventListener("click", function (event) {
