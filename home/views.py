@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
+from certificates.selectors import certificates_of
 from courses.selectors import learner_courses, learner_person
 from lms.selectors import trainings_of
 
@@ -19,5 +20,6 @@ def my_courses(request):
             "current": [enrolment for enrolment in enrolments if not enrolment.completed_at],
             "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
             "trainings": trainings_of(request.user)[:50],
+            "certificates": certificates_of(person),
         },
     )

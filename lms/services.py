@@ -18,6 +18,7 @@ from lms.models import (
     Unit,
     UnitLevel,
 )
+from lms.signals import attendance_recorded
 
 OFFICIAL_UNITS_VALID_FROM = date(2025, 7, 1)  # the day the 2025 reform took effect
 CENTRAL_UNIT_CODE = "TW"
@@ -207,6 +208,7 @@ def record_attendance(*, session, people, method, user=None, at=None):
         ignore_conflicts=True,
     )
     log(instance=session, action="lms.attendance", user=user, data={"people": len(newcomers), "method": method})
+    attendance_recorded.send(sender=Attendance, session=session, people=newcomers)
     return len(newcomers)
 
 

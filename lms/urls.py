@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import views as certificate_views
 from courses import quiz_views
 from courses import views as course_views
 from home import views as home_views
@@ -28,6 +29,9 @@ urlpatterns = [
     path("diem-danh/<str:code>/", lms_views.session_checkin, name="session_checkin"),
     path("dang-ky-khoa-hoc/<int:course_id>/", course_views.enrol, name="course_enrol"),
     path("hoan-thanh-bai-hoc/<int:lesson_id>/", course_views.lesson_done, name="lesson_done"),
+    path("certificates/verify/", certificate_views.verify, name="certificate_verify_form"),
+    path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
+    path("giay-chung-nhan/<str:code>/tai-ve/", certificate_views.download, name="certificate_download"),
     path("bai-kiem-tra/<int:quiz_id>/bat-dau/", quiz_views.start_attempt, name="quiz_start"),
     path("lan-lam-bai/<int:attempt_id>/", quiz_views.attempt_page, name="quiz_attempt"),
     path("lan-lam-bai/<int:attempt_id>/luu/", quiz_views.save_answers, name="quiz_save"),

@@ -12,3 +12,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-media-"))
 LMS_ALLOW_DEMO_DATA = True
+CERTIFICATE_SIGNING_KEY = Path(tempfile.mkdtemp(prefix="lms-test-signing-")) / "test-key.p12"
+CERTIFICATE_SIGNING_PASSPHRASE = "test-only-passphrase"

@@ -96,8 +96,15 @@ def test_the_demo_learner_finishes_a_course_and_passes_its_quiz_on_a_phone(demo_
     assert enrolment.completed_at is not None
     assert TrainingRecord.objects.filter(person=learner, source_key=f"course:{course.pk}").count() == 1
 
+    # The course's certificate, signed, is theirs to download.
     phone.goto(demo_site + reverse("my_courses"))
     expect(phone.get_by_text(course.title).first).to_be_visible()
+    downloads = phone.get_by_role("link", name="Tải giấy chứng nhận (PDF)")
+    expect(downloads).to_have_count(2)
+    with phone.expect_download() as download:
+        downloads.first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert fits_the_phone(phone)
 
 
 def test_a_learner_finds_a_course_without_diacritics_and_cannot_enrol_in_an_assigned_one(demo_site, phone):

@@ -3,8 +3,10 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
+from pyhanko.pdf_utils.reader import PdfFileReader
 from wagtail.models import Page, Revision
 
+from certificates.models import Certificate
 from courses.demo_content import COURSES
 from courses.models import (
     Attempt,
@@ -75,6 +77,20 @@ def test_seed_demo_publishes_the_course_catalogue_with_courses_lessons_and_learn
     assert set(passed.values_list("enrolment", flat=True)) == set(
         first_course.filter(completed_at__isnull=False).values_list("pk", flat=True)
     )
+
+
+def test_seed_demo_leaves_the_demo_learner_a_signed_certificate_for_the_completed_course():
+    call_command("seed_demo", stdout=None)
+
+    learner = Person.objects.get(user__username="hocvien")
+    (certificate,) = Certificate.objects.filter(person=learner)
+    completed = Enrolment.objects.get(person=learner, completed_at__isnull=False)
+    assert certificate.source_key == f"course:{completed.course_id}"
+    assert certificate.is_valid
+    assert certificate.pdf
+    assert len(certificate.sha256) == 64
+    with certificate.pdf.open("rb") as file:
+        assert len(PdfFileReader(file).embedded_signatures) == 1
 
 
 def test_seed_demo_gives_each_course_a_quiz_drawing_from_a_bank_of_at_least_30_questions_of_several_types():

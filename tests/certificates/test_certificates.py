@@ -1,0 +1,456 @@
+"""Certificates: issued once per person and source with gapless serials, rendered with embedded fonts, signed,
+verifiable by code and QR, downloadable by their owner only, revoked and reissued, issued in bulk."""
+
+import datetime
+import hashlib
+import io
+import threading
+import zipfile
+from decimal import Decimal
+
+import cv2
+import numpy
+import pypdfium2
+import pytest
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+from wagtail.models import ModelLogEntry
+
+from certificates import services
+from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
+from certificates.signing import create_signing_key
+from courses import services as course_services
+from lms import services as organisation_services
+from lms.models import AttendanceMethod, TrainingKind, TrainingRecord
+from tests.courses.helpers import make_catalogue, make_course
+from tests.factories import make_learner, make_organiser, make_person, make_session, make_unit_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def signing_key():
+    if not settings.CERTIFICATE_SIGNING_KEY.exists():
+        create_signing_key(
+            settings.CERTIFICATE_SIGNING_KEY, passphrase=settings.CERTIFICATE_SIGNING_PASSPHRASE, common_name="Khóa thử"
+        )
+    cache.clear()
+
+
+@pytest.fixture
+def tree():
+    return make_unit_tree()
+
+
+@pytest.fixture
+def template():
+    return CertificateTemplate.objects.create(
+        name="MTTQ Thái Nguyên",
+        issuer="ỦY BAN MTTQ VIỆT NAM\nTỈNH THÁI NGUYÊN",
+        place="Thái Nguyên",
+        signer_name="Nguyễn Văn Hùng",
+    )
+
+
+@pytest.fixture
+def course(template):
+    course = make_course(make_catalogue(), lessons=1)
+    template.courses.add(course)
+    return course
+
+
+def learner(unit, **fields):
+    return make_person(unit=unit, user=make_learner(), **fields)
+
+
+def complete(person, course):
+    """``person`` completes ``course`` (one lesson); the certificate follows once the transaction commits."""
+    enrolment = course_services.enrol(person=person, course=course)
+    lesson = course.lessons().get()
+    course_services.open_lesson(enrolment=enrolment, lesson=lesson)
+    course_services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
+    return TrainingRecord.objects.get(person=person, source_key=f"course:{course.pk}")
+
+
+def record_for(person, source_key="course:999", reference="Khóa học thử"):
+    record = TrainingRecord.for_person(
+        person, kind=TrainingKind.COURSE, reference=reference, source_key=source_key, date=datetime.date(2026, 3, 5)
+    )
+    record.save()
+    return record
+
+
+def pdf_text(certificate):
+    with certificate.pdf.open("rb") as file:
+        return " ".join(page.extract_text() for page in PdfReader(file).pages)
+
+
+# Issuing on completion, and the PDF
+
+
+def test_a_completed_course_gets_a_signed_pdf_with_the_name_serial_and_code(
+    tree, course, django_capture_on_commit_callbacks
+):
+    person = learner(tree["area"], full_name="Nguyễn Thị Hồng Nhung", birth_date=datetime.date(1985, 3, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(person, course)
+
+    certificate = Certificate.objects.get(person=person)
+    text = pdf_text(certificate)
+    assert "Nguyễn Thị Hồng Nhung" in text
+    assert "05/03/1985" in text
+    assert f"Số: 0001/{template_suffix(certificate)}" in text
+    assert certificate.code in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert f"Thái Nguyên, ngày {timezone.localdate():%d} tháng {timezone.localdate():%m}" in text
+    with certificate.pdf.open("rb") as file:
+        content = file.read()
+    assert hashlib.sha256(content).hexdigest() == certificate.sha256
+    assert len(certificate.code) >= 16  # 96 random bits, URL-safe
+
+
+def template_suffix(certificate):
+    return certificate.template.serial_suffix
+
+
+def test_every_font_of_the_pdf_is_embedded(tree, template):
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+
+    with certificate.pdf.open("rb") as file:
+        reader = PdfReader(file)
+        fonts = [font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert fonts
+    for font in fonts:
+        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)[
+            "/FontDescriptor"
+        ]
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+
+
+def test_the_qr_code_leads_to_the_verify_page(tree, template):
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+
+    with certificate.pdf.open("rb") as file:
+        image = pypdfium2.PdfDocument(file.read())[0].render(scale=4).to_numpy()
+    decoded, _points, _straight = cv2.QRCodeDetector().detectAndDecode(numpy.ascontiguousarray(image[:, :, :3]))
+
+    assert decoded == settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "certificate_verify", args=[certificate.code]
+    )
+
+
+def test_the_signature_validates_with_pyhankos_validator(tree, template):
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+    _key, signer_certificate, _others = pkcs12.load_key_and_certificates(
+        settings.CERTIFICATE_SIGNING_KEY.read_bytes(), settings.CERTIFICATE_SIGNING_PASSPHRASE.encode()
+    )
+    trust_root = asn1_x509.Certificate.load(signer_certificate.public_bytes(Encoding.DER))
+
+    with certificate.pdf.open("rb") as file:
+        (signature,) = PdfFileReader(file).embedded_signatures
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[trust_root]))
+
+    assert status.intact
+    assert status.valid
+    assert status.trusted
+    assert status.bottom_line
+    assert status.coverage.name == "ENTIRE_FILE"
+
+
+# Once per person and source; serial numbers
+
+
+def test_issuing_twice_gives_one_certificate(tree, template):
+    record = record_for(learner(tree["area"]))
+
+    first, issued_first = services.issue_certificate(template=template, record=record)
+    second, issued_second = services.issue_certificate(template=template, record=record)
+
+    assert (first, issued_first, issued_second) == (second, True, False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.create(
+            template=template,
+            person=first.person,
+            source_key=first.source_key,
+            what="x",
+            completed_on=first.completed_on,
+            year=first.year,
+            number=99,
+            suffix="X",
+        )
+
+
+def test_serial_numbers_run_per_suffix_and_year(tree, template):
+    other = CertificateTemplate.objects.create(
+        name="Khác", issuer="X", place="Y", signer_name="Z", serial_suffix="GCN-HPN"
+    )
+    numbers = [
+        services.issue_certificate(template=chosen, record=record_for(learner(tree["area"])))[0].serial
+        for chosen in (template, template, other, template)
+    ]
+
+    assert numbers == ["0001/GCN-MTTQ", "0002/GCN-MTTQ", "0001/GCN-HPN", "0003/GCN-MTTQ"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_issuing_gives_unique_gapless_serials_and_no_duplicates_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    tree = make_unit_tree()
+    template = CertificateTemplate.objects.create(name="Song song", issuer="X", place="Y", signer_name="Z")
+    records = [record_for(learner(tree["area"])) for _person in range(8)]
+    workers = [*records, records[0], records[0], records[1]]  # three retries of the same completions
+    barrier = threading.Barrier(len(workers))
+    errors = []
+
+    def issue(record):
+        try:
+            barrier.wait()
+            services.issue_certificate(template=template, record=record)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=[record]) for record in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    certificates = Certificate.objects.all()
+    assert sorted(certificates.values_list("number", flat=True)) == list(range(1, 9))
+    assert certificates.values("person").distinct().count() == 8
+
+
+# Checking a certificate
+
+
+def test_the_verify_page_shows_only_what_is_needed_to_check(client, tree, template):
+    person = learner(tree["area"], full_name="Trần Văn Bình", phone="0912345678", birth_date=datetime.date(1970, 1, 2))
+    certificate, _issued = services.issue_with_pdf(
+        template=template, record=record_for(person, reference="Khóa học VNeID")
+    )
+
+    page = client.get(reverse("certificate_verify", args=[certificate.code]))
+
+    assert page.status_code == 200
+    for shown in ("Trần Văn Bình", "Khóa học VNeID", "05/03/2026", "TỈNH THÁI NGUYÊN", certificate.serial):
+        assert shown in page.text
+    for hidden in ("0912345678", "02/01/1970", tree["area"].name):
+        assert hidden not in page.text
+
+
+def test_a_revoked_certificate_shows_as_revoked_and_an_unknown_code_as_unknown(client, tree, template):
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+    services.revoke_certificate(certificate=certificate, reason="Cấp nhầm người", user=None)
+
+    revoked = client.get(reverse("certificate_verify", args=[certificate.code]))
+    unknown = client.get(reverse("certificate_verify", args=["khong-co-ma-nay"]))
+    typed = client.get(reverse("certificate_verify_form"), {"code": f" {certificate.code} "})
+
+    assert "Giấy chứng nhận này đã bị thu hồi" in revoked.text
+    assert unknown.status_code == 404
+    assert "Không có giấy chứng nhận nào có mã này" in unknown.text
+    assert typed.status_code == 302
+    assert typed.url == reverse("certificate_verify", args=[certificate.code])
+
+
+def test_repeated_wrong_guesses_from_one_address_are_slowed_down(tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    guesser, other = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="203.0.113.10")
+
+    answers = [guesser.get(reverse("certificate_verify", args=[f"doan-mo-{n}"])).status_code for n in range(10)]
+    blocked = guesser.get(reverse("certificate_verify", args=[certificate.code]))
+
+    assert answers == [404] * 10
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"]
+    assert other.get(reverse("certificate_verify", args=[certificate.code])).status_code == 200
+
+
+# Seeing and downloading one's own
+
+
+def test_a_learner_downloads_their_own_certificate_and_nobody_elses(client, tree, template):
+    mine = learner(tree["area"])
+    theirs = learner(tree["area"])
+    my_certificate, _issued = services.issue_with_pdf(template=template, record=record_for(mine))
+    their_certificate, _issued = services.issue_with_pdf(template=template, record=record_for(theirs))
+    client.force_login(mine.user)
+
+    page = client.get(reverse("my_courses"))
+    download = client.get(reverse("certificate_download", args=[my_certificate.code]))
+    refused = client.get(reverse("certificate_download", args=[their_certificate.code]))
+
+    assert list(page.context["certificates"]) == [my_certificate]
+    assert reverse("certificate_download", args=[my_certificate.code]) in page.text
+    assert their_certificate.serial not in page.text
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert refused.status_code == 404
+    client.logout()
+    assert client.get(reverse("certificate_download", args=[my_certificate.code])).status_code == 302
+
+
+# Sessions, revoking and reissuing, bulk
+
+
+def test_attending_a_session_that_grants_a_certificate_issues_one(tree, template, django_capture_on_commit_callbacks):
+    session = make_session(organising_unit=tree["commune"], title="Tập huấn VNeID")
+    template.sessions.add(session)
+    person = learner(tree["area"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_services.record_attendance(session=session, people=[person], method=AttendanceMethod.TICKED)
+
+    certificate = Certificate.objects.get(person=person)
+    assert (certificate.source_key, certificate.what, certificate.hours) == (
+        f"session:{session.pk}",
+        "Tập huấn VNeID",
+        Decimal("4.0"),
+    )
+    assert certificate.pdf
+
+
+def test_an_organiser_revokes_and_reissues_with_a_reason_in_the_audit_log(client, tree, template):
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+    organiser = make_organiser(is_staff=True, managed_unit=tree["commune"])
+    client.force_login(organiser)
+
+    no_reason = client.post(reverse("certificates_certificate:reissue", args=[certificate.pk]), {"reason": " "})
+    reissued = client.post(
+        reverse("certificates_certificate:reissue", args=[certificate.pk]), {"reason": "Sai ngày sinh"}
+    )
+
+    assert no_reason.status_code == 200
+    certificate.refresh_from_db()
+    new = Certificate.objects.get(status=CertificateStatus.VALID)
+    assert reissued.status_code == 302
+    assert (certificate.status, certificate.revoked_reason) == (CertificateStatus.REVOKED, "Sai ngày sinh")
+    assert (new.replaces, new.number, bool(new.pdf)) == (certificate, 2, True)
+    actions = set(ModelLogEntry.objects.filter(user=organiser).values_list("action", flat=True))
+    assert {"certificates.revoke", "certificates.reissue"} <= actions
+
+
+def test_organisers_see_and_act_on_their_units_certificates_only(client, tree, template):
+    outside, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["other_commune"])))
+    inside, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    listing = client.get(reverse("certificates_certificate:index"))
+
+    assert list(listing.context["object_list"]) == [inside]
+    assert client.get(reverse("certificates_certificate:pdf", args=[outside.pk])).status_code == 404
+    assert (
+        client.post(reverse("certificates_certificate:revoke", args=[outside.pk]), {"reason": "x"}).status_code == 404
+    )
+    outside.refresh_from_db()
+    assert outside.is_valid
+
+
+def test_the_issuance_register_exports_as_xlsx(client, tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    response = client.get(reverse("certificates_certificate:index"), {"export": "xlsx"})
+
+    content = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+    assert rows[1][:2] == (certificate.serial, certificate.code)
+
+
+def test_a_bulk_issue_certifies_a_units_completions_and_ends_with_a_zip(
+    client, tree, template, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    people = [learner(tree["area"], full_name=f"Người học {n}") for n in range(3)]
+    outsider = learner(tree["other_commune"])
+    for person in [*people, outsider]:
+        complete(person, course)  # no commit: no automatic certificate
+    real_make_pdf = services.make_pdf
+
+    def failing_for_the_second(certificate):
+        if certificate.person == people[1]:
+            raise RuntimeError("máy in hết giấy")
+        return real_make_pdf(certificate)
+
+    monkeypatch.setattr(services, "make_pdf", failing_for_the_second)
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ordered = client.post(
+            reverse("certificates_batch:add"),
+            {"template": template.pk, "course": course.pk, "unit": tree["commune"].pk},
+        )
+
+    batch = CertificateBatch.objects.get()
+    assert ordered.url == reverse("certificates_batch:progress", args=[batch.pk])
+    assert (batch.status, batch.total, batch.done) == ("done", 3, 2)
+    assert batch.failures == [{"person": "Người học 1", "error": "máy in hết giấy"}]
+    with batch.archive.open("rb") as archive:
+        names = zipfile.ZipFile(archive).namelist()
+    assert len(names) == 2
+    assert all(name.endswith(".pdf") for name in names)
+    assert not Certificate.objects.filter(person=outsider).exists()
+    progress = client.get(reverse("certificates_batch:progress", args=[batch.pk]))
+    assert "máy in hết giấy" in progress.text
+    assert client.get(reverse("certificates_batch:progress", args=[batch.pk]), {"download": 1}).status_code == 200
+
+
+def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, template):
+    client.force_login(make_organiser(is_staff=True))
+    url = reverse("certificates_template:preview_on_edit", args=[template.pk])
+    form = {
+        "name": template.name,
+        "orientation": "portrait",
+        "issuer": "ỦY BAN MTTQ VIỆT NAM\nHUYỆN ĐỊNH HÓA",
+        "serial_suffix": "GCN-DH",
+        "title": "GIẤY CHỨNG NHẬN",
+        "body": template.body,
+        "place": "Định Hóa",
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Lê Văn Thử",
+    }
+
+    stored = client.post(url, form)
+    preview = client.get(url)
+
+    assert stored.json()["is_valid"]
+    assert preview["Content-Type"] == "application/pdf"
+    text = " ".join(PdfReader(io.BytesIO(preview.content)).pages[0].extract_text().split())
+    assert "HUYỆN ĐỊNH HÓA" in text
+    assert "Số: 0001/GCN-DH" in text
+    assert "Nguyễn Thị Hồng Nhung" in text
+    template.refresh_from_db()
+    assert template.place == "Thái Nguyên"
+
+
+def test_the_signature_and_seal_images_are_printed(tree, template):
+    from PIL import Image as PillowImage
+    from wagtail.images.models import Image
+
+    def red_image(title):
+        buffer = io.BytesIO()
+        PillowImage.new("RGB", (120, 120), (200, 20, 20)).save(buffer, "PNG")
+        return Image.objects.create(title=title, file=ContentFile(buffer.getvalue(), name=f"{title}.png"))
+
+    template.seal, template.signature = red_image("con-dau"), red_image("chu-ky")
+    template.save()
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+
+    with certificate.pdf.open("rb") as file:
+        assert len(PdfReader(file).pages[0].images) == 2
