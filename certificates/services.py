@@ -1,11 +1,11 @@
 """Issuing certificates: one per person and source, serial numbers without gaps, signed PDFs, revoking."""
 
 import hashlib
-import io
+import tempfile
 import zipfile
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,22 +153,23 @@ def batch_records(batch):
 
 def run_batch(batch):
     """Issue the batch's certificates one by one, saving progress; a failure on one is noted and the others
-    go on. Ends with a ZIP of the PDFs."""
-    records = list(batch_records(batch).select_related("person"))
-    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=len(records))
-    archive = io.BytesIO()
+    go on. Ends with a ZIP of the PDFs, written to disk as it grows (a province's batch is gigabytes)."""
+    records = batch_records(batch).select_related("person")
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=records.count())
     failures, done = [], 0
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for record in records:
-            try:
-                certificate, _issued = issue_with_pdf(template=batch.template, record=record, user=batch.created_by)
-                with certificate.pdf.open("rb") as pdf:
-                    zipped.writestr(f"{certificate.number:04d}-{record.person.full_name}.pdf", pdf.read())
-                done += 1
-            except Exception as error:
-                failures.append({"person": record.person.full_name, "error": str(error)})
-            CertificateBatch.objects.filter(pk=batch.pk).update(done=done, failures=failures)
-    batch.archive.save(f"chung-nhan-{batch.pk}.zip", ContentFile(archive.getvalue()), save=False)
+    with tempfile.TemporaryFile() as archive:
+        with zipfile.ZipFile(archive, "w") as zipped:  # PDFs are compressed already
+            for record in records.iterator(chunk_size=500):
+                try:
+                    certificate, _issued = issue_with_pdf(template=batch.template, record=record, user=batch.created_by)
+                    with certificate.pdf.open("rb") as pdf:
+                        zipped.writestr(f"{certificate.number:04d}-{record.person.full_name}.pdf", pdf.read())
+                    done += 1
+                except Exception as error:
+                    failures.append({"person": record.person.full_name, "error": str(error)})
+                CertificateBatch.objects.filter(pk=batch.pk).update(done=done, failures=failures)
+        archive.seek(0)
+        batch.archive.save(f"chung-nhan-{batch.pk}.zip", File(archive), save=False)
     CertificateBatch.objects.filter(pk=batch.pk).update(
-        archive=batch.archive.name, status=BatchStatus.DONE if not failures or done else BatchStatus.FAILED
+        archive=batch.archive.name, status=BatchStatus.DONE if done or not failures else BatchStatus.FAILED
     )

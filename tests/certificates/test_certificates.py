@@ -17,15 +17,18 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image as PillowImage
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
+from wagtail.images.models import Image
 from wagtail.models import ModelLogEntry
 
 from certificates import services
@@ -440,9 +443,6 @@ def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, template):
 
 
 def test_the_signature_and_seal_images_are_printed(tree, template):
-    from PIL import Image as PillowImage
-    from wagtail.images.models import Image
-
     def red_image(title):
         buffer = io.BytesIO()
         PillowImage.new("RGB", (120, 120), (200, 20, 20)).save(buffer, "PNG")
@@ -454,3 +454,15 @@ def test_the_signature_and_seal_images_are_printed(tree, template):
 
     with certificate.pdf.open("rb") as file:
         assert len(PdfReader(file).pages[0].images) == 2
+
+
+def test_create_signing_key_makes_a_readable_key_and_keeps_an_existing_one(tmp_path):
+    path = tmp_path / "khoa.p12"
+    call_command("create_signing_key", "--output", str(path), "--name", "Ủy ban MTTQ thử", stdout=io.StringIO())
+    _key, certificate, _others = pkcs12.load_key_and_certificates(
+        path.read_bytes(), settings.CERTIFICATE_SIGNING_PASSPHRASE.encode()
+    )
+
+    assert certificate.subject.rfc4514_string() == "CN=Ủy ban MTTQ thử,C=VN"
+    with pytest.raises(CommandError):
+        call_command("create_signing_key", "--output", str(path), stdout=io.StringIO())
