@@ -434,7 +434,9 @@ def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, template):
 
     assert stored.json()["is_valid"]
     assert preview["Content-Type"] == "application/pdf"
-    text = " ".join(PdfReader(io.BytesIO(preview.content)).pages[0].extract_text().split())
+    page = PdfReader(io.BytesIO(preview.content)).pages[0]
+    assert page.mediabox.height > page.mediabox.width  # the edited orientation, A4 portrait
+    text = " ".join(page.extract_text().split())
     assert "HUYỆN ĐỊNH HÓA" in text
     assert "Số: 0001/GCN-DH" in text
     assert "Nguyễn Thị Hồng Nhung" in text
