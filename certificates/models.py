@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,11 @@ class CertificateSerial(models.Model):
         return f"{self.suffix} {self.year}: {self.last_number}"
 
 
+def private_storage():
+    """Certificates hold personal data: they are served by the application only, to those allowed."""
+    return storages["private"]
+
+
 def new_verification_code():
     """96 random bits, URL-safe: not guessable."""
     return secrets.token_urlsafe(12)
@@ -145,7 +151,7 @@ class Certificate(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", storage=private_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=CertificateStatus, default=CertificateStatus.VALID)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -219,7 +225,7 @@ class CertificateBatch(models.Model):
     total = models.PositiveIntegerField(_("people"), default=0)
     done = models.PositiveIntegerField(_("issued"), default=0)
     failures = models.JSONField(default=list)  # [{"person": name, "error": message}]
-    archive = models.FileField(_("ZIP"), upload_to="certificate-batches/", blank=True)
+    archive = models.FileField(_("ZIP"), upload_to="certificate-batches/", storage=private_storage, blank=True)
     created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -7,6 +7,7 @@ import io
 import threading
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import cv2
 import numpy
@@ -121,6 +122,9 @@ def test_a_completed_course_gets_a_signed_pdf_with_the_name_serial_and_code(
     with certificate.pdf.open("rb") as file:
         content = file.read()
     assert hashlib.sha256(content).hexdigest() == certificate.sha256
+    # Kept away from MEDIA_ROOT, which the web server may serve to anyone: only the app's checked views serve it.
+    assert Path(certificate.pdf.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert not Path(certificate.pdf.path).is_relative_to(settings.MEDIA_ROOT)
     assert len(certificate.code) >= 16  # 96 random bits, URL-safe
 
 
