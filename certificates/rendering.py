@@ -101,6 +101,7 @@ def format_hours(hours):
 def page_html(template_fields, values, *, images, serial, code, day):
     """The certificate's HTML: ``template_fields`` as the template had them, ``values`` for its placeholders."""
     body = template_fields["body"].format_map(SafeValues(values))
+    url = verify_url(code)
     return render_to_string(
         "certificates/certificate.html",
         {
@@ -114,8 +115,8 @@ def page_html(template_fields, values, *, images, serial, code, day):
             "signer_name": template_fields["signer_name"],
             "serial": serial,
             "code": code,
-            "verify_url": verify_url(code),
-            "qr": segno.make(verify_url(code), error="m").svg_data_uri(scale=3, border=1),
+            "verify_url": url,
+            "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
             **images,
         },
     )

@@ -46,15 +46,19 @@ def printed_values(person, record):
     }
 
 
+def valid_certificates(record):
+    return Certificate.objects.filter(
+        person_id=record.person_id, source_key=record.source_key, status=CertificateStatus.VALID
+    )
+
+
 def issue_certificate(*, template, record, user=None, replaces=None):
     """The valid certificate of ``record``'s person for its source, issued now unless it exists.
 
     Idempotent: a double click, a retried job or two workers give one certificate (a unique constraint
     on the person and source backs the check). The PDF is made by ``make_pdf``, outside this transaction.
     """
-    existing = Certificate.objects.filter(
-        person_id=record.person_id, source_key=record.source_key, status=CertificateStatus.VALID
-    ).first()
+    existing = valid_certificates(record).first()
     if existing is not None:
         return existing, False
     person = Person.objects.select_related("unit").get(pk=record.person_id)
@@ -81,9 +85,7 @@ def issue_certificate(*, template, record, user=None, replaces=None):
                 },
             )
     except IntegrityError:  # a parallel request issued it first
-        return Certificate.objects.get(
-            person_id=record.person_id, source_key=record.source_key, status=CertificateStatus.VALID
-        ), False
+        return valid_certificates(record).get(), False
     log(instance=certificate, action="certificates.issue", user=user, data={"serial": certificate.serial})
     return certificate, True
 

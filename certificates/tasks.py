@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from certificates import services
-from certificates.models import BatchStatus, Certificate, CertificateBatch, CertificateTemplate
+from certificates.models import BatchStatus, CertificateBatch, CertificateTemplate
 from lms.models import TrainingRecord
 
 
@@ -13,11 +13,6 @@ def issue_for_record(template_id, record_id):
     services.issue_with_pdf(
         template=CertificateTemplate.objects.get(pk=template_id), record=TrainingRecord.objects.get(pk=record_id)
     )
-
-
-@task()
-def make_pdf(certificate_id):
-    services.make_pdf(Certificate.objects.get(pk=certificate_id))
 
 
 @task()

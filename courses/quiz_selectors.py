@@ -33,6 +33,7 @@ def quiz_context(quiz, user):
             kept = quiz.kept(kept, attempt)
     current = next((attempt for attempt in attempts if attempt.state == AttemptState.IN_PROGRESS), None)
     attempts_left = max(0, quiz.attempts_allowed - len(attempts)) if quiz.attempts_allowed else None
+    is_open = quiz.is_open(timezone.now())
     return {
         "course": course,
         "enrolment": enrolment,
@@ -40,8 +41,8 @@ def quiz_context(quiz, user):
         "current_attempt": current,
         "kept_attempt": kept,
         "attempts_left": attempts_left,
-        "is_open": quiz.is_open(timezone.now()),
-        "can_start": current is None and attempts_left != 0 and quiz.is_open(timezone.now()),
+        "is_open": is_open,
+        "can_start": current is None and attempts_left != 0 and is_open,
     }
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -13,24 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import quiz_selectors, quizzes
-from courses.models import Attempt, AttemptState, Enrolment, EnrolmentMode, QuizPage
-from courses.views import learner_or_refusal, refuse
+from courses.models import Attempt, AttemptState, Enrolment, QuizPage
+from courses.views import enrolment_or_response, learner_or_refusal, refuse
 
 
 def serve_quiz(request, quiz, serve):
     """Only enrolled learners see a quiz; an attempt of theirs left open past its deadline is graded first."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    course = quiz.get_parent().specific
-    person, refusal = learner_or_refusal(request)
-    if refusal:
-        return refusal
-    enrolment = Enrolment.objects.filter(person=person, course=course).first()
-    if enrolment is None:
-        if course.enrolment_mode != EnrolmentMode.OPEN:
-            return refuse(request, _("This course is open only to the people an organiser assigns to it."))
-        messages.info(request, _("Enrol in the course to take its quizzes."))
-        return redirect(course.url)
+    enrolment, response = enrolment_or_response(request, quiz, _("Enrol in the course to take its quizzes."))
+    if response:
+        return response
     for attempt in quiz.attempts.filter(enrolment=enrolment, state=AttemptState.IN_PROGRESS):
         quizzes.close_if_overdue(attempt)
     return serve()

@@ -52,23 +52,32 @@ def enrol(request, course_id):
     return redirect(target.url if target else course.url)
 
 
-def serve_lesson(request, lesson, serve):
-    """Let only enrolled learners read a lesson; note its opening (the reading clock and where to resume).
+def enrolment_or_response(request, step, not_enrolled_message):
+    """The logged-in learner's enrolment in the course of ``step`` (a lesson or a quiz), or the response
+    for anyone else: log in, not a learner, assigned-only course, or "enrol first" on the course page.
 
     (Previews in the admin do not come here: they render the page directly.)
     """
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    course = lesson.get_parent().specific
+        return None, redirect_to_login(request.get_full_path())
+    course = step.get_parent().specific
     person, refusal = learner_or_refusal(request)
     if refusal:
-        return refusal
+        return None, refusal
     enrolment = Enrolment.objects.filter(person=person, course=course).first()
-    if enrolment is None:
-        if course.enrolment_mode != EnrolmentMode.OPEN:
-            return refuse(request, _("This course is open only to the people an organiser assigns to it."))
-        messages.info(request, _("Enrol in the course to read its lessons."))
-        return redirect(course.url)
+    if enrolment is not None:
+        return enrolment, None
+    if course.enrolment_mode != EnrolmentMode.OPEN:
+        return None, refuse(request, _("This course is open only to the people an organiser assigns to it."))
+    messages.info(request, not_enrolled_message)
+    return None, redirect(course.url)
+
+
+def serve_lesson(request, lesson, serve):
+    """Let only enrolled learners read a lesson; note its opening (the reading clock and where to resume)."""
+    enrolment, response = enrolment_or_response(request, lesson, _("Enrol in the course to read its lessons."))
+    if response:
+        return response
     services.open_lesson(enrolment=enrolment, lesson=lesson)
     return serve()
 
