@@ -472,3 +472,37 @@ def test_create_signing_key_makes_a_readable_key_and_keeps_an_existing_one(tmp_p
     assert certificate.subject.rfc4514_string() == "CN=Ủy ban MTTQ thử,C=VN"
     with pytest.raises(CommandError):
         call_command("create_signing_key", "--output", str(path), stdout=io.StringIO())
+
+
+def test_an_organiser_cannot_bulk_issue_for_another_unit_nor_see_its_batches(client, tree, template, course):
+    complete(learner(tree["other_commune"]), course)
+    theirs = CertificateBatch.objects.create(template=template, course=course, unit=tree["other_commune"])
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    ordered = client.post(
+        reverse("certificates_batch:add"),
+        {"template": template.pk, "course": course.pk, "unit": tree["other_commune"].pk},
+    )
+
+    assert ordered.status_code == 200
+    assert ordered.context["form"].errors["unit"]
+    assert CertificateBatch.objects.count() == 1
+    assert not Certificate.objects.exists()
+    assert client.get(reverse("certificates_batch:progress", args=[theirs.pk])).status_code == 404
+    assert list(client.get(reverse("certificates_batch:index")).context["object_list"]) == []
+
+
+def test_learners_reach_no_certificate_screen_of_the_admin(client, tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    client.force_login(learner(tree["area"]).user)
+
+    for name, args in (
+        ("certificates_certificate:index", []),
+        ("certificates_certificate:pdf", [certificate.pk]),
+        ("certificates_certificate:revoke", [certificate.pk]),
+        ("certificates_template:index", []),
+        ("certificates_batch:add", []),
+    ):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("wagtailadmin_login")), name

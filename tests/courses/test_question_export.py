@@ -21,7 +21,7 @@ from courses.models import (
 )
 from courses.question_export import export_questions, plain_text
 from courses.question_import import import_questions
-from tests.factories import make_trainer
+from tests.factories import make_learner, make_organiser, make_trainer
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +197,15 @@ def test_export_questions_writes_a_file(bank, tmp_path):
     )
 
     assert "::Ghép ứng dụng::" in output.read_text()
+
+
+def test_people_without_the_bank_cannot_export_it(client, bank):
+    query = {"category": bank.pk, "file_format": "gift"}
+    client.force_login(make_organiser(is_staff=True))  # in the admin, but not keeping the bank
+    organiser = client.get(reverse("courses_question:export"), query)
+    client.force_login(make_learner())
+    learner = client.get(reverse("courses_question:export"), query)
+
+    assert (organiser.status_code, organiser["Location"]) == (302, reverse("wagtailadmin_home"))
+    assert learner.status_code == 302
+    assert learner["Location"].startswith(reverse("wagtailadmin_login"))
