@@ -36,6 +36,7 @@ run: setup ## Serve the site with demo data at http://127.0.0.1:$(PORT) (SQLite)
 	@mkdir -p var
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops."
 	@echo "Background task worker log: var/worker.log"
+	@$(MANAGE) schedule_coverage_work
 	@$(MANAGE) db_worker >var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 

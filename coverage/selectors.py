@@ -248,13 +248,22 @@ class Coverage:
     category: object = None
     requirement: Requirement | None = field(default=None, repr=False)
 
+    @property
+    def rows_with_people(self):
+        return [row for row in self.rows if row.population]
+
+    @property
+    def units_without_people(self):
+        """How many child units have no one the target counts (often: their lists are not imported yet)."""
+        return sum(1 for row in self.rows if not row.population)
+
 
 def coverage(target, unit, *, as_of=None, category=None):
     """The report of ``target`` for ``unit`` as of a day (today by default). A past day with a saved
     snapshot is read from the snapshot, so the report sent then comes out the same."""
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("name"))
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
     snapshot = None
     if as_of < today and category is None:
         snapshot = CoverageSnapshot.objects.filter(target=target, taken_on=as_of).first()

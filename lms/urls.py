@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates import views as certificate_views
 from courses import quiz_views
+from coverage import api as coverage_api
 from courses import views as course_views
 from home import views as home_views
 from lms import views as lms_views
@@ -32,6 +33,7 @@ urlpatterns = [
     path("certificates/verify/", certificate_views.verify, name="certificate_verify_form"),
     path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
     path("giay-chung-nhan/<str:code>/tai-ve/", certificate_views.download, name="certificate_download"),
+    path("api/v1/coverage/", coverage_api.coverage_api, name="coverage_api"),
     path("bai-kiem-tra/<int:quiz_id>/bat-dau/", quiz_views.start_attempt, name="quiz_start"),
     path("lan-lam-bai/<int:attempt_id>/", quiz_views.attempt_page, name="quiz_attempt"),
     path("lan-lam-bai/<int:attempt_id>/luu/", quiz_views.save_answers, name="quiz_save"),

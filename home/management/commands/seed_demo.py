@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from certificates.demo import seed_demo_certificates
 from courses.demo import seed_demo_catalogue, seed_demo_progress
+from coverage.demo import seed_demo_targets
 from home.models import HomePage
 from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts, seed_demo_organisation
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         seed_demo_catalogue(home_page)
         seed_demo_progress()
         seed_demo_certificates()
+        seed_demo_targets()
         self.stdout.write(
             _("Demo data ready (%(count)d new accounts). Log in with any of these, password %(password)s:")
             % {"count": len(created), "password": DEMO_PASSWORD}

@@ -1,0 +1,106 @@
+"""Targets and coverage in the Wagtail admin: the targets of the organiser's units, the coverage dashboard
+and the people missing; scoped to the organiser's subtree."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.permissions import register_permission_policy
+
+from coverage import admin_views
+from coverage.models import Target
+from lms.admin_views import NeverDeletePermissionPolicy
+from lms.wagtail_hooks import ScopedViewSet
+
+
+class TargetViewSet(ScopedViewSet):
+    model = Target
+    name = "coverage_target"
+    url_prefix = "targets"
+    icon = "crosshairs"
+    menu_order = 200
+    path_lookup = "unit__path"
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldPanel("unit"),
+            MultiFieldPanel([FieldPanel("levels"), FieldPanel("categories")], heading=_("Who is counted")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("min_records"),
+                    FieldRowPanel([FieldPanel("window_start"), FieldPanel("window_end")]),
+                    FieldPanel("courses"),
+                    FieldPanel("competences"),
+                ],
+                heading=_("What each person needs"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("threshold"),
+                    InlinePanel("level_thresholds", heading=_("Thresholds for levels"), label=_("level")),
+                    FieldRowPanel([FieldPanel("starts_on"), FieldPanel("deadline")]),
+                    FieldPanel("is_active"),
+                ],
+                heading=_("Share to reach and by when"),
+            ),
+        ],
+        base_form_class=admin_views.TargetForm,
+    )
+    list_filter = ["is_active"]
+
+    def get_form_class(self, for_update=False):
+        return self._edit_handler.get_form_class()
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("name"), url_name=self.get_url_name("edit")),
+            Column("unit", label=_("unit")),
+            Column("threshold", label=_("share to reach (%)")),
+            DateColumn("deadline", label=_("deadline")),
+            BooleanColumn("is_active", label=_("active")),
+        ]
+
+
+class CoverageMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("coverage.view_target")
+
+
+class CoverageReportViewSet(ViewSet):
+    """The dashboard and the people missing."""
+
+    name = "coverage_report"
+    url_prefix = "coverage"
+    icon = "tasks"
+    menu_label = _("Coverage")
+    menu_order = 100
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.CoverageView.as_view(), name="index"),
+            path("missing/", admin_views.MissingPeopleView.as_view(), name="missing"),
+        ]
+
+    def get_menu_item(self, order=None):
+        return CoverageMenuItem(
+            self.menu_label, self.menu_url, name=self.menu_name, icon_name=self.menu_icon, order=order or 100
+        )
+
+
+class CoverageViewSetGroup(ViewSetGroup):
+    menu_label = _("Targets")
+    menu_icon = "crosshairs"
+    menu_order = 260
+    items = (CoverageReportViewSet, TargetViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_coverage_viewsets():
+    return CoverageViewSetGroup()
+
+
+register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
