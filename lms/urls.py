@@ -10,8 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates import views as certificate_views
 from courses import quiz_views
-from coverage import api as coverage_api
 from courses import views as course_views
+from coverage import api as coverage_api
 from home import views as home_views
 from lms import views as lms_views
 from lms.forms import LoginForm
