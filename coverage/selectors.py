@@ -126,10 +126,8 @@ def in_population(target, *, as_of, category=None):
     people = Person.objects.all()
     if as_of >= timezone.localdate():
         people = people.filter(is_active=True)
-    else:  # people who have left since then were still counted; an end date says when they left
-        people = people.filter(
-            (Q(is_active=True) & (Q(end_date__isnull=True) | Q(end_date__gte=as_of))) | Q(end_date__gte=as_of)
-        )
+    else:  # people who have left since then were still counted then: their end date says when they left
+        people = people.filter(Q(is_active=True, end_date__isnull=True) | Q(end_date__gte=as_of))
         people = people.filter(Q(start_date__isnull=True) | Q(start_date__lte=as_of))
     if target.levels:
         people = people.filter(unit__level__in=target.levels)

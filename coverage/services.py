@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -25,7 +26,7 @@ def take_snapshot(*, target, as_of=None):
         return existing
     requirement = selectors.Requirement.of(target, as_of)
     people = selectors.in_population(target, as_of=as_of)
-    counts = selectors.grouped_counts(people, requirement, selectors.F("unit_id"))
+    counts = selectors.grouped_counts(people, requirement, F("unit_id"))
     try:
         with transaction.atomic():
             snapshot = CoverageSnapshot.objects.create(target=target, taken_on=as_of)
