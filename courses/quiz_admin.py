@@ -12,12 +12,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from courses import quiz_selectors, quizzes
 from courses.models import QuizPage
-from lms.admin_views import AdminPageMixin, table_download
+from lms.admin_views import AdminPageMixin, menu_item_for, table_download
 
 
 def require(user, permission):
@@ -160,11 +159,6 @@ class GradeEssayView(AdminPageMixin, FormView):
         return super().get_context_data(answer=quiz_selectors.prepared(self.answer), **kwargs)
 
 
-class QuizMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("courses.view_attempt")
-
-
 class QuizViewSet(ViewSet):
     name = "courses_quiz"
     url_prefix = "quizzes"
@@ -172,7 +166,7 @@ class QuizViewSet(ViewSet):
     menu_label = _("Quizzes")
     menu_icon = "tasks"
     menu_order = 250
-    menu_item_class = QuizMenuItem
+    menu_item_class = menu_item_for("courses.view_attempt")
 
     def get_urlpatterns(self):
         return [

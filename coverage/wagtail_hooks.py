@@ -4,7 +4,6 @@ and the people missing; scoped to the organiser's subtree."""
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -12,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 
 from coverage import admin_views
 from coverage.models import Target
-from lms.admin_views import NeverDeletePermissionPolicy
+from lms.admin_views import NeverDeletePermissionPolicy, menu_item_for
 from lms.wagtail_hooks import ScopedViewSet
 
 
@@ -65,11 +64,6 @@ class TargetViewSet(ScopedViewSet):
         ]
 
 
-class CoverageMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("coverage.view_target")
-
-
 class CoverageReportViewSet(ViewSet):
     """The dashboard and the people missing."""
 
@@ -78,17 +72,13 @@ class CoverageReportViewSet(ViewSet):
     icon = "tasks"
     menu_label = _("Coverage")
     menu_order = 100
+    menu_item_class = menu_item_for("coverage.view_target")
 
     def get_urlpatterns(self):
         return [
             path("", admin_views.CoverageView.as_view(), name="index"),
             path("missing/", admin_views.MissingPeopleView.as_view(), name="missing"),
         ]
-
-    def get_menu_item(self, order=None):
-        return CoverageMenuItem(
-            self.menu_label, self.menu_url, name=self.menu_name, icon_name=self.menu_icon, order=order or 100
-        )
 
 
 class CoverageViewSetGroup(ViewSetGroup):

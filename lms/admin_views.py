@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
 from wagtail.admin.views.generic import chooser as chooser_views
@@ -45,6 +46,16 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, *self.parent_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
+
+
+def menu_item_for(permission):
+    """A menu item class shown only to users with ``permission``."""
+
+    class PermittedMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm(permission)
+
+    return PermittedMenuItem
 
 
 def unit_in_scope(user, unit_id):
