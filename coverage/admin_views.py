@@ -6,16 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.widgets import AdminDateInput
 
 from coverage import charts, exports, selectors
-from coverage.models import Target
+from coverage.models import ApiToken, Target
 from lms import selectors as organisation
 from lms.admin_views import AdminPageMixin, ScopedFormMixin, unit_filter_choices, unit_in_scope
 from lms.models import PersonCategory, Unit, UnitLevel
@@ -204,3 +206,15 @@ class MissingPeopleView(CoverageMixin, TemplateView):
                 page_query=self.query(),
             )
         )
+
+
+class ApiKeyCreateView(CreateView):
+    """Makes a key and shows it once, on the page itself: only its hash is stored."""
+
+    def save_instance(self):
+        token, self.key = ApiToken.issue(name=self.form.cleaned_data["name"], unit=self.form.cleaned_data["unit"])
+        return token
+
+    def save_action(self):
+        context = self.get_context_data(token=self.object, key=self.key, index_url=reverse("coverage_apitoken:index"))
+        return TemplateResponse(self.request, "coverage/admin/api_key_created.html", context)

@@ -1,16 +1,19 @@
 """Targets and coverage in the Wagtail admin: the targets of the organiser's units, the coverage dashboard
 and the people missing; scoped to the organiser's subtree."""
 
+from django.forms import modelform_factory
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from coverage import admin_views
-from coverage.models import Target
+from coverage.models import ApiToken, Target
 from lms.admin_views import NeverDeletePermissionPolicy, menu_item_for
 from lms.wagtail_hooks import ScopedViewSet
 
@@ -81,11 +84,38 @@ class CoverageReportViewSet(ViewSet):
         ]
 
 
+class ApiTokenViewSet(ModelViewSet):
+    """Keys of the coverage API (superusers only: no group has the permissions)."""
+
+    model = ApiToken
+    name = "coverage_apitoken"
+    url_prefix = "api-keys"
+    icon = "key"
+    menu_order = 300
+    add_view_class = admin_views.ApiKeyCreateView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("name"), url_name=self.get_url_name("edit")),
+            Column("unit", label=_("unit")),
+            BooleanColumn("is_active", label=_("active")),
+            DateColumn("created_at", label=_("created")),
+            DateColumn("last_used_at", label=_("last used")),
+        ]
+
+    def get_form_class(self, for_update=False):
+        fields = ["name", "is_active"] if for_update else ["name", "unit"]
+        return modelform_factory(ApiToken, form=WagtailAdminModelForm, fields=fields)
+
+
 class CoverageViewSetGroup(ViewSetGroup):
     menu_label = _("Targets")
     menu_icon = "crosshairs"
     menu_order = 260
-    items = (CoverageReportViewSet, TargetViewSet)
+    items = (CoverageReportViewSet, TargetViewSet, ApiTokenViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -94,3 +124,4 @@ def register_coverage_viewsets():
 
 
 register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
+register_permission_policy(ApiToken, NeverDeletePermissionPolicy(ApiToken))

@@ -13,7 +13,15 @@ from coverage import selectors, services
 from coverage.models import ApiToken, Target, TargetThreshold
 from lms.models import PersonCategory, TrainingKind, TrainingRecord, UnitLevel
 from lms.services import merge_units
-from tests.factories import make_learner, make_organiser, make_person, make_trainer, make_unit, make_unit_tree
+from tests.factories import (
+    make_learner,
+    make_organiser,
+    make_person,
+    make_trainer,
+    make_unit,
+    make_unit_tree,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +310,20 @@ def test_the_command_writes_the_report(tree, tmp_path):
     assert (
         output.read_text(encoding="utf-8-sig").splitlines()[-1].startswith(f"Tổng cộng,{units['commune'].code},3,1,6")
     )
+
+
+def test_a_superuser_makes_an_api_key_shown_once_and_organisers_may_not(client, tree):
+    units, _people = tree
+    three_times_target(units["central"])
+    client.force_login(make_organiser(managed_unit=units["province"]))
+    assert client.get(reverse("coverage_apitoken:add")).url == reverse("wagtailadmin_home")
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+
+    response = client.post(reverse("coverage_apitoken:add"), {"name": "CSDL tỉnh", "unit": units["province"].pk})
+
+    key = response.context["key"]
+    token = ApiToken.objects.get()
+    assert key not in token.key_hash
+    assert key not in client.get(reverse("coverage_apitoken:edit", args=[token.pk])).content.decode()
+    answer = client.get(reverse("coverage_api"), {"target": "3-lan"}, headers={"Authorization": f"Bearer {key}"})
+    assert answer.json()["unit"]["code"] == units["province"].code
