@@ -55,12 +55,12 @@ class Requirement:
 
     @classmethod
     def of(cls, target, as_of):
-        courses = [(course.title, f"course:{course.pk}") for course in target.courses.all()]
+        courses = [(course.title, CoursePage.training_source_key(course.pk)) for course in target.courses.all()]
         competences = list(target.competences.all())
         teaching = CoursePage.competences.through.objects.filter(competence__in=competences)
         keys = {competence.pk: [] for competence in competences}
         for competence_id, course_id in teaching.values_list("competence_id", "coursepage_id"):
-            keys[competence_id].append(f"course:{course_id}")
+            keys[competence_id].append(CoursePage.training_source_key(course_id))
         min_records = target.min_records
         if not (min_records or courses or competences):
             min_records = 1  # a target without a requirement asks for one training
