@@ -9,10 +9,12 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from courses.models import Competence, CoursePage
 from coverage import selectors, services
 from coverage.models import ApiToken, Target, TargetThreshold
 from lms.models import PersonCategory, TrainingKind, TrainingRecord, UnitLevel
 from lms.services import merge_units
+from tests.courses.helpers import make_catalogue, make_course
 from tests.factories import (
     make_learner,
     make_organiser,
@@ -327,3 +329,39 @@ def test_a_superuser_makes_an_api_key_shown_once_and_organisers_may_not(client, 
     assert key not in client.get(reverse("coverage_apitoken:edit", args=[token.pk])).content.decode()
     answer = client.get(reverse("coverage_api"), {"target": "3-lan"}, headers={"Authorization": f"Bearer {key}"})
     assert answer.json()["unit"]["code"] == units["province"].code
+
+
+def complete(person, course):
+    TrainingRecord.for_person(
+        person,
+        kind=TrainingKind.COURSE,
+        reference=course.title,
+        source_key=CoursePage.training_source_key(course.pk),
+        date=date(2026, 3, 1),
+    ).save()
+
+
+def test_courses_and_competences_are_required_each_and_named_when_lacking(tree):
+    units, people = tree
+    catalogue = make_catalogue()
+    basics = make_course(catalogue, lessons=0, title="Kỹ năng số cơ bản")
+    safety = make_course(catalogue, lessons=0, title="An toàn thông tin")
+    safety.competences.set([Competence.objects.get(number="4.2")])
+    safety.save_revision().publish()
+    target = three_times_target(units["central"], min_records=None)
+    target.courses.set([basics])
+    target.competences.set(Competence.objects.filter(number="4.2"))
+    target.save()
+    complete(people["commune_cadre"], basics)
+    complete(people["commune_cadre"], safety)
+    complete(people["area_head"], basics)
+    complete(people["other_area_head"], safety)
+
+    report = selectors.coverage(target, units["commune"])
+    requirement, missing = selectors.people_missing(target, units["commune"])
+
+    assert [(row.population, row.met) for row in report.rows] == [(1, 1), (1, 0), (1, 0)]
+    assert {person.pk: requirement.lacks(person) for person in missing} == {
+        people["area_head"].pk: ["năng lực 4.2"],
+        people["other_area_head"].pk: ["khóa học “Kỹ năng số cơ bản”"],
+    }
