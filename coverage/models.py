@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -151,7 +152,7 @@ class ReminderLog(models.Model):
     )
     channel = models.CharField(max_length=50)
     address = models.CharField(max_length=255)
-    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "sent_at"]), models.Index(fields=["user", "sent_at"])]

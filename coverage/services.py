@@ -67,7 +67,7 @@ def send_reminders(*, now=None):
             people = people.exclude(pk__in=reminded.filter(person__isnull=False).values("person_id"))
             for person in people.select_related("user"):
                 context = {"target": target, "person": person, "lacks": requirement.lacks(person)}
-                sent += _remind(channels, target, "coverage/reminders/person", context, person=person)
+                sent += _remind(channels, target, "coverage/reminders/person", context, now=now, person=person)
             organisers = (
                 User.objects.filter(
                     is_active=True, groups__name=roles.ORGANISER, managed_unit__path__startswith=target.unit.path
@@ -81,11 +81,11 @@ def send_reminders(*, now=None):
                 behind = [row for row in [report.total, *report.rows] if row.status == selectors.Status.BEHIND]
                 if behind:
                     context = {"target": target, "organiser": organiser, "report": report, "behind": behind}
-                    sent += _remind(channels, target, "coverage/reminders/organiser", context, user=organiser)
+                    sent += _remind(channels, target, "coverage/reminders/organiser", context, now=now, user=organiser)
     return sent
 
 
-def _remind(channels, target, template, context, *, person=None, user=None):
+def _remind(channels, target, template, context, *, now, person=None, user=None):
     """Send one reminder by each channel that reaches the recipient, and log it; the number sent."""
     recipient = person or user
     subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -95,6 +95,8 @@ def _remind(channels, target, template, context, *, person=None, user=None):
         address = channel.address_of(recipient)
         if address:
             channel.send(address, subject=subject, body=body)
-            ReminderLog.objects.create(target=target, person=person, user=user, channel=channel.name, address=address)
+            ReminderLog.objects.create(
+                target=target, person=person, user=user, channel=channel.name, address=address, sent_at=now
+            )
             sent += 1
     return sent

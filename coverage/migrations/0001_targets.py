@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import django.utils.timezone
 import modelcluster.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -224,7 +225,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("channel", models.CharField(max_length=50)),
                 ("address", models.CharField(max_length=255)),
-                ("sent_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("sent_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 (
                     "person",
                     models.ForeignKey(

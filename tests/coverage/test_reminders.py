@@ -1,0 +1,110 @@
+"""Weekly reminders to the people behind a target and the organisers of units behind their threshold,
+and the weekly schedule that runs them."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from coverage import services, tasks
+from coverage.models import CoverageSnapshot, Target
+from lms.models import TrainingKind, TrainingRecord
+from tests.factories import make_organiser, make_person, make_unit_tree
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.make_aware(datetime(2026, 12, 1, 9))
+
+
+class RecordingChannel:
+    """A channel that keeps what it was asked to send (to each phone number)."""
+
+    name = "recording"
+    sent = []
+
+    def address_of(self, recipient):
+        return getattr(recipient, "phone", "")
+
+    def send(self, address, *, subject, body):
+        self.sent.append((address, subject))
+
+
+@pytest.fixture
+def due():
+    units = make_unit_tree()
+    target = Target.objects.create(
+        name="Bồi dưỡng năm 2026",
+        slug="nam-2026",
+        unit=units["province"],
+        min_records=1,
+        window_start=date(2026, 1, 1),
+        window_end=date(2026, 12, 31),
+        starts_on=date(2026, 1, 1),
+        deadline=date(2026, 12, 31),
+    )
+    trained = make_person(unit=units["commune"], email="da-hoc@example.com")
+    TrainingRecord.for_person(
+        trained, kind=TrainingKind.IMPORTED, reference="Tập huấn", source_key="x", date=date(2026, 5, 1)
+    ).save()
+    untrained = make_person(unit=units["area"], email="chua-hoc@example.com")
+    organiser = make_organiser(managed_unit=units["commune"], email="tochuc@example.com")
+    return target, trained, untrained, organiser
+
+
+def sent_to():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def test_people_behind_a_target_due_soon_and_organisers_of_units_behind_are_reminded_once_a_week(due):
+    _target, _trained, untrained, _organiser = due
+
+    assert services.send_reminders(now=NOW) == 2
+    assert sent_to() == ["chua-hoc@example.com", "tochuc@example.com"]
+    (to_person,) = [message for message in mail.outbox if message.to == [untrained.email]]
+    assert "0/1 lần tập huấn" in to_person.body
+
+    assert services.send_reminders(now=NOW + timedelta(days=6)) == 0
+    assert services.send_reminders(now=NOW + timedelta(days=8)) == 2
+    assert untrained.email in sent_to()
+
+
+def test_targets_far_from_their_deadline_or_past_it_send_nothing(due):
+    target, *_people = due
+    assert services.send_reminders(now=NOW - timedelta(days=200)) == 0
+    Target.objects.filter(pk=target.pk).update(deadline=date(2026, 11, 30))
+    assert services.send_reminders(now=NOW) == 0
+    assert mail.outbox == []
+
+
+@override_settings(COVERAGE_REMINDER_CHANNELS=["tests.coverage.test_reminders.RecordingChannel"])
+def test_another_channel_receives_the_reminders_by_its_own_addresses(due):
+    _target, _trained, untrained, organiser = due
+    RecordingChannel.sent.clear()
+
+    services.send_reminders(now=NOW)
+
+    assert [address for address, _subject in RecordingChannel.sent] == [untrained.phone, organiser.phone]
+    assert mail.outbox == []
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_weekly_work_is_queued_once_for_the_next_monday_night():
+    first = tasks.schedule_weekly_work(now=NOW)  # a Tuesday
+    second = tasks.schedule_weekly_work(now=NOW)
+
+    assert second is None
+    queued = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert queued.task_path == tasks.weekly_coverage_work.module_path
+    assert timezone.localtime(queued.run_after) == timezone.make_aware(datetime(2026, 12, 7, 1))
+    assert first.id == str(queued.id)
+
+
+def test_the_weekly_work_snapshots_every_active_target_and_reminds(due):
+    target, *_people = due
+    tasks.weekly_coverage_work.call()
+
+    assert CoverageSnapshot.objects.filter(target=target, taken_on=timezone.localdate()).exists()
