@@ -65,7 +65,7 @@ format: $(VENV)/.dev-installed ## Reformat the code and fix what ruff can fix
 	$(BIN)/ruff format .
 
 messages: $(VENV)/.runtime-installed ## Collect new strings into locale/vi (needs GNU gettext)
-	$(MANAGE) makemessages --locale vi --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) makemessages --locale vi --extension html,txt,py,svg --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
 clean: ## Remove the virtual environment and the development database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var .pytest_cache .ruff_cache

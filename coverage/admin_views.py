@@ -13,13 +13,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic.models import CreateView
+from wagtail.admin.views.generic.models import CreateView, IndexView
 from wagtail.admin.widgets import AdminDateInput
 
 from coverage import charts, exports, selectors
 from coverage.models import ApiToken, Target
 from lms import selectors as organisation
-from lms.admin_views import AdminPageMixin, ScopedFormMixin, unit_filter_choices, unit_in_scope
+from lms.admin_views import AdminPageMixin, ScopedFormMixin, ScopedIndexView, unit_filter_choices, unit_in_scope
 from lms.models import PersonCategory, Unit, UnitLevel
 
 
@@ -218,3 +218,13 @@ class ApiKeyCreateView(CreateView):
     def save_action(self):
         context = self.get_context_data(token=self.object, key=self.key, index_url=reverse("coverage_apitoken:index"))
         return TemplateResponse(self.request, "coverage/admin/api_key_created.html", context)
+
+
+class TargetIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+
+class ApiKeyIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")

@@ -15,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 from coverage import admin_views
 from coverage.models import ApiToken, Target
 from lms.admin_views import NeverDeletePermissionPolicy, menu_item_for
+from lms.models import UnitLogEntry
 from lms.wagtail_hooks import ScopedViewSet
 
 
@@ -25,6 +26,7 @@ class TargetViewSet(ScopedViewSet):
     icon = "crosshairs"
     menu_order = 200
     path_lookup = "unit__path"
+    index_view_class = admin_views.TargetIndexView
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
@@ -93,6 +95,7 @@ class ApiTokenViewSet(ModelViewSet):
     icon = "key"
     menu_order = 300
     add_view_class = admin_views.ApiKeyCreateView
+    index_view_class = admin_views.ApiKeyIndexView
     copy_view_enabled = False
     inspect_view_enabled = False
 
@@ -121,6 +124,11 @@ class CoverageViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_coverage_viewsets():
     return CoverageViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_coverage_log_actions(actions):
+    actions.register_model(Target, UnitLogEntry)  # so organisers read only their units' target history
 
 
 register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
