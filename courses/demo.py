@@ -75,11 +75,9 @@ def publish_quiz(course):
     """The course's final quiz: 7 questions drawn from the course's own bank and 3 from the whole bank."""
     gift = DEMO_QUESTIONS / f"{course.slug}.gift"
     with gift.open("rb") as file:
-        _added, _existing, errors = import_questions(
-            file, filename=gift.name, file_format="gift", category_name=DEMO_BANK
-        )
-    if errors:
-        raise ValueError(f"{gift.name}: {errors}")
+        result = import_questions(file, filename=gift.name, file_format="gift", category_name=DEMO_BANK)
+    if result.errors or result.notes:
+        raise ValueError(f"{gift.name}: {result.errors + result.notes}")
     bank = QuestionCategory.objects.get(name=DEMO_BANK, parent=None)
     own = QuestionCategory.objects.get(parent=bank, name=course.title)
     quiz = QuizPage(

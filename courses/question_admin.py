@@ -18,6 +18,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 
 from courses.models import (
+    QUESTION_TYPES,
+    DescriptionQuestion,
     EssayQuestion,
     MatchingQuestion,
     MultipleChoiceQuestion,
@@ -30,19 +32,9 @@ from courses.models import (
 )
 from courses.question_export import EXPORT_FORMATS, export_questions
 from courses.question_formats import SHEET_COLUMNS
-from courses.question_import import import_questions
-from lms.admin_views import XLSX_TYPE, AdminPageMixin, table_download
+from courses.question_import import IMPORT_FORMATS, import_questions
+from lms.admin_views import AdminPageMixin, table_download
 from lms.vietnamese import fold
-
-QUESTION_TYPES = (
-    SingleChoiceQuestion,
-    MultipleChoiceQuestion,
-    TrueFalseQuestion,
-    ShortAnswerQuestion,
-    NumericalQuestion,
-    MatchingQuestion,
-    EssayQuestion,
-)
 
 
 def type_namespace(model):
@@ -102,7 +94,7 @@ class QuestionTypeViewSet(ModelViewSet):
     def panels(self):
         return [
             FieldRowPanel([FieldPanel("category"), FieldPanel("points")]),
-            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("name"), FieldPanel("idnumber")]),
             FieldPanel("text"),
             *self.type_panels,
             MultiFieldPanel([FieldPanel("general_feedback"), FieldPanel("is_active")], heading=_("After answering")),
@@ -122,11 +114,11 @@ class TrueFalseQuestionViewSet(QuestionTypeViewSet):
 
 
 class ShortAnswerQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("accepted_answers"), FieldPanel("ignore_accents")]
+    type_panels = [FieldPanel("answers"), FieldRowPanel([FieldPanel("case_sensitive"), FieldPanel("ignore_accents")])]
 
 
 class NumericalQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldRowPanel([FieldPanel("answer"), FieldPanel("tolerance")])]
+    type_panels = [FieldPanel("answers")]
 
 
 class MatchingQuestionViewSet(QuestionTypeViewSet):
@@ -137,6 +129,14 @@ class EssayQuestionViewSet(QuestionTypeViewSet):
     type_panels = [FieldPanel("answer_template"), FieldPanel("grading_notes")]
 
 
+class DescriptionQuestionViewSet(QuestionTypeViewSet):
+    """Text only: no points, nothing to answer."""
+
+    @property
+    def panels(self):
+        return [FieldPanel("category"), FieldPanel("name"), FieldPanel("text"), FieldPanel("is_active")]
+
+
 TYPE_VIEWSETS = {
     SingleChoiceQuestion: ChoiceQuestionViewSet,
     MultipleChoiceQuestion: MultipleChoiceQuestionViewSet,
@@ -145,6 +145,7 @@ TYPE_VIEWSETS = {
     NumericalQuestion: NumericalQuestionViewSet,
     MatchingQuestion: MatchingQuestionViewSet,
     EssayQuestion: EssayQuestionViewSet,
+    DescriptionQuestion: DescriptionQuestionViewSet,
 }
 
 
@@ -178,7 +179,9 @@ class QuestionBankIndexView(IndexView):
 class QuestionFileForm(forms.Form):
     file = forms.FileField(label=_("File"))
     file_format = forms.ChoiceField(
-        label=_("Format"), choices=[("gift", "GIFT (Moodle)"), ("aiken", "Aiken")], initial="gift"
+        label=_("Format"),
+        choices=[(name, import_format.label) for name, import_format in IMPORT_FORMATS.items()],
+        initial="gift",
     )
     category = forms.CharField(
         label=_("Into the category"), max_length=255, help_text=_("Made if it does not exist yet.")
@@ -217,7 +220,7 @@ class QuestionImportView(AdminPageMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        added, existing, errors = import_questions(
+        result = import_questions(
             data["file"],
             filename=data["file"].name,
             file_format=data["file_format"],
@@ -225,17 +228,20 @@ class QuestionImportView(AdminPageMixin, FormView):
             owner=self.request.user,
             skip_invalid=data["skip_invalid"],
         )
-        if errors and not data["skip_invalid"]:
-            return self.render_to_response(self.get_context_data(form=form, errors=errors))
-        messages.success(
-            self.request,
-            gettext("%(added)s questions added, %(existing)s already in the bank, %(skipped)s skipped.")
-            % {"added": added, "existing": existing, "skipped": len(errors)},
-        )
-        return redirect("courses_question:index")
-
-
-EXPORT_TYPES = {"gift": "text/plain; charset=utf-8", "xlsx": XLSX_TYPE}
+        if result.errors and not data["skip_invalid"]:
+            return self.render_to_response(self.get_context_data(form=form, errors=result.errors))
+        summary = gettext(
+            "%(added)s questions added, %(updated)s updated, %(existing)s already in the bank, %(skipped)s skipped."
+        ) % {
+            "added": result.added,
+            "updated": result.updated,
+            "existing": result.existing,
+            "skipped": len(result.errors),
+        }
+        if not result.notes:
+            messages.success(self.request, summary)
+            return redirect("courses_question:index")
+        return self.render_to_response(self.get_context_data(form=form, summary=summary, notes=result.notes))
 
 
 class QuestionExportForm(forms.Form):
@@ -246,7 +252,7 @@ class QuestionExportForm(forms.Form):
     )
     file_format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("gift", _("GIFT (Moodle and most LMSs)")), ("xlsx", _("XLSX (our import template)"))],
+        choices=[(name, export_format.label) for name, export_format in EXPORT_FORMATS.items()],
         initial="gift",
         widget=forms.RadioSelect,
     )
@@ -278,15 +284,16 @@ class QuestionExportView(AdminPageMixin, FormView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         category, file_format = form.cleaned_data["category"], form.cleaned_data["file_format"]
-        content, left_out = export_questions(category, file_format)
-        if left_out:
+        content, changed = export_questions(category, file_format)
+        if changed:
             messages.warning(
                 request,
-                gettext("Left out, with more choices than the template's columns (export them as GIFT): %(names)s")
-                % {"names": ", ".join(question.name for question in left_out)},
+                gettext("Not written as they are in the bank: %(questions)s")
+                % {"questions": "; ".join(f"{question.name}: {reason}" for question, reason in changed)},
             )
-        response = HttpResponse(content, content_type=EXPORT_TYPES[file_format])
-        filename = f"{slugify(fold(category.name)) or 'cau-hoi'}.{EXPORT_FORMATS[file_format]}"
+        export_format = EXPORT_FORMATS[file_format]
+        response = HttpResponse(content, content_type=export_format.content_type)
+        filename = f"{slugify(fold(category.name)) or 'cau-hoi'}.{export_format.extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

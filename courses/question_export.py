@@ -1,178 +1,275 @@
-"""Writing a category of the bank (and the categories inside it) in the formats it reads: Moodle GIFT and
-the XLSX template, so a bank can be moved to another LMS or edited in a spreadsheet and imported again.
+"""Writing a category of the bank (and the categories inside it) in the formats it reads: Moodle GIFT,
+Moodle XML and the XLSX template, so a bank can be moved to another LMS or edited in a spreadsheet and
+imported again as the same questions.
 
-Question text is written as plain text (paragraphs as lines), as the importers read it. GIFT has no
-points, and neither format tells all-or-nothing from partial credit: multiple choice questions come
-back with partial credit.
+What a format cannot hold (GIFT has no points; the template no weights or feedback on answers) is
+returned with the question, so whoever exports is told.
 """
 
-import html
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from courses.models import (
+    DescriptionQuestion,
     EssayQuestion,
     MatchingQuestion,
     MultipleChoiceQuestion,
     NumericalQuestion,
-    Question,
-    QuestionCategory,
     ShortAnswerQuestion,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from courses.question_formats import GIFT_SPECIAL, SHEET_CHOICES, SHEET_COLUMNS, SHEET_KIND_LABELS
+from courses.question_formats import GIFT_SPECIAL, SHEET_CHOICES, SHEET_COLUMNS, SHEET_KIND_LABELS, plain, rich_text
+from courses.question_xml import write_moodle_xml
+from lms.admin_views import XLSX_TYPE
 from lms.spreadsheets import table_workbook
 
-EXPORT_FORMATS = {"gift": "txt", "xlsx": "xlsx"}
 
-
-def plain_text(rich_text):
-    """Rich text as the importers read it: one line per paragraph or line break, no tags."""
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h\d>", "\n", rich_text)
-    text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+@dataclass(frozen=True)
+class ExportFormat:
+    label: str
+    extension: str
+    content_type: str
+    write: object  # category -> (bytes, [(question, what was changed or left out)])
 
 
 def number(value):
     return format(Decimal(value).normalize(), "f")
 
 
-def category_paths(root):
-    """The path ("A/B") of each category below ``root`` relative to it; ``root`` itself is ""."""
-    categories = {category.pk: category for category in QuestionCategory.objects.filter(pk__in=root.with_descendants())}
-
-    def path(category):
-        if category.pk == root.pk:
-            return ""
-        parent = path(categories[category.parent_id])
-        return f"{parent}/{category.name}" if parent else category.name
-
-    return {pk: path(category) for pk, category in categories.items()}
-
-
-def questions_below(root):
-    """The active questions of ``root`` and of the categories inside it, with their category's path."""
-    paths = category_paths(root)
-    questions = Question.objects.filter(category__in=paths, is_active=True).order_by("pk")
-    return sorted(((paths[question.category_id], question) for question in questions), key=lambda item: item[0])
-
-
-# GIFT
+# GIFT, written as Moodle's writer does and read back the same by Moodle's reader and ours
 
 
 def gift(text):
-    """Text with GIFT's special characters escaped (its lines kept: a question's text may have several)."""
-    text = str(text)
-    for character in "\\" + GIFT_SPECIAL:
+    """Text with GIFT's special characters escaped, its line breaks as ``\\n``."""
+    text = str(text).replace("\\", "\\\\")
+    for character in GIFT_SPECIAL:
         text = text.replace(character, f"\\{character}")
-    return text
+    return text.replace("\r", "").replace("\n", "\\n")
 
 
-def gift_feedback(feedback):
-    return f"#{gift(feedback)}" if feedback else ""
+def gift_rich_text(html, default_format="moodle"):
+    """Rich text as GIFT text: plain lines where they read back as the same rich text, else ``[html]``."""
+    if not html:
+        return "", default_format
+    lines = plain(html)
+    if rich_text(lines, "moodle") == html:
+        return ("" if default_format == "moodle" else "[moodle]") + gift(lines), "moodle"
+    return ("" if default_format == "html" else "[html]") + gift(html), "html"
 
 
-def gift_choices(question):
-    correct = [choice for choice in question.choices if choice.value["correct"]]
-    if isinstance(question, SingleChoiceQuestion):
-        weights = {True: "=", False: "~"}
-    else:  # each right choice its share, each wrong one takes a share away, as MultipleChoiceQuestion grades
-        share = number((Decimal(100) / max(1, len(correct))).quantize(Decimal("0.00001")))
-        weights = {True: f"~%{share}%", False: f"~%-{share}%"}
-    return " ".join(
-        f"{weights[bool(choice.value['correct'])]}{gift(choice.value['text'])}{gift_feedback(choice.value['feedback'])}"
-        for choice in question.choices
-    )
+def gift_answer(text, text_format):
+    """An answer (plain text) read in the question's ``text_format``: ``[plain]`` where markup would be read."""
+    needs_plain = text_format != "plain" and (re.search(r"[<&]", text) or text.startswith("["))
+    return ("[plain]" if needs_plain else "") + gift(text)
 
 
-def gift_true_false(question):
+def gift_feedback(feedback, text_format):
+    return f"#{gift_answer(feedback, text_format)}" if feedback else ""
+
+
+def gift_weight(fraction):
+    return number((fraction * 100).quantize(Decimal("0.00001")))
+
+
+def gift_choices(question, text_format, changed):
+    fractions = question.fractions()
+    if isinstance(question, MultipleChoiceQuestion) and not question.partial_credit:
+        changed.append((question, _("all or nothing is not in GIFT: written with partial credit")))
+    lines = []
+    for choice in question.choices:
+        fraction = fractions[choice.id]
+        if fraction == 1 and isinstance(question, SingleChoiceQuestion):
+            mark = "="
+        elif fraction == 0:
+            mark = "~"
+        else:
+            mark = f"~%{gift_weight(fraction)}%"
+        value = choice.value
+        lines.append(mark + gift_answer(value["text"], text_format) + gift_feedback(value["feedback"], text_format))
+    return lines
+
+
+def gift_true_false(question, text_format, changed):
     # Moodle: the first feedback is shown for a wrong answer, the second for a right one.
     right, wrong = (
         (question.feedback_true, question.feedback_false)
         if question.correct_answer
         else (question.feedback_false, question.feedback_true)
     )
-    feedbacks = [wrong, right] if right else [wrong] if wrong else []
-    return ("T" if question.correct_answer else "F") + "".join(f"#{gift(feedback)}" for feedback in feedbacks)
+    answer = "TRUE" if question.correct_answer else "FALSE"
+    if wrong or right:
+        answer += f"#{gift_answer(wrong, text_format)}"
+    if right:
+        answer += f"#{gift_answer(right, text_format)}"
+    return [answer]
+
+
+def gift_short_answers(question, text_format, changed):
+    if question.case_sensitive or question.ignore_accents:
+        changed.append((question, _("case and accent options are not in GIFT")))
+    return [
+        f"=%{number(answer['weight'])}%{gift(answer['text'])}#{gift_answer(answer['feedback'], text_format)}"
+        for answer in (item.value for item in question.answers)
+    ]
+
+
+def gift_numbers(question, text_format, changed):
+    lines = []
+    for item in question.answers:
+        answer = item.value
+        feedback = gift_answer(answer["feedback"], text_format)
+        if answer["value"] is None:
+            lines.append(f"~#{feedback}")
+        else:
+            lines.append(
+                f"=%{number(answer['weight'])}%{number(answer['value'])}:{number(answer['tolerance'] or 0)}#{feedback}"
+            )
+    return ["#", *lines]
+
+
+def gift_pairs(question, text_format, changed):
+    return [
+        f"={gift_answer(pair.value['prompt'], text_format)} -> {gift(pair.value['match'])}" for pair in question.pairs
+    ]
+
+
+def gift_essay(question, text_format, changed):
+    if question.answer_template or question.grading_notes:
+        changed.append((question, _("the answer template and notes for the grader are not in GIFT")))
+    return []
 
 
 GIFT_ANSWERS = {
     SingleChoiceQuestion: gift_choices,
     MultipleChoiceQuestion: gift_choices,
     TrueFalseQuestion: gift_true_false,
-    ShortAnswerQuestion: lambda question: " ".join(
-        f"={gift(line)}" for line in question.accepted_answers.splitlines() if line.strip()
-    ),
-    NumericalQuestion: lambda question: f"#{number(question.answer)}:{number(question.tolerance)}",
-    MatchingQuestion: lambda question: " ".join(
-        f"={gift(pair.value['prompt'])} -> {gift(pair.value['match'])}" for pair in question.pairs
-    ),
-    EssayQuestion: lambda question: "",
+    ShortAnswerQuestion: gift_short_answers,
+    NumericalQuestion: gift_numbers,
+    MatchingQuestion: gift_pairs,
+    EssayQuestion: gift_essay,
 }
 
 
+def gift_question(question, changed):
+    identifier = question.idnumber.replace("]", "\\]")
+    lines = [f"// [id:{identifier}]"] if question.idnumber else []
+    text, text_format = gift_rich_text(question.text)
+    head = f"::{gift(question.name)}::{text}"
+    if isinstance(question, DescriptionQuestion):
+        return [*lines, head]
+    if question.points != 1:
+        changed.append((question, _("points are not in GIFT: it comes back with 1 point")))
+    answers = GIFT_ANSWERS[type(question)](question, text_format, changed)
+    general, _format = gift_rich_text(question.general_feedback, text_format)
+    general = f"####{general}" if general else ""
+    if len(answers) <= 1:
+        return [*lines, f"{head}{{{''.join(answers)}{general}}}"]
+    return [*lines, f"{head}{{", *(f"\t{answer}" for answer in answers), *([f"\t{general}"] if general else []), "}"]
+
+
 def write_gift(root):
-    lines, current_path = [f"// {root.name}", ""], ""
-    for path, question in questions_below(root):
+    """The GIFT file of ``root``, and the questions GIFT could not hold whole, with what it changed."""
+    lines, current_path, changed = [f"// {root.name}", ""], "", []
+    for path, question in root.questions_below():
         if path != current_path:
-            lines += [f"$CATEGORY: {path}", ""]
+            lines += [f"$CATEGORY: {'/'.join(part.replace('/', '//') for part in path.split('/'))}", ""]
             current_path = path
-        answers = GIFT_ANSWERS[type(question)](question)
-        general = f" ####{gift(plain_text(question.general_feedback))}" if question.general_feedback else ""
-        text = gift(plain_text(question.text))
-        lines += [f"::{gift(question.name)}::{text}{{{answers}{general}}}", ""]
-    return "\n".join(lines).encode()
+        lines += [*gift_question(question, changed), ""]
+    return "\n".join(lines).encode(), changed
 
 
 # XLSX template
 
 
-def sheet_answer(question):
-    """The "Đáp án" and "Lựa chọn" cells of a question, as the template reads them."""
-    if isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion):
-        choices = [choice.value["text"] for choice in question.choices]
-        right = [str(index) for index, choice in enumerate(question.choices, start=1) if choice.value["correct"]]
-        return ",".join(right), choices
-    if isinstance(question, MatchingQuestion):
-        return "", [f"{pair.value['prompt']} -> {pair.value['match']}" for pair in question.pairs]
-    if isinstance(question, TrueFalseQuestion):
-        return ("Đúng" if question.correct_answer else "Sai"), []
-    if isinstance(question, ShortAnswerQuestion):
-        return " | ".join(line.strip() for line in question.accepted_answers.splitlines() if line.strip()), []
-    if isinstance(question, NumericalQuestion):
-        value = number(question.answer).replace(".", ",")
-        return (f"{value} ± {number(question.tolerance).replace('.', ',')}" if question.tolerance else value), []
-    return "", []
+class NotInSheet(Exception):
+    """The template cannot hold this question; the message says why."""
+
+
+def sheet_choices(question):
+    if any(choice.value.get("weight") is not None for choice in question.choices):
+        raise NotInSheet(_("weights are not in the template (export it as GIFT or Moodle XML)"))
+    if any(choice.value["feedback"] for choice in question.choices):
+        raise NotInSheet(_("feedback on choices is not in the template (export it as GIFT or Moodle XML)"))
+    right = [str(index) for index, choice in enumerate(question.choices, start=1) if choice.value["correct"]]
+    return ",".join(right), [choice.value["text"] for choice in question.choices]
+
+
+def full_marks_only(question, *names):
+    if any(item.value["weight"] != 100 or item.value["feedback"] for item in question.answers):
+        raise NotInSheet(_("weights and feedback on answers are not in the template (export it as GIFT or Moodle XML)"))
+    return [[item.value[name] for name in names] for item in question.answers]
+
+
+def sheet_short_answers(question):
+    if question.case_sensitive:
+        raise NotInSheet(_("case sensitive answers are not in the template (export it as Moodle XML)"))
+    return " | ".join(text for (text,) in full_marks_only(question, "text")), []
+
+
+def sheet_numbers(question):
+    answers = full_marks_only(question, "value", "tolerance")
+    if len(answers) != 1 or answers[0][0] is None:
+        raise NotInSheet(_("the template holds one numerical answer (export it as GIFT or Moodle XML)"))
+    value, tolerance = (number(part or 0).replace(".", ",") for part in answers[0])
+    return (f"{value} ± {tolerance}" if answers[0][1] else value), []
+
+
+SHEET_ANSWERS = {
+    SingleChoiceQuestion: sheet_choices,
+    MultipleChoiceQuestion: sheet_choices,
+    TrueFalseQuestion: lambda question: (("Đúng" if question.correct_answer else "Sai"), []),
+    ShortAnswerQuestion: sheet_short_answers,
+    NumericalQuestion: sheet_numbers,
+    MatchingQuestion: lambda question: (
+        "",
+        [f"{pair.value['prompt']} -> {pair.value['match']}" for pair in question.pairs],
+    ),
+    EssayQuestion: lambda question: ("", []),
+    DescriptionQuestion: lambda question: ("", []),
+}
+
+
+def sheet_row(path, question):
+    answer, choices = SHEET_ANSWERS[type(question)](question)
+    if len(choices) > SHEET_CHOICES:
+        raise NotInSheet(_("more choices than the template's columns (export it as GIFT or Moodle XML)"))
+    return [
+        SHEET_KIND_LABELS[question._meta.model_name],
+        path,
+        question.name,
+        plain(question.text),
+        *choices,
+        *[""] * (SHEET_CHOICES - len(choices)),
+        answer,
+        number(question.points).replace(".", ","),
+        plain(question.general_feedback),
+    ]
 
 
 def write_sheet(root):
-    """The template's workbook; a question with more choices than its columns is left out and returned."""
+    """The template's workbook, and the questions it could not hold, left out with the reason."""
     rows, left_out = [], []
-    for path, question in questions_below(root):
-        answer, choices = sheet_answer(question)
-        if len(choices) > SHEET_CHOICES:
-            left_out.append(question)
-            continue
-        rows.append(
-            [
-                SHEET_KIND_LABELS[question._meta.model_name],
-                path,
-                question.name,
-                plain_text(question.text),
-                *choices,
-                *[""] * (SHEET_CHOICES - len(choices)),
-                answer,
-                number(question.points).replace(".", ","),
-                plain_text(question.general_feedback),
-            ]
-        )
+    for path, question in root.questions_below():
+        try:
+            rows.append(sheet_row(path, question))
+        except NotInSheet as reason:
+            left_out.append((question, str(reason)))
     headers = [column.header for column in SHEET_COLUMNS]
     return table_workbook(headers, rows, title="Câu hỏi"), left_out
 
 
+EXPORT_FORMATS = {
+    "gift": ExportFormat(_("GIFT (Moodle and most LMSs)"), "txt", "text/plain; charset=utf-8", write_gift),
+    "xml": ExportFormat(_("Moodle XML (whole banks, with pictures)"), "xml", "application/xml", write_moodle_xml),
+    "xlsx": ExportFormat(_("XLSX (our import template)"), "xlsx", XLSX_TYPE, write_sheet),
+}
+
+
 def export_questions(root, file_format):
-    """The bytes of the export of ``root`` in ``file_format``, and the questions the format could not hold."""
-    if file_format == "gift":
-        return write_gift(root), []
-    return write_sheet(root)
+    """The bytes of the export of ``root`` in ``file_format``, and [(question, what the format changed or left
+    out of it)]."""
+    return EXPORT_FORMATS[file_format].write(root)

@@ -11,6 +11,7 @@ from courses.models import (
     AttemptQuestion,
     AttemptState,
     CoursePage,
+    DescriptionQuestion,
     Enrolment,
     Question,
     QuizPage,
@@ -52,6 +53,8 @@ def prepared(answer):
     answer.q = question
     answer.name = f"answer-{answer.pk}"
     answer.template = f"courses/questions/{question._meta.model_name}.html"
+    answer.is_description = isinstance(question, DescriptionQuestion)
+    answer.matched = question.matching_answer(answer.response) if hasattr(question, "matching_answer") else None
     if "order" in answer.frozen and hasattr(question, "choices"):
         answer.choices = question.choices_in(answer.frozen["order"])
     if "options" in answer.frozen:
@@ -68,6 +71,7 @@ def attempt_context(attempt):
         "course": attempt.enrolment.course,
         "questions": questions,
         "answered": sum(answer.response is not None for answer in questions),
+        "to_answer": sum(not answer.is_description for answer in questions),
         "seconds_left": (
             max(0, int((attempt.deadline - timezone.now()).total_seconds())) if attempt.deadline else None
         ),

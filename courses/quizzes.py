@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Attempt, AttemptQuestion, AttemptState, Enrolment, Question
+from courses.models import Attempt, AttemptQuestion, AttemptState, DescriptionQuestion, Enrolment, Question
 from courses.services import complete_if_rule_met
 
 # Answers saved this long after the deadline are still taken: the request left the phone in time.
@@ -22,7 +22,8 @@ DEADLINE_GRACE = timedelta(seconds=15)
 
 
 def draw_questions(quiz):
-    """The questions of a new attempt: the fixed ones and random draws of active questions, none twice."""
+    """The questions of a new attempt: the fixed ones and random draws of active questions (never a description),
+    none twice."""
     chosen = []
     for slot in quiz.slots.select_related("category").order_by("sort_order", "pk"):
         if slot.question_id:
@@ -31,6 +32,7 @@ def draw_questions(quiz):
             continue
         pool = list(
             Question.objects.filter(category__in=slot.category.with_descendants(), is_active=True)
+            .not_instance_of(DescriptionQuestion)
             .exclude(pk__in=chosen)
             .values_list("pk", flat=True)
         )

@@ -9,8 +9,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from courses import admin_views
-from courses.models import Competence, CompetenceDomain, CourseAssignment, Enrolment, Question, QuestionCategory
-from courses.question_admin import QUESTION_TYPES, QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
+from courses.models import (
+    QUESTION_TYPES,
+    Competence,
+    CompetenceDomain,
+    CourseAssignment,
+    Enrolment,
+    Question,
+    QuestionCategory,
+)
+from courses.question_admin import QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from courses.quiz_admin import QuizViewSet
 from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
 from lms.models import UnitLogEntry

@@ -2,6 +2,8 @@ from .competences import Competence, CompetenceDomain
 from .pages import CourseIndexPage, CoursePage, EnrolmentMode, LessonPage
 from .progress import AssignmentStatus, CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
 from .questions import (
+    QUESTION_TYPES,
+    DescriptionQuestion,
     EssayQuestion,
     MatchingQuestion,
     MultipleChoiceQuestion,
@@ -15,6 +17,7 @@ from .questions import (
 from .quiz import Attempt, AttemptQuestion, AttemptState, GradingMethod, QuizPage, QuizSlot, ReviewOption
 
 __all__ = [
+    "QUESTION_TYPES",
     "AssignmentStatus",
     "Attempt",
     "AttemptQuestion",
@@ -24,6 +27,7 @@ __all__ = [
     "CourseAssignment",
     "CourseIndexPage",
     "CoursePage",
+    "DescriptionQuestion",
     "Enrolment",
     "EnrolmentMode",
     "EnrolmentSource",

@@ -6,19 +6,21 @@ each has a stable id that answers refer to, however the choices are shuffled or 
 """
 
 import random
+import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from polymorphic.models import PolymorphicModel
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import RichTextField, StreamField
 
-from lms.vietnamese import fold
-
 SHARE_PLACES = Decimal("0.0001")
+FRACTION_PLACES = Decimal("0.0000001")  # a weight of 33.33333% and a third are the same
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image"]
 
 
@@ -72,6 +74,27 @@ class QuestionCategory(models.Model):
                 todo.extend(children.get(category_id, []))
         return found
 
+    def paths_below(self):
+        """The path ("A/B") of this category and of each inside it, relative to this one (itself is "")."""
+        categories = {
+            category.pk: category for category in QuestionCategory.objects.filter(pk__in=self.with_descendants())
+        }
+
+        def path(category):
+            if category.pk == self.pk:
+                return ""
+            parent = path(categories[category.parent_id])
+            return f"{parent}/{category.name}" if parent else category.name
+
+        return {pk: path(category) for pk, category in categories.items()}
+
+    def questions_below(self):
+        """The active questions of this category and of those inside it, as (category path, question), in the
+        order of the paths."""
+        paths = self.paths_below()
+        questions = Question.objects.filter(category__in=paths, is_active=True).order_by("pk")
+        return sorted(((paths[question.category_id], question) for question in questions), key=lambda item: item[0])
+
 
 class Question(PolymorphicModel):
     """What every question has; a subtype says how it is answered and graded."""
@@ -83,6 +106,12 @@ class Question(PolymorphicModel):
     text = RichTextField(_("question"), features=QUESTION_TEXT_FEATURES)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=Decimal(1))
     general_feedback = RichTextField(_("general feedback"), blank=True, features=QUESTION_TEXT_FEATURES)
+    idnumber = models.CharField(
+        _("ID number"),
+        max_length=100,
+        blank=True,
+        help_text=_("An identifier of your own (Moodle's “ID number”); a file imported again updates the question."),
+    )
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Retired questions are not drawn."))
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -123,11 +152,65 @@ class Question(PolymorphicModel):
         """A response that earns all the points (None when only a trainer can tell)."""
         return None
 
+    def content(self):
+        """What the question says and how it grades, as plain values: two questions with equal content are the
+        same question (an import compares them so, and a file exported and read again keeps it)."""
+        return {
+            "type": self._meta.model_name,
+            "name": self.name,
+            "idnumber": self.idnumber,
+            "text": self.text,
+            "points": exact(self.points),
+            "general_feedback": self.general_feedback,
+            **self.type_content(),
+        }
+
+    def type_content(self):
+        return {}
+
+
+def exact(number):
+    """A number without its trailing zeros, to compare 50 with 50.000; None stays None."""
+    return None if number is None else Decimal(str(number)).normalize()
+
+
+def stream_content(stream, *names):
+    """The items of a StreamField as tuples of the named values, numbers made comparable."""
+    return [
+        tuple(
+            exact(value) if isinstance(value, Decimal | int | float) and not isinstance(value, bool) else value
+            for value in (item.value[name] for name in names)
+        )
+        for item in stream
+    ]
+
+
+WEIGHT_HELP = _("Share of the points in %, from -100 to 100; empty: what “correct” says.")
+
+
+def weight_block(**options):
+    return blocks.DecimalBlock(
+        label=_("weight (%)"), min_value=-100, max_value=100, decimal_places=5, max_digits=9, **options
+    )
+
 
 class ChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("answer"))
     correct = blocks.BooleanBlock(label=_("correct"), required=False)
+    weight = weight_block(required=False, help_text=WEIGHT_HELP)
     feedback = blocks.CharBlock(label=_("feedback"), required=False)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("weight") is not None and (value["weight"] > 0) != bool(value["correct"]):
+            raise StructBlockValidationError(
+                {
+                    "weight": ValidationError(
+                        _("A positive weight is for a correct answer, zero or less for a wrong one.")
+                    )
+                }
+            )
+        return value
 
 
 def choices_field():
@@ -135,10 +218,37 @@ def choices_field():
 
 
 class ChoiceIds:
-    """For questions answered by picking among their ``choices``."""
+    """For questions answered by picking among their ``choices``.
+
+    Each choice earns a fraction of the points: its weight when it has one (as Moodle's weighted answers),
+    otherwise what "correct" implies for the type (``default_fraction``)."""
 
     def correct_ids(self):
         return {choice.id for choice in self.choices if choice.value["correct"]}
+
+    def weighted_choices(self):
+        """Each choice (a StreamField item) with the fraction of the points it earns."""
+        right = sum(1 for choice in self.choices if choice.value["correct"])
+        return [
+            (
+                choice,
+                Decimal(choice.value["weight"]) / 100
+                if choice.value.get("weight") is not None
+                else self.default_fraction(bool(choice.value["correct"]), right),
+            )
+            for choice in self.choices
+        ]
+
+    def fractions(self):
+        return {choice.id: fraction for choice, fraction in self.weighted_choices()}
+
+    def type_content(self):
+        return {
+            "choices": [
+                (choice.value["text"], fraction.quantize(FRACTION_PLACES), choice.value["feedback"])
+                for choice, fraction in self.weighted_choices()
+            ]
+        }
 
     def choice_ids(self):
         return {choice.id for choice in self.choices}
@@ -163,11 +273,17 @@ class SingleChoiceQuestion(ChoiceIds, Question):
         verbose_name = _("single choice question")
         verbose_name_plural = _("single choice questions")
 
+    @staticmethod
+    def default_fraction(correct, right):
+        return Decimal(1) if correct else Decimal(0)
+
     def right_response(self):
-        return next(iter(self.correct_ids()), None)
+        fractions = self.fractions()
+        return max(fractions, key=fractions.get, default=None)
 
     def grade(self, response):
-        return Decimal(1) if isinstance(response, str) and response in self.correct_ids() else Decimal(0)
+        fraction = self.fractions().get(response) if isinstance(response, str) else None
+        return share(fraction or 0, 1)
 
 
 class MultipleChoiceQuestion(ChoiceIds, Question):
@@ -190,15 +306,23 @@ class MultipleChoiceQuestion(ChoiceIds, Question):
     def read_answer(self, data, name):
         return data.getlist(name) or None
 
+    @staticmethod
+    def default_fraction(correct, right):
+        """Each right choice its share; each wrong one takes a share away."""
+        return (Decimal(1) if correct else Decimal(-1)) / max(1, right)
+
+    def type_content(self):
+        return {**super().type_content(), "partial_credit": self.partial_credit}
+
     def right_response(self):
         return sorted(self.correct_ids())
 
     def grade(self, response):
         chosen = set(response) & self.choice_ids() if isinstance(response, list) else set()
-        correct = self.correct_ids()
         if not self.partial_credit:
-            return Decimal(1) if chosen == correct else Decimal(0)
-        return share(len(chosen & correct) - len(chosen - correct), len(correct))
+            return Decimal(1) if chosen == self.correct_ids() else Decimal(0)
+        fractions = self.fractions()
+        return share(sum(fractions[choice_id] for choice_id in chosen), 1)
 
 
 class TrueFalseQuestion(Question):
@@ -218,14 +342,28 @@ class TrueFalseQuestion(Question):
     def right_response(self):
         return self.correct_answer
 
+    def type_content(self):
+        return {
+            "correct_answer": self.correct_answer,
+            "feedback_true": self.feedback_true,
+            "feedback_false": self.feedback_false,
+        }
+
     def grade(self, response):
         return Decimal(1) if isinstance(response, bool) and response == self.correct_answer else Decimal(0)
 
 
-class ShortAnswerQuestion(Question):
-    """A word or phrase typed by the learner, compared with the accepted answers."""
+class ShortAnswerBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("answer"), help_text=_("* stands for any characters, e.g. “chữ ký*”."))
+    weight = weight_block(default=100, help_text=_("Share of the points in %."))
+    feedback = blocks.CharBlock(label=_("feedback"), required=False)
 
-    accepted_answers = models.TextField(_("accepted answers"), help_text=_("One per line."))
+
+class ShortAnswerQuestion(Question):
+    """A word or phrase typed by the learner; the first accepted answer it matches gives its weight."""
+
+    answers = StreamField([("answer", ShortAnswerBlock())], verbose_name=_("accepted answers"))
+    case_sensitive = models.BooleanField(_("case sensitive"), default=False)
     ignore_accents = models.BooleanField(
         _("ignore accents"), default=False, help_text=_("Accept “chu ky so” for “chữ ký số”.")
     )
@@ -235,18 +373,43 @@ class ShortAnswerQuestion(Question):
         verbose_name_plural = _("short answer questions")
 
     def normalise(self, text):
+        text = " ".join(unicodedata.normalize("NFC", text).split())
         if self.ignore_accents:
-            return fold(text)
-        return " ".join(unicodedata.normalize("NFC", text).lower().split())
+            text = strip_accents(text)
+        return text if self.case_sensitive else text.lower()
+
+    def pattern(self, answer):
+        """The accepted answer as a regular expression: ``*`` is any characters, ``\\*`` a star."""
+        parts = re.split(r"(?<!\\)\*", answer)
+        return re.compile(".*".join(re.escape(self.normalise(part.replace("\\*", "*"))) for part in parts))
+
+    def matching_answer(self, response):
+        """The first accepted answer that the response matches (Moodle's order), or None."""
+        if not isinstance(response, str) or not response.strip():
+            return None
+        typed = self.normalise(response)
+        return next((item.value for item in self.answers if self.pattern(item.value["text"]).fullmatch(typed)), None)
+
+    def type_content(self):
+        return {
+            "answers": stream_content(self.answers, "text", "weight", "feedback"),
+            "case_sensitive": self.case_sensitive,
+            "ignore_accents": self.ignore_accents,
+        }
 
     def right_response(self):
-        return next((line.strip() for line in self.accepted_answers.splitlines() if line.strip()), None)
+        best = max(self.answers, key=lambda item: item.value["weight"], default=None)
+        return None if best is None else best.value["text"].replace("\\*", "*")
 
     def grade(self, response):
-        if not isinstance(response, str) or not response.strip():
-            return Decimal(0)
-        accepted = {self.normalise(line) for line in self.accepted_answers.splitlines() if line.strip()}
-        return Decimal(1) if self.normalise(response) in accepted else Decimal(0)
+        answer = self.matching_answer(response)
+        return share(Decimal(answer["weight"]) / 100, 1) if answer else Decimal(0)
+
+
+def strip_accents(text):
+    """“Chữ ký số” as “Chu ky so”."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in text if not unicodedata.combining(char))
 
 
 def parse_number(text):
@@ -261,36 +424,56 @@ def parse_number(text):
     return number if number.is_finite() else None
 
 
-class NumericalQuestion(Question):
-    """A number, right within a tolerance."""
-
-    answer = models.DecimalField(_("answer"), max_digits=20, decimal_places=6)
-    tolerance = models.DecimalField(
-        _("tolerance"), max_digits=20, decimal_places=6, default=Decimal(0), help_text=_("± accepted around it.")
+class NumericalAnswerBlock(blocks.StructBlock):
+    value = blocks.DecimalBlock(
+        label=_("answer"), required=False, decimal_places=6, help_text=_("Empty: any other answer (for its feedback).")
     )
+    tolerance = blocks.DecimalBlock(label=_("tolerance (±)"), default=0, min_value=0, decimal_places=6)
+    weight = weight_block(default=100, help_text=_("Share of the points in %."))
+    feedback = blocks.CharBlock(label=_("feedback"), required=False)
+
+
+class NumericalQuestion(Question):
+    """A number; the first answer it falls within (value ± tolerance) gives its weight."""
+
+    answers = StreamField([("answer", NumericalAnswerBlock())], verbose_name=_("answers"))
 
     class Meta:
         verbose_name = _("numerical question")
         verbose_name_plural = _("numerical questions")
 
-    def right_response(self):
-        return str(self.answer.normalize())
-
-    def grade(self, response):
+    def matching_answer(self, response):
         number = parse_number(response) if isinstance(response, str | int | float) else None
         if number is None:
-            return Decimal(0)
-        return Decimal(1) if abs(number - self.answer) <= self.tolerance else Decimal(0)
+            return None
+        for item in self.answers:
+            value = item.value["value"]
+            if value is None or abs(number - value) <= (item.value["tolerance"] or 0):
+                return item.value
+        return None
+
+    def type_content(self):
+        return {"answers": stream_content(self.answers, "value", "tolerance", "weight", "feedback")}
+
+    def right_response(self):
+        numbers = [item.value for item in self.answers if item.value["value"] is not None]
+        best = max(numbers, key=lambda answer: answer["weight"], default=None)
+        return None if best is None else str(best["value"].normalize())
+
+    def grade(self, response):
+        answer = self.matching_answer(response)
+        return share(Decimal(answer["weight"]) / 100, 1) if answer else Decimal(0)
 
 
 class PairBlock(blocks.StructBlock):
-    prompt = blocks.CharBlock(label=_("item"))
+    prompt = blocks.CharBlock(label=_("item"), required=False, help_text=_("Empty: a wrong answer to choose from."))
     match = blocks.CharBlock(label=_("matches"))
 
 
 class MatchingQuestion(Question):
     """Items each matched with one of the shuffled answers; the response maps an item's id to the id
-    of the pair whose answer was picked. Each right match earns its share."""
+    of the pair whose answer was picked. Each right match earns its share. A pair without an item only
+    adds a wrong answer to choose from."""
 
     pairs = StreamField([("pair", PairBlock())], verbose_name=_("pairs"))
 
@@ -298,9 +481,12 @@ class MatchingQuestion(Question):
         verbose_name = _("matching question")
         verbose_name_plural = _("matching questions")
 
+    def items(self):
+        return [pair for pair in self.pairs if pair.value["prompt"]]
+
     def layout(self, shuffle):
-        items = [pair.id for pair in self.pairs]
-        options = list(items)
+        items = [pair.id for pair in self.items()]
+        options = [pair.id for pair in self.pairs]
         random.shuffle(options)  # the answers are always shuffled, or each would sit beside its item
         if shuffle:
             random.shuffle(items)
@@ -311,18 +497,22 @@ class MatchingQuestion(Question):
         return [(pair_id, by_id[pair_id]) for pair_id in order if pair_id in by_id]
 
     def read_answer(self, data, name):
-        chosen = {pair.id: data.get(f"{name}-{pair.id}") for pair in self.pairs}
+        chosen = {pair.id: data.get(f"{name}-{pair.id}") for pair in self.items()}
         return {item: pair for item, pair in chosen.items() if pair} or None
 
+    def type_content(self):
+        return {"pairs": stream_content(self.pairs, "prompt", "match")}
+
     def right_response(self):
-        return {pair.id: pair.id for pair in self.pairs}
+        return {pair.id: pair.id for pair in self.items()}
 
     def grade(self, response):
         if not isinstance(response, dict):
             return Decimal(0)
-        answers = {pair.id: pair.value["match"].strip() for pair in self.pairs}
-        right = sum(1 for item, answer in answers.items() if answers.get(str(response.get(item))) == answer)
-        return share(right, len(answers))
+        matches = {pair.id: pair.value["match"].strip() for pair in self.pairs}
+        items = self.items()
+        right = sum(1 for item in items if matches.get(str(response.get(item.id))) == matches[item.id])
+        return share(right, len(items))
 
 
 class EssayQuestion(Question):
@@ -335,5 +525,39 @@ class EssayQuestion(Question):
         verbose_name = _("essay question")
         verbose_name_plural = _("essay questions")
 
+    def type_content(self):
+        return {"answer_template": self.answer_template, "grading_notes": self.grading_notes}
+
     def grade(self, response):
         return None
+
+
+class DescriptionQuestion(Question):
+    """Text shown between questions (an instruction, a case to read); nothing to answer, no points.
+    Never drawn at random."""
+
+    class Meta:
+        verbose_name = _("description")
+        verbose_name_plural = _("descriptions")
+
+    def save(self, *args, **kwargs):
+        self.points = Decimal(0)
+        super().save(*args, **kwargs)
+
+    def read_answer(self, data, name):
+        return None
+
+    def grade(self, response):
+        return Decimal(0)
+
+
+QUESTION_TYPES = (
+    SingleChoiceQuestion,
+    MultipleChoiceQuestion,
+    TrueFalseQuestion,
+    ShortAnswerQuestion,
+    NumericalQuestion,
+    MatchingQuestion,
+    EssayQuestion,
+    DescriptionQuestion,
+)

@@ -86,3 +86,15 @@ def make_quiz(course, *, questions=(), draws=(), **fields):
         QuizSlot(category=category, count=count) for category, count in draws
     ]
     return publish(course, quiz)
+
+
+def accepting(*texts):
+    """The answers of a short answer question that accepts each of ``texts`` for full marks."""
+    return [("answer", {"text": text, "weight": Decimal(100), "feedback": ""}) for text in texts]
+
+
+def number_answer(value, tolerance=0):
+    """The answers of a numerical question right within ``value`` ± ``tolerance``."""
+    return [
+        ("answer", {"value": Decimal(value), "tolerance": Decimal(tolerance), "weight": Decimal(100), "feedback": ""})
+    ]

@@ -20,6 +20,7 @@ from courses.models import (
     TrueFalseQuestion,
 )
 from courses.question_formats import BLANK, read_aiken, read_gift
+from courses.question_import import type_fields
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +31,9 @@ def in_english():
 
 
 GIFT = r"""// Ngân hàng câu hỏi An toàn thông tin
-$CATEGORY: $course$/An toàn/Lừa đảo
+$CATEGORY: $course$/top/An toàn/Lừa đảo
 
-::OTP::[html]Có người gọi hỏi mã OTP. Bạn làm gì?{
+::OTP::[html]<p>Có người gọi hỏi mã <b>OTP</b>. Bạn làm gì?</p>{
 =Gác máy#Đúng.
 ~Đọc mã#Không bao giờ.
 ~Chuyển tiền
@@ -53,11 +54,28 @@ Số \{pi\} làm tròn: 3\:14?{#3.14:0.01}
 Một khoảng:{#3.13..3.15}
 
 Kể một vụ lừa đảo bạn biết.{}
+
+Đọc kỹ tình huống sau trước khi trả lời.
 """
 
 
 def by_kind(questions):
     return {question.kind: question for question in questions}
+
+
+def saved_question(source):
+    """The one question of a GIFT text, saved in the bank as the importer saves it."""
+    parsed = read_one(source)
+    model, fields = type_fields(parsed)
+    category = QuestionCategory.objects.create(name="Kiểm tra")
+    return model.objects.create(category=category, name=parsed.name, text=parsed.text, **fields)
+
+
+def read_one(source):
+    questions, errors = read_gift(source)
+    assert errors == []
+    assert len(questions) == 1
+    return questions[0]
 
 
 def test_gift_reads_every_question_type_moodle_documents():
@@ -74,16 +92,18 @@ def test_gift_reads_every_question_type_moodle_documents():
         "numericalquestion",
         "numericalquestion",
         "essayquestion",
+        "descriptionquestion",
     ]
     single = questions[0]
-    assert (single.name, single.text, single.line) == ("OTP", "Có người gọi hỏi mã OTP. Bạn làm gì?", 4)
-    assert single.choices == [
+    assert (single.name, single.text, single.line) == ("OTP", "<p>Có người gọi hỏi mã <b>OTP</b>. Bạn làm gì?</p>", 4)
+    assert [(choice["text"], choice["correct"], choice["feedback"]) for choice in single.choices] == [
         ("Gác máy", True, "Đúng."),
         ("Đọc mã", False, "Không bao giờ."),
         ("Chuyển tiền", False, ""),
     ]
-    assert single.general_feedback == "Mã OTP là bí mật."
+    assert single.general_feedback == "Mã OTP là bí mật."  # in the question's format: HTML
     assert {question.category for question in questions} == {"An toàn/Lừa đảo"}
+    assert (questions[-1].text, questions[-1].points) == ("<p>Đọc kỹ tình huống sau trước khi trả lời.</p>", 0)
 
 
 def test_gift_true_false_feedback_follows_moodle_wrong_then_right():
@@ -100,27 +120,31 @@ def test_gift_missing_word_weights_matching_numbers_and_escapes():
     questions, _errors = read_gift(GIFT)
     short, multiple, matching, number, number_range = questions[3:8]
 
-    assert short.text == f"Ứng dụng định danh điện tử quốc gia là {BLANK} trên điện thoại."
-    assert short.accepted_answers == ["VNeID", "VNeID 2.0"]
-    assert [correct for _text, correct, _feedback in multiple.choices] == [True, True, False]
+    assert short.text == f"<p>Ứng dụng định danh điện tử quốc gia là {BLANK} trên điện thoại.</p>"
+    assert [answer["text"] for answer in short.answers] == ["VNeID", "VNeID 2.0"]
+    assert [choice["weight"] for choice in multiple.choices] == [50, 50, -100]
     assert multiple.partial_credit
     assert matching.pairs[2] == ("Thuế", "eTax Mobile")
-    assert number.text == "Số {pi} làm tròn: 3:14?"
-    assert (number.answer, number.tolerance) == (Decimal("3.14"), Decimal("0.01"))
-    assert (number_range.answer, number_range.tolerance) == (Decimal("3.14"), Decimal("0.01"))
+    assert number.text == "<p>Số {pi} làm tròn: 3:14?</p>"
+    assert [(answer["value"], answer["tolerance"]) for answer in number.answers] == [(Decimal("3.14"), Decimal("0.01"))]
+    assert [(answer["value"], answer["tolerance"]) for answer in number_range.answers] == [
+        (Decimal("3.14"), Decimal("0.01"))
+    ]
 
 
 @pytest.mark.parametrize(
     ("source", "reason"),
     [
-        ("Không đóng ngoặc {=a ~b", "not closed"),
-        ("Không có đáp án nào", "no answers in braces"),
-        ("Không đáp án đúng {~a ~b}", "no answer is marked right"),
-        ("::Tiêu đề không đóng Câu hỏi {=a ~b}", "title"),
+        ("Không đóng ngoặc {=a ~b", "braces"),
+        ("Không đáp án đúng {~a ~b}", "add up to 100%"),
+        ("Một lựa chọn không đủ điểm {~%50%a ~b =}", "full marks"),
         ("Số hỏng {#ba}", "not a number"),
+        ("Số quá lớn {#1e999999999}", "not a number"),
         ("Khoảng ngược {#5..1}", "not a range"),
         ("Ghép thiếu {=Định danh -> VNeID}", "at least two pairs"),
-        ("Đáp án rỗng {= ~b}", "empty"),
+        ("Ghép không mũi tên {=Định danh -> VNeID =Thuế}", "item -> match"),
+        ("Đáp án rỗng {= ~b}", "two choices"),
+        ("Trả lời ngắn không đủ điểm {=%50%a}", "full marks"),
     ],
 )
 def test_gift_malformed_questions_are_reported_with_their_line(source, reason):
@@ -129,6 +153,124 @@ def test_gift_malformed_questions_are_reported_with_their_line(source, reason):
     assert len(questions) == 1
     assert [error.line for error in errors] == [5]
     assert reason in errors[0].reason
+
+
+@pytest.mark.django_db
+def test_gift_short_answers_written_by_moodles_exporter_keep_their_weights():
+    saved = saved_question("::Ếch::What is green?{\n\t=%100%Frog#Đúng\n\t=%50%Cat#Gần đúng\n}")
+
+    assert saved.grade("Frog") == 1
+    assert saved.grade("frog") == 1
+    assert saved.grade("%100%Frog") == 0
+    assert saved.grade("Cat") == Decimal("0.5")
+    assert saved.matching_answer("Cat")["feedback"] == "Gần đúng"
+
+
+@pytest.mark.django_db
+def test_a_short_answer_star_matches_any_characters():
+    saved = saved_question("Ký số?{=chữ ký*}")
+
+    assert saved.grade("Chữ ký số") == 1
+    assert saved.grade("ký số") == 0
+
+
+def choice_id(question, text):
+    return next(choice.id for choice in question.choices if choice.value["text"] == text)
+
+
+@pytest.mark.django_db
+def test_a_weighted_answer_among_one_right_answer_earns_its_share():
+    saved = saved_question("Chọn{~sai ~%50%một nửa =đủ}")
+
+    assert isinstance(saved, SingleChoiceQuestion)
+    assert saved.grade(choice_id(saved, "đủ")) == 1
+    assert saved.grade(choice_id(saved, "một nửa")) == Decimal("0.5")
+    assert saved.grade(choice_id(saved, "sai")) == 0
+
+
+@pytest.mark.django_db
+def test_two_equal_signs_are_two_answers_that_each_earn_full_marks():
+    saved = saved_question("Chọn{=a =b ~c}")
+
+    assert saved.grade(choice_id(saved, "a")) == saved.grade(choice_id(saved, "b")) == 1
+
+
+@pytest.mark.django_db
+def test_multiple_answers_add_up_their_positive_and_negative_weights():
+    saved = saved_question("Chọn{~%50%a ~%50%b ~%-100%c ~d}")
+    a, b, c, d = (choice_id(saved, text) for text in "abcd")
+
+    assert saved.grade([a, b]) == 1
+    assert saved.grade([a, d]) == Decimal("0.5")
+    assert saved.grade([a, b, c]) == 0
+    assert saved.grade([a, b, d]) == 1  # an unweighted "~" weighs nothing, as in Moodle
+
+
+@pytest.mark.django_db
+def test_numbers_as_moodles_exporter_writes_them_with_weights_and_feedback_for_other_answers():
+    saved = saved_question("Tỉ số?{#\n\t=%100%3:2#Đúng\n\t=%50%10#Một nửa\n\t~#Sai hoàn toàn\n}")
+
+    assert saved.grade("4,5") == 1
+    assert saved.grade("10") == Decimal("0.5")
+    assert saved.grade("7") == 0
+    assert saved.matching_answer("7")["feedback"] == "Sai hoàn toàn"
+    assert read_one("Tỉ số?{#3:2~#Sai hoàn toàn}").answers[-1]["feedback"] == "Sai hoàn toàn"
+
+
+@pytest.mark.django_db
+def test_matching_distractors_are_wrong_answers_to_choose_from():
+    saved = saved_question("Ghép{=Chó -> Dog =Mèo -> Cat = -> Mouse}")
+    layout = saved.layout(shuffle=False)
+
+    assert len(layout["order"]) == 2
+    assert len(layout["options"]) == 3
+    assert saved.grade(saved.right_response()) == 1
+
+
+def test_a_blank_answer_is_dropped_as_moodle_drops_it():
+    parsed = read_one("Chọn{~=some~a few}")
+
+    assert [choice["text"] for choice in parsed.choices] == ["some", "a few"]
+
+
+def test_indented_lines_crlf_and_a_byte_order_mark_are_read():
+    questions, errors = read_gift("\ufeff  ::Một::Câu một{=a ~b}\r\n\r\n\t::Hai::Câu\r\n\thai{T}\r\n")
+
+    assert errors == []
+    assert [(question.name, question.text) for question in questions] == [
+        ("Một", "<p>Câu một</p>"),
+        ("Hai", "<p>Câu<br/>hai</p>"),
+    ]
+
+
+def test_text_formats_are_read_as_moodle_shows_them():
+    html = read_one("[html]<p>Chọn <i>một</i></p><script>alert(1)</script>{=[plain]Có#[plain]Đúng ~Không}")
+    plain = read_one("[plain]Dấu <b> là thẻ{T}")
+    markdown = read_one("[markdown]Chữ **đậm**{T}")
+
+    assert html.text == "<p>Chọn <i>một</i></p>"
+    assert (html.choices[0]["text"], html.choices[0]["feedback"]) == ("Có", "Đúng")
+    assert plain.text == "<p>Dấu &lt;b&gt; là thẻ</p>"
+    assert markdown.text == "<p>Chữ <b>đậm</b></p>"
+
+
+def test_escaped_backslashes_and_a_name_ending_with_a_colon_are_read_as_written():
+    parsed = read_one(r"::Tỉ lệ\:::Đường dẫn C:\\Tài liệu\\a.docx\: đúng?{T}")
+
+    assert parsed.name == "Tỉ lệ:"
+    assert parsed.text == r"<p>Đường dẫn C:\Tài liệu\a.docx: đúng?</p>"
+
+
+def test_moodle_ids_are_kept_and_tags_are_reported_as_not_kept():
+    parsed = read_one("// [id:ATTT-01]\n// [tag:dễ] [tag:otp]\n::OTP::Câu{T}")
+
+    assert parsed.idnumber == "ATTT-01"
+    assert parsed.notes == ["tags are not kept: dễ, otp."]
+
+
+def test_true_and_false_are_only_the_capitals_moodle_reads():
+    assert read_one("Câu{true}").kind == "shortanswerquestion"
+    assert read_one("Câu{TRUE}").kind == "truefalsequestion"
 
 
 AIKEN = """Mật khẩu nào mạnh nhất?
@@ -161,12 +303,25 @@ def test_aiken_reads_questions_and_reports_each_broken_one():
     questions, errors = read_aiken(AIKEN)
 
     assert len(questions) == 1
-    assert questions[0].choices == [("123456", False, ""), ("Tr@ng-Hoa-2026!", True, ""), ("matkhau", False, "")]
-    assert [error.line for error in errors] == [7, 11, 16, 20]
+    assert [(choice["text"], choice["correct"]) for choice in questions[0].choices] == [
+        ("123456", False),
+        ("Tr@ng-Hoa-2026!", True),
+        ("matkhau", False),
+    ]
+    assert [error.line for error in errors] == [7, 11, 16, 20, 22]
     assert "ANSWER" in errors[0].reason
     assert "D" in errors[1].reason
     assert "two choices" in errors[2].reason
-    assert "line 22" in errors[3].reason
+    assert "ANSWER" in errors[3].reason
+    assert "two choices" in errors[4].reason  # the stray line starts a question of its own
+
+
+def test_aiken_choices_without_a_space_and_questions_on_several_lines_are_read():
+    questions, errors = read_aiken("Câu hỏi\ntrên hai dòng?\nA)Sai (không dấu cách)\nB) Đúng\nANSWER: B\n")
+
+    assert errors == []
+    assert questions[0].text == "<p>Câu hỏi<br/>trên hai dòng?</p>"
+    assert [choice["text"] for choice in questions[0].choices] == ["Sai (không dấu cách)", "Đúng"]
 
 
 @pytest.fixture
@@ -181,7 +336,7 @@ def test_import_questions_adds_each_type_under_the_category_once(gift_file):
     call_command("import_questions", gift_file, "--format", "gift", "--category", "Ngân hàng Mặt trận", stdout=None)
     call_command("import_questions", gift_file, "--format", "gift", "--category", "Ngân hàng Mặt trận", stdout=None)
 
-    assert Question.objects.count() == 9
+    assert Question.objects.count() == 10
     category = QuestionCategory.objects.get(name="Lừa đảo")
     assert category.parent.name == "An toàn"
     assert category.parent.parent.name == "Ngân hàng Mặt trận"
@@ -191,7 +346,7 @@ def test_import_questions_adds_each_type_under_the_category_once(gift_file):
     single = SingleChoiceQuestion.objects.get()
     right = next(choice.id for choice in single.choices if choice.value["text"] == "Gác máy")
     assert single.grade(right) == 1
-    assert single.text == "<p>Có người gọi hỏi mã OTP. Bạn làm gì?</p>"
+    assert single.text == "<p>Có người gọi hỏi mã <b>OTP</b>. Bạn làm gì?</p>"
     assert MultipleChoiceQuestion.objects.get().partial_credit
 
 
@@ -267,14 +422,14 @@ def test_the_spreadsheet_template_reads_every_type():
     assert errors == []
     single, multiple, true_false, short, number, matching, essay = questions
     assert single.points == Decimal(2)
-    assert [correct for _text, correct, _feedback in single.choices] == [True, False]
-    assert [correct for _text, correct, _feedback in multiple.choices] == [True, False, True]
+    assert [choice["correct"] for choice in single.choices] == [True, False]
+    assert [choice["correct"] for choice in multiple.choices] == [True, False, True]
     assert multiple.category == "Mật khẩu"
     assert true_false.correct_answer is True
-    assert short.accepted_answers == ["VNeID", "VNeID 2.0"]
-    assert (number.answer, number.tolerance) == (Decimal("3.14"), Decimal("0.01"))
+    assert [answer["text"] for answer in short.answers] == ["VNeID", "VNeID 2.0"]
+    assert [(answer["value"], answer["tolerance"]) for answer in number.answers] == [(Decimal("3.14"), Decimal("0.01"))]
     assert matching.pairs == [("Định danh", "VNeID"), ("Bảo hiểm", "VssID")]
-    assert (essay.kind, essay.general_feedback) == ("essayquestion", "Chấm theo ví dụ.")
+    assert (essay.kind, essay.general_feedback) == ("essayquestion", "<p>Chấm theo ví dụ.</p>")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from courses.models import (
     TrueFalseQuestion,
 )
 from courses.models.questions import parse_number
+from tests.courses.helpers import accepting, number_answer
 
 
 def choices(*items):
@@ -98,7 +99,7 @@ def test_true_false_wants_a_boolean(correct_answer, response, expected):
     ],
 )
 def test_short_answer_ignores_case_and_spacing_and_optionally_accents(ignore_accents, response, expected):
-    question = ShortAnswerQuestion(accepted_answers="Chữ ký số\n\nVNeID\n", ignore_accents=ignore_accents)
+    question = ShortAnswerQuestion(answers=accepting("Chữ ký số", "VNeID"), ignore_accents=ignore_accents)
 
     assert question.grade(response) == Decimal(expected)
 
@@ -106,7 +107,7 @@ def test_short_answer_ignores_case_and_spacing_and_optionally_accents(ignore_acc
 def test_short_answer_compares_composed_and_decomposed_vietnamese_alike():
     import unicodedata
 
-    question = ShortAnswerQuestion(accepted_answers="Mặt trận")
+    question = ShortAnswerQuestion(answers=accepting("Mặt trận"))
 
     assert question.grade(unicodedata.normalize("NFD", "mặt trận")) == Decimal(1)
 
@@ -116,7 +117,7 @@ def test_short_answer_compares_composed_and_decomposed_vietnamese_alike():
     [("3.5", 1), ("3,5", 1), ("3,6", 1), ("3.61", 0), ("3,4", 1), ("3,39", 0), ("abc", 0), ("", 0), ("NaN", 0)],
 )
 def test_numerical_within_tolerance(response, expected):
-    question = NumericalQuestion(answer=Decimal("3.5"), tolerance=Decimal("0.1"))
+    question = NumericalQuestion(answers=number_answer("3.5", "0.1"))
 
     assert question.grade(response) == Decimal(expected)
 
@@ -191,8 +192,8 @@ EVERY_TYPE = [
     SingleChoiceQuestion(choices=OTP_CHOICES),
     MultipleChoiceQuestion(choices=SAFE_HABITS, partial_credit=True),
     TrueFalseQuestion(correct_answer=False),
-    ShortAnswerQuestion(accepted_answers="\nVNeID\nVNe ID"),
-    NumericalQuestion(answer=Decimal("113.000000"), tolerance=0),
+    ShortAnswerQuestion(answers=accepting("VNeID", "VNe ID")),
+    NumericalQuestion(answers=number_answer("113.000000")),
     MatchingQuestion(pairs=SERVICES),
 ]
 
@@ -220,8 +221,8 @@ def test_an_essay_has_no_right_response():
         (MultipleChoiceQuestion(choices=SAFE_HABITS), "", None),
         (TrueFalseQuestion(correct_answer=True), "q=false", False),
         (TrueFalseQuestion(correct_answer=True), "q=maybe", None),
-        (ShortAnswerQuestion(accepted_answers="VNeID"), "q=+vneid+", "vneid"),
-        (NumericalQuestion(answer=1), "q=3,5", "3,5"),
+        (ShortAnswerQuestion(answers=accepting("VNeID")), "q=+vneid+", "vneid"),
+        (NumericalQuestion(answers=number_answer(1)), "q=3,5", "3,5"),
         (MatchingQuestion(pairs=SERVICES), "q-p1=p2&q-p2=&q-p9=p1", {"p1": "p2"}),
         (MatchingQuestion(pairs=SERVICES), "q-p1=", None),
         (EssayQuestion(), "q=Bài+viết", "Bài viết"),

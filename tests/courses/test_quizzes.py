@@ -37,6 +37,7 @@ from courses.quiz_selectors import prepared
 from courses.tasks import close_overdue_attempt
 from lms.models import TrainingRecord
 from tests.courses.helpers import (
+    accepting,
     make_catalogue,
     make_course,
     make_learner_person,
@@ -192,7 +193,7 @@ def test_answers_are_saved_one_question_at_a_time_and_shown_again_on_return(
     category, course, enrolment, client, learner
 ):
     short = ShortAnswerQuestion.objects.create(
-        category=category, name="Ngắn", text="<p>Viết tắt?</p>", accepted_answers="VNeID"
+        category=category, name="Ngắn", text="<p>Viết tắt?</p>", answers=accepting("VNeID")
     )
     true_false = TrueFalseQuestion.objects.create(
         category=category, name="Đúng sai", text="<p>?</p>", correct_answer=True

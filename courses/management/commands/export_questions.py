@@ -1,4 +1,4 @@
-"""Write a category of the question bank as a Moodle GIFT file or as the XLSX import template."""
+"""Write a category of the question bank as Moodle GIFT, Moodle XML or the XLSX import template."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from courses.question_export import EXPORT_FORMATS, export_questions
 
 
 class Command(BaseCommand):
-    help = "Export the active questions of a bank category (and the categories inside it) as GIFT or XLSX."
+    help = "Export the active questions of a bank category (and the categories inside it) as GIFT, XML or XLSX."
 
     def add_arguments(self, parser):
         parser.add_argument("--category", required=True, help="The name of a top category of the bank.")
@@ -20,8 +20,8 @@ class Command(BaseCommand):
         root = QuestionCategory.objects.filter(name=category, parent=None).first()
         if root is None:
             raise CommandError(f"No top category named “{category}”.")
-        content, left_out = export_questions(root, file_format)
+        content, changed = export_questions(root, file_format)
         output.write_bytes(content)
-        for question in left_out:
-            self.stderr.write(f"Left out (more choices than the template's columns; use GIFT): {question.name}")
+        for question, reason in changed:
+            self.stderr.write(f"{question.name}: {reason}")
         self.stdout.write(f"{output}: written.")
