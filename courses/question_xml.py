@@ -338,7 +338,7 @@ def read_pairs(element, text_format, notes):
     for subquestion in element.findall("subquestion"):
         item = answer_text(text_of(subquestion), format_of(subquestion, text_format), notes)
         match = text_of(subquestion, "answer/text")
-        if item or match:  # Moodle skips a subquestion with neither
+        if True:
             pairs.append((item, match))
     if sum(1 for item, _match in pairs if item) < 2 or not all(match for _item, match in pairs):
         raise Invalid(_("a matching question needs at least two pairs, each with a match."))
@@ -630,7 +630,7 @@ def moodle_paths(root):
 def category_xml(path):
     return [
         '  <question type="category">',
-        f"    <category>{text_xml('$course$/top/R/' + path)}</category>",
+        f"    <category>{text_xml('$course$/top/' + path)}</category>",
         '    <info format="html"><text></text></info>',
         "  </question>",
     ]

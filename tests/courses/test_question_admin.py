@@ -1,17 +1,20 @@
 """Trainers keep the question bank in the admin: categories, one form per question type, no deletion."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from courses.models import (
+    QUESTION_TYPES,
     MatchingQuestion,
     Question,
     QuestionCategory,
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from courses.question_admin import QUESTION_TYPES
 from tests.factories import make_learner, make_trainer
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +144,11 @@ def test_learners_have_no_question_bank(client, category):
         assert client.get(url).status_code == 302
 
 
-def upload(text, name="ngan-hang.gift"):
+def upload(content, name="ngan-hang.gift"):
+    """An uploaded file of ``content``: text (written as UTF-8) or bytes."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
+    return SimpleUploadedFile(name, content.encode("utf-8") if isinstance(content, str) else content)
 
 
 GOOD_AND_BAD = "Mật khẩu mạnh dài ít nhất 12 ký tự.{T}\n\nHỏng {=a ~b\n"
@@ -171,7 +175,7 @@ def test_an_import_with_an_unreadable_question_lists_it_and_imports_nothing(clie
 
     assert response.status_code == 200
     assert [(error.line, error.reason) for error in response.context["errors"]] == [
-        (3, "phần đáp án chưa được đóng bằng “}”.")
+        (3, "đáp án phải nằm trong một cặp ngoặc { }, mở và đóng một lần.")
     ]
     assert not Question.objects.exists()
 
@@ -193,3 +197,30 @@ def test_learners_cannot_import_questions(client):
 
     assert response.status_code in (302, 403)
     assert not Question.objects.exists()
+
+
+def test_the_xlsx_template_offered_on_the_import_page_is_accepted_there(client, trainer):
+    template = client.get(reverse("courses_question:import"), {"template": 1})
+    workbook = load_workbook(io.BytesIO(template.content))
+    workbook.active.append(["Đúng sai", "", "", "Zalo có xác thực hai lớp.", "", "", "", "", "", "", "Đúng", "", ""])
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    response = client.post(
+        reverse("courses_question:import"),
+        {"file": upload(filled.getvalue(), "cau-hoi.xlsx"), "file_format": "xlsx", "category": "Mẫu"},
+    )
+
+    assert response.status_code == 302
+    assert TrueFalseQuestion.objects.get().correct_answer is True
+
+
+def test_an_import_that_could_not_keep_everything_shows_what_and_where(client, trainer):
+    response = client.post(
+        reverse("courses_question:import"),
+        {"file": upload("// [tag:dễ]\n::A::Câu{T}\n"), "file_format": "gift", "category": "Thẻ"},
+    )
+
+    assert response.status_code == 200
+    assert [(note.line, note.reason) for note in response.context["notes"]] == [(2, "không giữ thẻ: dễ.")]
+    assert Question.objects.count() == 1

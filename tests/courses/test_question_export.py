@@ -161,7 +161,7 @@ def test_the_xlsx_export_leaves_out_and_names_questions_with_more_choices_than_i
     content, left_out = export_questions(bank, "xlsx")
 
     assert [reason for question, reason in left_out if question == many] == [
-        "more choices than the template's columns (export it as GIFT or Moodle XML)"
+        "nhiều lựa chọn hơn số cột của mẫu (hãy xuất ra GIFT hoặc Moodle XML)"
     ]
     names = [row[2] for row in load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)]
     assert "Bảy lựa chọn" not in names

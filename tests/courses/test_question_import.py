@@ -20,7 +20,7 @@ from courses.models import (
     TrueFalseQuestion,
 )
 from courses.question_formats import BLANK, read_aiken, read_gift
-from courses.question_import import type_fields
+from courses.question_import import import_questions, type_fields
 
 
 @pytest.fixture(autouse=True)
@@ -464,3 +464,71 @@ def test_import_questions_reads_the_spreadsheet_template(tmp_path):
     assert Question.objects.count() == 7
     assert SingleChoiceQuestion.objects.get().points == Decimal(2)
     assert MultipleChoiceQuestion.objects.get().category.parent.name == "Kỹ năng số"
+
+
+def import_gift(source, category_name="Địa lý"):
+    return import_questions(
+        io.BytesIO(source.encode()), filename="dia-ly.gift", file_format="gift", category_name=category_name
+    )
+
+
+@pytest.mark.django_db
+def test_a_corrected_file_imported_again_updates_the_question_as_a_new_version():
+    first = import_gift("::Thủ đô::Thủ đô của Việt Nam?{~Hà Nội =Huế}\n\n::Khác::Câu khác{T}")
+    corrected = import_gift("::Thủ đô::Thủ đô của Việt Nam?{=Hà Nội ~Huế}\n\n::Khác::Câu khác{T}")
+
+    question = SingleChoiceQuestion.objects.get(name="Thủ đô")
+    assert (first.added, corrected.added, corrected.updated, corrected.existing) == (2, 0, 1, 1)
+    assert question.version == 2
+    assert question.grade(choice_id(question, "Hà Nội")) == 1
+    assert question.grade(choice_id(question, "Huế")) == 0
+    assert Question.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_changed_weight_or_feedback_is_an_update_and_an_identical_file_changes_nothing():
+    import_gift("::Ếch::Màu xanh?{=%100%Ếch#Đúng =%50%Cóc}")
+    weight = import_gift("::Ếch::Màu xanh?{=%100%Ếch#Đúng =%25%Cóc}")
+    feedback = import_gift("::Ếch::Màu xanh?{=%100%Ếch#Chính xác =%25%Cóc}")
+    same = import_gift("::Ếch::Màu xanh?{=%100%Ếch#Chính xác =%25%Cóc}")
+
+    assert [result.updated for result in (weight, feedback, same)] == [1, 1, 0]
+    assert same.existing == 1
+    assert ShortAnswerQuestion.objects.get().version == 3
+
+
+@pytest.mark.django_db
+def test_questions_with_the_same_id_number_are_the_same_question_whatever_their_name():
+    import_gift("// [id:DL-1]\n::Thủ đô::Thủ đô?{=Hà Nội ~Huế}")
+    renamed = import_gift("// [id:DL-1]\n::Thủ đô Việt Nam::Thủ đô?{=Hà Nội ~Huế}")
+
+    assert (renamed.added, renamed.updated) == (0, 1)
+    assert SingleChoiceQuestion.objects.get().name == "Thủ đô Việt Nam"
+
+
+@pytest.mark.django_db
+def test_two_questions_of_one_name_in_a_file_stay_two_questions_on_every_import():
+    source = "::Câu::Một?{T}\n\n::Câu::Hai?{F}"
+    import_gift(source)
+    again = import_gift(source)
+
+    assert again.existing == 2
+    assert sorted(question.correct_answer for question in TrueFalseQuestion.objects.all()) == [False, True]
+
+
+@pytest.mark.django_db
+def test_a_question_that_changed_type_replaces_the_old_one_which_is_retired():
+    import_gift("::Thủ đô::Thủ đô?{=Hà Nội ~Huế}")
+    changed = import_gift("::Thủ đô::Thủ đô?{=Hà Nội}")
+
+    assert changed.updated == 1
+    assert not SingleChoiceQuestion.objects.get().is_active
+    assert ShortAnswerQuestion.objects.get().is_active
+
+
+@pytest.mark.django_db
+def test_what_the_bank_cannot_keep_is_reported_with_the_line_and_the_rest_imported():
+    result = import_gift("Đầu\n\n// [tag:dễ]\n::A::Câu{T}")
+
+    assert result.added == 2
+    assert [(note.line, note.reason) for note in result.notes] == [(4, "tags are not kept: dễ.")]

@@ -288,6 +288,10 @@ MOODLE_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
       <text></text>
       <answer><text>Zalo</text></answer>
     </subquestion>
+    <subquestion format="html">
+      <text></text>
+      <answer><text></text></answer>
+    </subquestion>
   </question>
 <!-- question: 17  -->
   <question type="essay">
@@ -575,16 +579,18 @@ def test_moodle_text_formats_are_read_by_their_moodle_names():
         moodle_question("description", "", text="**Đọc kỹ**", text_format="markdown"),
         moodle_question("description", "", text="Dòng 1\nDòng <2>", text_format="plain_text"),
         moodle_question("description", "", text="Dòng 1\n<i>Dòng 2</i>", text_format="moodle_auto_format"),
+        moodle_question("description", "", text="Xem ![sơ đồ](@@PLUGINFILE@@/a.png)", text_format="markdown"),
     )
 
     questions, errors = read(content)
 
     assert errors == []
-    assert [question.text for question in questions] == [
+    assert [question.text for question in questions[:3]] == [
         "<p><b>Đọc kỹ</b></p>",
         "<p>Dòng 1<br/>Dòng &lt;2&gt;</p>",
         "<p>Dòng 1<br/><i>Dòng 2</i></p>",
     ]
+    assert questions[3].notes == ["pictures in texts written in Markdown or plain text are not kept."]
 
 
 def test_what_the_bank_cannot_keep_is_noted_once_per_question_and_moodle_defaults_are_not():

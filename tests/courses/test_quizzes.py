@@ -22,6 +22,7 @@ from courses.models import (
     AttemptQuestion,
     AttemptState,
     CoursePage,
+    DescriptionQuestion,
     EssayQuestion,
     GradingMethod,
     MatchingQuestion,
@@ -637,3 +638,33 @@ def test_a_slot_is_either_a_question_or_a_draw(category, pick):
 
     with pytest.raises(ValidationError):
         slot.clean()
+
+
+def test_a_description_is_shown_in_its_place_without_a_number_points_or_an_answer(
+    category, course, enrolment, client, learner
+):
+    description = DescriptionQuestion.objects.create(
+        category=category, name="Tình huống", text="<p>Bà Lan nhận được cuộc gọi lạ.</p>", points=5
+    )
+    quiz = make_quiz(course, questions=[description, make_single_choice(category)])
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    client.force_login(learner.user)
+
+    page = client.get(reverse("quiz_attempt", args=[attempt.pk])).text
+    quizzes.submit_attempt(attempt=attempt)
+
+    assert "Bà Lan nhận được cuộc gọi lạ." in page
+    assert f'name="answer-{questions_of(attempt)[0].pk}"' not in page
+    assert "/1 " in page  # one question to answer
+    attempt.refresh_from_db()
+    assert (attempt.max_score, description.points) == (1, 0)
+
+
+def test_a_description_is_never_drawn_at_random(category, course, enrolment):
+    DescriptionQuestion.objects.create(category=category, name="Tình huống", text="<p>Đọc.</p>")
+    question = make_single_choice(category)
+    quiz = make_quiz(course, draws=[(category, 2)])
+
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+
+    assert [answer.question_id for answer in questions_of(attempt)] == [question.pk]
