@@ -338,7 +338,7 @@ def read_pairs(element, text_format, notes):
     for subquestion in element.findall("subquestion"):
         item = answer_text(text_of(subquestion), format_of(subquestion, text_format), notes)
         match = text_of(subquestion, "answer/text")
-        if True:
+        if item or match:  # Moodle skips a subquestion with neither
             pairs.append((item, match))
     if sum(1 for item, _match in pairs if item) < 2 or not all(match for _item, match in pairs):
         raise Invalid(_("a matching question needs at least two pairs, each with a match."))
