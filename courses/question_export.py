@@ -8,7 +8,6 @@ returned with the question, so whoever exports is told.
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +21,16 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from courses.question_formats import GIFT_SPECIAL, SHEET_CHOICES, SHEET_COLUMNS, SHEET_KIND_LABELS, plain, rich_text
+from courses.question_formats import (
+    GIFT_SPECIAL,
+    SHEET_CHOICES,
+    SHEET_COLUMNS,
+    SHEET_KIND_LABELS,
+    number_text,
+    plain,
+    rich_text,
+    weight_text,
+)
 from courses.question_xml import write_moodle_xml
 from lms.admin_views import XLSX_TYPE
 from lms.spreadsheets import table_workbook
@@ -34,10 +42,6 @@ class ExportFormat:
     extension: str
     content_type: str
     write: object  # category -> (bytes, [(question, what was changed or left out)])
-
-
-def number(value):
-    return format(Decimal(value).normalize(), "f")
 
 
 # GIFT, written as Moodle's writer does and read back the same by Moodle's reader and ours
@@ -71,10 +75,6 @@ def gift_feedback(feedback, text_format):
     return f"#{gift_answer(feedback, text_format)}" if feedback else ""
 
 
-def gift_weight(fraction):
-    return number((fraction * 100).quantize(Decimal("0.00001")))
-
-
 def gift_choices(question, text_format, changed):
     fractions = question.fractions()
     if isinstance(question, MultipleChoiceQuestion) and not question.partial_credit:
@@ -87,7 +87,7 @@ def gift_choices(question, text_format, changed):
         elif fraction == 0:
             mark = "~"
         else:
-            mark = f"~%{gift_weight(fraction)}%"
+            mark = f"~%{weight_text(fraction * 100)}%"
         value = choice.value
         lines.append(mark + gift_answer(value["text"], text_format) + gift_feedback(value["feedback"], text_format))
     return lines
@@ -112,7 +112,7 @@ def gift_short_answers(question, text_format, changed):
     if question.case_sensitive or question.ignore_accents:
         changed.append((question, _("case and accent options are not in GIFT")))
     return [
-        f"=%{number(answer['weight'])}%{gift(answer['text'])}#{gift_answer(answer['feedback'], text_format)}"
+        f"=%{number_text(answer['weight'])}%{gift(answer['text'])}#{gift_answer(answer['feedback'], text_format)}"
         for answer in (item.value for item in question.answers)
     ]
 
@@ -125,9 +125,8 @@ def gift_numbers(question, text_format, changed):
         if answer["value"] is None:
             lines.append(f"~#{feedback}")
         else:
-            lines.append(
-                f"=%{number(answer['weight'])}%{number(answer['value'])}:{number(answer['tolerance'] or 0)}#{feedback}"
-            )
+            value, tolerance = number_text(answer["value"]), number_text(answer["tolerance"] or 0)
+            lines.append(f"=%{number_text(answer['weight'])}%{value}:{tolerance}#{feedback}")
     return ["#", *lines]
 
 
@@ -176,7 +175,7 @@ def write_gift(root):
     lines, current_path, changed = [f"// {root.name}", ""], "", []
     for path, question in root.questions_below():
         if path != current_path:
-            lines += [f"$CATEGORY: {'/'.join(part.replace('/', '//') for part in path.split('/'))}", ""]
+            lines += [f"$CATEGORY: {path}", ""]
             current_path = path
         lines += [*gift_question(question, changed), ""]
     return "\n".join(lines).encode(), changed
@@ -214,7 +213,7 @@ def sheet_numbers(question):
     answers = full_marks_only(question, "value", "tolerance")
     if len(answers) != 1 or answers[0][0] is None:
         raise NotInSheet(_("the template holds one numerical answer (export it as GIFT or Moodle XML)"))
-    value, tolerance = (number(part or 0).replace(".", ",") for part in answers[0])
+    value, tolerance = (number_text(part or 0).replace(".", ",") for part in answers[0])
     return (f"{value} ± {tolerance}" if answers[0][1] else value), []
 
 
@@ -245,7 +244,7 @@ def sheet_row(path, question):
         *choices,
         *[""] * (SHEET_CHOICES - len(choices)),
         answer,
-        number(question.points).replace(".", ","),
+        number_text(question.points).replace(".", ","),
         plain(question.general_feedback),
     ]
 

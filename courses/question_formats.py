@@ -12,8 +12,10 @@ from html import unescape as unescape_html
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+from wagtail.admin.rich_text.converters.markdown_db import MarkdownConverter
 
-from courses.models.questions import parse_number
+from courses.models.questions import QUESTION_TEXT_FEATURES, category_names, category_path, parse_number
 from lms.spreadsheets import Column, SheetFormatError, read_rows
 from lms.spreadsheets import text as cell_text
 from lms.vietnamese import fold
@@ -82,11 +84,6 @@ MEDIA_TAG = re.compile(r"<(img|table|video|audio|iframe|object|embed|math|svg)\b
 
 def rich_text(text, text_format="moodle"):
     """``text`` written in ``text_format`` as the bank's rich text (Wagtail's database HTML)."""
-    from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
-    from wagtail.admin.rich_text.converters.markdown_db import MarkdownConverter
-
-    from courses.models.questions import QUESTION_TEXT_FEATURES
-
     text = text.strip()
     if not text:
         return ""
@@ -239,12 +236,12 @@ def read_gift(text):
 
 def gift_category(path):
     """A Moodle category path ("$course$/top/Bank/Part", "//" for a slash in a name) as the bank's "Bank/Part"."""
-    parts = [part.replace("\ue000", "/") for part in path.strip().replace("//", "\ue000").split("/")]
-    if parts and re.fullmatch(r"\$\w+\$", parts[0]):
-        parts = parts[1:]
-    if parts and parts[0] == "top":
-        parts = parts[1:]
-    return "/".join(part.strip() for part in parts if part.strip())
+    names = category_names(path)
+    if names and re.fullmatch(r"\$\w+\$", names[0]):
+        names = names[1:]
+    if names and names[0] == "top":
+        names = names[1:]
+    return category_path(names)
 
 
 def blocks_of(lines):
@@ -428,6 +425,16 @@ def gift_number(value):
         number, tolerance = value.split(":", 1)
         return {"value": number_in(number, value), "tolerance": abs(number_in(tolerance, value))}
     return {"value": number_in(value, value), "tolerance": Decimal(0)}
+
+
+def number_text(value):
+    """A number as the writers write it: "3.14", "-100", "0" (no exponent, no trailing zeros)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def weight_text(percent):
+    """A weight in percent as Moodle writes it, to five decimals at most: "33.33333"."""
+    return number_text(Decimal(percent).quantize(Decimal("0.00001")))
 
 
 def number_in(text, answer):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
 from courses.models import QUESTION_TYPES, Question, QuestionCategory
+from courses.models.questions import category_names
 from courses.question_formats import FormatError, read_aiken, read_gift, read_sheet, text_reader
 from courses.question_xml import read_moodle_xml
 
@@ -75,9 +76,9 @@ def type_fields(parsed):
 
 
 def category_at(root, path):
-    """The category at ``path`` ("A/B") below ``root``, made if missing."""
+    """The category at ``path`` ("A/B", see ``category_names``) below ``root``, made if missing."""
     category = root
-    for name in [part.strip() for part in path.split("/") if part.strip()]:
+    for name in category_names(path):
         category, _created = QuestionCategory.objects.get_or_create(name=name[:255], parent=category)
     return category
 
@@ -94,22 +95,23 @@ def stored_image(name, content):
     return image
 
 
-def with_images(parsed, html):
-    """Rich text whose image placeholders (see ParsedQuestion.images) point at stored images."""
-    for token, (name, content) in parsed.images.items():
-        html = html.replace(f'id="{token}"', f'id="{stored_image(name, content).pk}"')
+def with_images(html, image_ids):
+    """Rich text whose image placeholders (see ParsedQuestion.images) point at the stored images."""
+    for token, image_id in image_ids.items():
+        html = html.replace(f'id="{token}"', f'id="{image_id}"')
     return html
 
 
 def model_and_values(parsed, category):
     """The model of the parsed question and the values of its fields, in ``category``."""
     model, fields = type_fields(parsed)
+    image_ids = {token: stored_image(name, content).pk for token, (name, content) in parsed.images.items()}
     return model, {
         "category": category,
         "name": parsed.name,
         "idnumber": parsed.idnumber,
-        "text": with_images(parsed, parsed.text),
-        "general_feedback": with_images(parsed, parsed.general_feedback),
+        "text": with_images(parsed.text, image_ids),
+        "general_feedback": with_images(parsed.general_feedback, image_ids),
         "points": parsed.points,
         **fields,
     }
@@ -118,8 +120,9 @@ def model_and_values(parsed, category):
 def same_question(category, question, seen):
     """The question of ``category`` that an imported one stands for (see the module's docstring), or None."""
     key = {"idnumber": question.idnumber} if question.idnumber else {"name": question.name, "idnumber": ""}
-    occurrence = seen.setdefault((category.pk, *key.values()), 0)
-    seen[(category.pk, *key.values())] += 1
+    seen_key = (category.pk, *key.values())
+    occurrence = seen.get(seen_key, 0)
+    seen[seen_key] = occurrence + 1
     matches = list(Question.objects.filter(category=category, **key).order_by("pk")[occurrence : occurrence + 1])
     return matches[0].get_real_instance() if matches else None
 

@@ -24,6 +24,10 @@ from xml.etree.ElementTree import ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from wagtail.images import get_image_model
+from wagtail.rich_text import expand_db_html
+from wagtail.rich_text.rewriters import extract_attrs
 
 from courses.question_formats import (
     LARGEST_NUMBER,
@@ -32,13 +36,15 @@ from courses.question_formats import (
     ParsedQuestion,
     answer_text,
     gift_category,
+    number_text,
     plain,
     rich_text,
+    weight_text,
 )
 
 # Reading
 
-TEXT_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "markdown": "markdown", "plain_text": "plain"}
+XML_TEXT_FORMATS = {"html": "html", "moodle_auto_format": "moodle", "markdown": "markdown", "plain_text": "plain"}
 PLUGINFILE = "@@PLUGINFILE@@"
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
@@ -120,7 +126,9 @@ def format_of(element, default):
     """The bank's name of a text's format; Moodle takes an unknown one for HTML."""
     if element is None or not element.get("format"):
         return default
-    return TEXT_FORMATS.get(element.get("format").strip(), "moodle" if element.get("format") == "wiki_like" else "html")
+    return XML_TEXT_FORMATS.get(
+        element.get("format").strip(), "moodle" if element.get("format") == "wiki_like" else "html"
+    )
 
 
 def xml_question(element, line, kind):
@@ -186,8 +194,6 @@ def files_of(node, notes):
 
 
 def is_picture(name, content):
-    from PIL import Image, UnidentifiedImageError
-
     if name.rsplit(".", 1)[-1].lower() not in PICTURE_TYPES:
         return False
     try:
@@ -415,14 +421,6 @@ EMBED_TAG = re.compile(r"<embed\b([^>]*?)/?>", re.IGNORECASE)
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def decimal_text(value):
-    """A number as Moodle writes it: "33.33333", "-100", "0"."""
-    value = Decimal(value)
-    if value.as_tuple().exponent < -5:
-        value = value.quantize(WEIGHT_PLACES)
-    return format(value.normalize(), "f")
-
-
 def text_xml(value):
     """``<text>`` of a value, in CDATA when it has markup (as Moodle writes it)."""
     value = NOT_XML.sub("", str(value))
@@ -433,8 +431,6 @@ def text_xml(value):
 
 def image_file(image_id):
     """(file name, bytes) of the Wagtail image ``image_id``, or None when it is gone."""
-    from wagtail.images import get_image_model
-
     image = get_image_model().objects.filter(pk=image_id).first() if str(image_id).isdigit() else None
     if image is None:
         return None
@@ -448,9 +444,6 @@ def image_file(image_id):
 def exported_html(rich):
     """Rich text as HTML for Moodle: each image embed an ``<img>`` of a file carried with the text.
     Returns (html, {file name: bytes}, whether every image was found)."""
-    from wagtail.rich_text import expand_db_html
-    from wagtail.rich_text.rewriters import extract_attrs
-
     files, complete = {}, True
 
     def replace(match):
@@ -483,7 +476,7 @@ def rich_text_xml(tag, rich):
 
 def answer_xml(fraction, text, feedback="", extra=""):
     return (
-        f'    <answer fraction="{decimal_text(fraction)}" format="plain_text">{text_xml(text)}'
+        f'    <answer fraction="{weight_text(fraction)}" format="plain_text">{text_xml(text)}'
         f'<feedback format="plain_text">{text_xml(feedback)}</feedback>{extra}</answer>'
     )
 
@@ -492,14 +485,7 @@ def choices_xml(question):
     """multichoice; weights as Moodle's fractions. All-or-nothing has no Moodle equivalent: each right
     choice is written with its share and each wrong one with -100, and the question is returned as changed."""
     single = question._meta.model_name == "singlechoicequestion"
-    if single:
-        fractions = {
-            choice.id: choice.value["weight"]
-            if choice.value.get("weight") is not None
-            else (100 if choice.value["correct"] else 0)
-            for choice in question.choices
-        }
-    elif question.partial_credit:
+    if single or question.partial_credit:
         fractions = {choice_id: fraction * 100 for choice_id, fraction in question.fractions().items()}
     else:
         right = max(1, len(question.correct_ids()))
@@ -541,9 +527,9 @@ def numbers_xml(question):
     return [
         answer_xml(
             item.value["weight"],
-            "*" if item.value["value"] is None else decimal_text(item.value["value"]),
+            "*" if item.value["value"] is None else number_text(item.value["value"]),
             item.value["feedback"] or "",
-            f"<tolerance>{decimal_text(item.value['tolerance'] or 0)}</tolerance>",
+            f"<tolerance>{number_text(item.value['tolerance'] or 0)}</tolerance>",
         )
         for item in question.answers
     ], None
@@ -598,7 +584,7 @@ def question_xml(question):
         f"    <name>{text_xml(question.name)}</name>",
         text,
         feedback,
-        f"    <defaultgrade>{decimal_text(0 if kind == 'descriptionquestion' else question.points)}</defaultgrade>",
+        f"    <defaultgrade>{number_text(0 if kind == 'descriptionquestion' else question.points)}</defaultgrade>",
         f"    <penalty>{penalty}</penalty>",
         "    <hidden>0</hidden>",
         f"    <idnumber>{escape(NOT_XML.sub('', question.idnumber), quote=False)}</idnumber>",
@@ -608,23 +594,6 @@ def question_xml(question):
     if not (text_complete and feedback_complete):
         changed = _("a picture it showed is no longer in the bank and is left out")
     return xml, changed
-
-
-def moodle_paths(root):
-    """The Moodle path of each category below ``root``, relative to it ("" for ``root``), a "/" in a name
-    written "//" as Moodle does."""
-    from courses.models import QuestionCategory
-
-    categories = {category.pk: category for category in QuestionCategory.objects.filter(pk__in=root.with_descendants())}
-
-    def path(category):
-        if category.pk == root.pk:
-            return ""
-        parent = path(categories[category.parent_id])
-        name = category.name.replace("/", "//")
-        return f"{parent}/{name}" if parent else name
-
-    return {pk: path(category) for pk, category in categories.items()}
 
 
 def category_xml(path):
@@ -639,11 +608,10 @@ def category_xml(path):
 def write_moodle_xml(root):
     """The active questions of ``root`` and of the categories inside it as Moodle XML, and [(question, what
     Moodle does not get of it)]: all-or-nothing multiple choice, answers that ignore accents, pictures gone."""
-    paths = moodle_paths(root)
     lines, changed, current = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"], [], ""
-    for _path, question in root.questions_below():
-        if paths[question.category_id] != current:
-            current = paths[question.category_id]
+    for path, question in root.questions_below():
+        if path != current:
+            current = path
             lines += category_xml(current)
         xml, reason = question_xml(question)
         lines += xml

@@ -32,6 +32,18 @@ def share(earned, out_of):
     return value.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def category_names(path):
+    """The names of the categories of a path "A/B" (the first inside the second...), "//" standing for a slash
+    inside a name, as Moodle writes it."""
+    parts = path.replace("//", "\ue000").split("/")
+    return [part.replace("\ue000", "/").strip() for part in parts if part.strip()]
+
+
+def category_path(names):
+    """The path of the categories ``names``, as ``category_names`` reads it."""
+    return "/".join(name.replace("/", "//") for name in names)
+
+
 class QuestionCategory(models.Model):
     """A folder of the question bank, possibly inside another; quizzes draw random questions from one."""
 
@@ -75,7 +87,8 @@ class QuestionCategory(models.Model):
         return found
 
     def paths_below(self):
-        """The path ("A/B") of this category and of each inside it, relative to this one (itself is "")."""
+        """The path ("A/B", see ``category_path``) of this category and of each inside it, relative to this one
+        (itself is "")."""
         categories = {
             category.pk: category for category in QuestionCategory.objects.filter(pk__in=self.with_descendants())
         }
@@ -84,7 +97,7 @@ class QuestionCategory(models.Model):
             if category.pk == self.pk:
                 return ""
             parent = path(categories[category.parent_id])
-            return f"{parent}/{category.name}" if parent else category.name
+            return category_path([parent, category.name]) if parent else category_path([category.name])
 
         return {pk: path(category) for pk, category in categories.items()}
 

@@ -206,3 +206,24 @@ def test_people_without_the_bank_cannot_export_it(client, bank):
     assert (organiser.status_code, organiser["Location"]) == (302, reverse("wagtailadmin_home"))
     assert learner.status_code == 302
     assert learner["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+@pytest.mark.parametrize("file_format", ["gift", "xml", "xlsx"])
+def test_a_category_named_with_a_slash_comes_back_as_one_category(bank, file_format):
+    QuestionCategory.objects.filter(name="Lừa đảo qua điện thoại").update(name="Điện thoại/Zalo")
+    content, _changed = export_questions(bank, file_format)
+
+    imported(content, file_format)
+
+    copy = QuestionCategory.objects.get(name="Bản sao", parent=None)
+    assert [category.name for category in copy.children.all()] == ["Điện thoại/Zalo"]
+
+
+@pytest.mark.parametrize("file_format", ["gift", "xml"])
+def test_a_number_with_six_decimals_is_written_whole(bank, file_format):
+    NumericalQuestion.objects.filter(name="Độ dài mã PIN").update(answers=number_answer("3.141593", "0.000001"))
+
+    content, _changed = export_questions(bank, file_format)
+
+    assert b"3.141593" in content
+    assert b"0.000001" in content
