@@ -227,7 +227,7 @@ class ChoiceBlock(blocks.StructBlock):
 
 
 def choices_field():
-    return StreamField([("choice", ChoiceBlock())], verbose_name=_("choices"))
+    return StreamField([("choice", ChoiceBlock(label=_("choice")))], verbose_name=_("choices"))
 
 
 class ChoiceIds:
@@ -375,7 +375,7 @@ class ShortAnswerBlock(blocks.StructBlock):
 class ShortAnswerQuestion(Question):
     """A word or phrase typed by the learner; the first accepted answer it matches gives its weight."""
 
-    answers = StreamField([("answer", ShortAnswerBlock())], verbose_name=_("accepted answers"))
+    answers = StreamField([("answer", ShortAnswerBlock(label=_("answer")))], verbose_name=_("accepted answers"))
     case_sensitive = models.BooleanField(_("case sensitive"), default=False)
     ignore_accents = models.BooleanField(
         _("ignore accents"), default=False, help_text=_("Accept “chu ky so” for “chữ ký số”.")
@@ -449,7 +449,7 @@ class NumericalAnswerBlock(blocks.StructBlock):
 class NumericalQuestion(Question):
     """A number; the first answer it falls within (value ± tolerance) gives its weight."""
 
-    answers = StreamField([("answer", NumericalAnswerBlock())], verbose_name=_("answers"))
+    answers = StreamField([("answer", NumericalAnswerBlock(label=_("answer")))], verbose_name=_("answers"))
 
     class Meta:
         verbose_name = _("numerical question")
@@ -488,7 +488,7 @@ class MatchingQuestion(Question):
     of the pair whose answer was picked. Each right match earns its share. A pair without an item only
     adds a wrong answer to choose from."""
 
-    pairs = StreamField([("pair", PairBlock())], verbose_name=_("pairs"))
+    pairs = StreamField([("pair", PairBlock(label=_("pair")))], verbose_name=_("pairs"))
 
     class Meta:
         verbose_name = _("matching question")
