@@ -37,12 +37,18 @@ def convert_answers(apps, schema_editor):
     for frozen_question in apps.get_model("courses", "AttemptQuestion").objects.filter(
         frozen__type__in=["courses.shortanswerquestion", "courses.numericalquestion"]
     ):
-        fields = frozen_question.frozen["fields"]
-        if "accepted_answers" in fields:
-            fields["answers"] = json.dumps(short_answers(fields.pop("accepted_answers")))
-        if "answer" in fields:
-            fields["answers"] = json.dumps(numerical_answers(fields.pop("answer"), fields.pop("tolerance")))
+        converted_snapshot(frozen_question.frozen["fields"])
         frozen_question.save(update_fields=["frozen"])
+
+
+def converted_snapshot(fields):
+    """The frozen fields of a short answer or numerical question (see Question.snapshot), its answers turned
+    into the list of weighted answers in place."""
+    if "accepted_answers" in fields:
+        fields["answers"] = json.dumps(short_answers(fields.pop("accepted_answers")))
+    if "answer" in fields:
+        fields["answers"] = json.dumps(numerical_answers(fields.pop("answer"), fields.pop("tolerance")))
+    return fields
 
 
 def grant_descriptions(apps, schema_editor):

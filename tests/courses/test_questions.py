@@ -1,5 +1,6 @@
 """Each question type grades its answers, edge cases included."""
 
+import importlib
 import json
 from decimal import Decimal
 
@@ -230,3 +231,23 @@ def test_an_essay_has_no_right_response():
 )
 def test_a_question_reads_its_answer_from_the_submitted_form(question, form, response):
     assert question.read_answer(QueryDict(form), "q") == response
+
+
+def snapshot_migration():
+    return importlib.import_module("courses.migrations.0009_moodle_question_semantics")
+
+
+def test_a_short_answer_frozen_before_weighted_answers_grades_as_it_did():
+    frozen = {"name": "Ngắn", "points": "1.00", "accepted_answers": "VNeID\n\nVNe ID\n", "ignore_accents": "False"}
+
+    question = ShortAnswerQuestion.from_snapshot(snapshot_migration().converted_snapshot(frozen))
+
+    assert [question.grade(typed) for typed in ("vneid", "VNe ID", "CCCD")] == [1, 1, 0]
+
+
+def test_a_number_frozen_before_weighted_answers_grades_as_it_did():
+    frozen = {"name": "Số", "points": "1.00", "answer": "3.500000", "tolerance": "0.100000"}
+
+    question = NumericalQuestion.from_snapshot(snapshot_migration().converted_snapshot(frozen))
+
+    assert [question.grade(typed) for typed in ("3,6", "3.4", "3.61")] == [1, 1, 0]

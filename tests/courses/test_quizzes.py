@@ -26,6 +26,7 @@ from courses.models import (
     EssayQuestion,
     GradingMethod,
     MatchingQuestion,
+    NumericalQuestion,
     QuestionCategory,
     QuizPage,
     QuizSlot,
@@ -585,6 +586,42 @@ def test_a_review_after_the_quiz_closes_shows_only_the_score_until_then(category
 
     assert "Câu hỏi số" not in page.text
     assert vietnamese("Your answers can be reviewed once the quiz has closed.") in page.text
+
+
+def test_the_review_gives_the_feedback_of_the_short_or_numerical_answer_the_learner_typed(
+    category, course, enrolment, client, learner
+):
+    short = ShortAnswerQuestion.objects.create(
+        category=category,
+        name="Ngắn",
+        text="<p>Ứng dụng định danh?</p>",
+        answers=[
+            ("answer", {"text": "VNeID", "weight": 100, "feedback": "Chính xác."}),
+            ("answer", {"text": "VNe*", "weight": 50, "feedback": "Gần đúng: viết đủ tên."}),
+        ],
+    )
+    number = NumericalQuestion.objects.create(
+        category=category,
+        name="Số",
+        text="<p>Số khẩn cấp?</p>",
+        answers=[
+            ("answer", {"value": 113, "tolerance": 0, "weight": 100, "feedback": ""}),
+            ("answer", {"value": None, "tolerance": 0, "weight": 0, "feedback": "Gọi 113 khi cần công an."}),
+        ],
+    )
+    quiz = make_quiz(course, questions=[short, number], review=ReviewOption.CORRECT)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    typed, dialled = questions_of(attempt)
+    quizzes.save_answers(attempt=attempt, data=form_data(answer_form(attempt, {typed: "VNe", dialled: "115"})))
+    quizzes.submit_attempt(attempt=attempt)
+    client.force_login(learner.user)
+
+    page = client.get(reverse("quiz_attempt_result", args=[attempt.pk])).text
+
+    assert "Gần đúng: viết đủ tên." in page
+    assert "Chính xác." not in page
+    assert "Gọi 113 khi cần công an." in page
+    assert [answer.share for answer in questions_of(attempt)] == [Decimal("0.5"), 0]
 
 
 # Every question type on the page
