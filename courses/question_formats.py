@@ -190,7 +190,6 @@ GIFT_TAG = re.compile(r"\[tag:((?:\\\]|[^\]])*)\]")
 GIFT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 BLANK = "_____"
 LARGEST_DIGITS = 13  # numbers below 10^13, as the bank stores them
-LARGEST_NUMBER = Decimal(10) ** LARGEST_DIGITS
 
 
 def gift_protect(text):

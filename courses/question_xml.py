@@ -30,7 +30,7 @@ from wagtail.rich_text import expand_db_html
 from wagtail.rich_text.rewriters import extract_attrs
 
 from courses.question_formats import (
-    LARGEST_NUMBER,
+    LARGEST_DIGITS,
     FormatError,
     Invalid,
     ParsedQuestion,
@@ -313,7 +313,7 @@ def decimal_in(text, default=None):
         value = Decimal(text)
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or abs(value) >= LARGEST_NUMBER:
+    if value is None or not value.is_finite() or value.adjusted() >= LARGEST_DIGITS:
         raise Invalid(_("“%(value)s” is not a number.") % {"value": text})
     return value
 

@@ -548,6 +548,8 @@ def test_a_multichoice_moodle_would_refuse_is_reported_with_its_line(single, bod
         ("numerical", answer(100, "ba", extra="<tolerance>0</tolerance>"), "“ba” is not a number"),
         ("numerical", answer(100, "3", extra="<tolerance>x</tolerance>"), "“x” is not a number"),
         ("numerical", answer(50, "3"), "full marks"),
+        ("numerical", answer(100, "1e999999999", extra="<tolerance>0</tolerance>"), "is not a number"),
+        ("numerical", answer(100, "1e13", extra="<tolerance>0</tolerance>"), "is not a number"),
         ("matching", "<subquestion><text>a</text><answer><text>b</text></answer></subquestion>", "two pairs"),
         ("truefalse", "", "“true” and “false”"),
     ],
