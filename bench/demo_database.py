@@ -14,7 +14,7 @@ WORK = ROOT / "var" / "bench"
 def prepare_database(name):
     """Load ``seed_demo`` into a fresh database (``name``.sqlite3 unless DATABASE_URL is set) and set
     up Django on it with DEBUG off."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "0"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "0"}
     if "DATABASE_URL" in env:
         drop_everything = (
             "from django.db import connection; connection.cursor().execute("

@@ -88,7 +88,7 @@ def main():
     options = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     # DEBUG off, as in production: with it on, Django keeps every query's SQL in memory.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "false"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "false"}
     if "DATABASE_URL" in env:
         script = (
             "from django.db import connection;"

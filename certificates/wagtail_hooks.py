@@ -1,6 +1,7 @@
 """Certificates in the Wagtail admin: templates (with a PDF preview), issued certificates and their
 register, bulk issues; all scoped to the organiser's units."""
 
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -14,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 
 from certificates import admin_views
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from certificates.selectors import certificates_of
 from courses.admin_views import LimitedPermissionPolicy
 from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
 from lms.wagtail_hooks import ScopedViewSet
@@ -208,3 +210,12 @@ def register_certificate_log_actions(actions):
 register_permission_policy(Certificate, LimitedPermissionPolicy(Certificate, actions={"view"}))
 register_permission_policy(CertificateBatch, LimitedPermissionPolicy(CertificateBatch, actions={"add", "view"}))
 register_permission_policy(CertificateTemplate, NeverDeletePermissionPolicy(CertificateTemplate))
+
+
+@hooks.register("learner_dashboard_sections")
+def learner_certificates_section(request, person):
+    """The learner's own certificates on "Khóa học của tôi", newest first; nothing if they have none."""
+    certificates = list(certificates_of(person))
+    if certificates:
+        return render_to_string("certificates/learner_section.html", {"certificates": certificates}, request)
+    return None

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage
-from courses.selectors import learner_person
+from courses.selectors import learner_courses, learner_person
+from lms.selectors import trainings_of
 
 
 def refuse(request, message, status=403):
@@ -106,3 +108,25 @@ def lesson_done(request, lesson_id):
     following = course.lessons().filter(path__gt=lesson.path).first()
     messages.success(request, _("Lesson done."))
     return redirect(following.url if following else course.url)
+
+
+@login_required
+def my_courses(request):
+    """The learner's own page, "Khóa học của tôi": their courses, what to do next, and their trainings.
+
+    Apps above courses add their own parts (certificates add the learner's certificates) with the
+    ``learner_dashboard_sections`` hook: a function of ``(request, person)`` returning HTML or nothing.
+    """
+    person = learner_person(request.user)
+    enrolments = learner_courses(person) if person else []
+    sections = [section(request, person) for section in hooks.get_hooks("learner_dashboard_sections")]
+    return TemplateResponse(
+        request,
+        "courses/my_courses.html",
+        {
+            "current": [enrolment for enrolment in enrolments if not enrolment.completed_at],
+            "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
+            "sections": [section for section in sections if section],
+            "trainings": trainings_of(request.user)[:50],
+        },
+    )

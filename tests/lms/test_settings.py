@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 PRODUCTION_ENVIRONMENT = {
-    "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "kynangso.example.com",
     "WAGTAILADMIN_BASE_URL": "https://kynangso.example.com",

@@ -52,7 +52,7 @@ def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
             "--no-obsolete",
         ],
         cwd=copy,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
         check=True,
         capture_output=True,
     )
