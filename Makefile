@@ -25,8 +25,10 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
-compilemessages: $(VENV)/.runtime-installed ## Compile the translation catalogues (.po -> .mo)
-	$(BIN)/pybabel compile --domain django --directory locale --statistics
+CATALOGUES := locale $(wildcard */locale)
+
+compilemessages: $(VENV)/.runtime-installed ## Compile the translation catalogues of the site and of each app (.po -> .mo)
+	@for catalogue in $(CATALOGUES); do $(BIN)/pybabel compile --domain django --directory $$catalogue --statistics; done
 
 setup: $(VENV)/.runtime-installed compilemessages ## Install, migrate and load the demo data
 	$(MANAGE) migrate --no-input -v 0
@@ -64,7 +66,7 @@ format: $(VENV)/.dev-installed ## Reformat the code and fix what ruff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-messages: $(VENV)/.runtime-installed ## Collect new strings into locale/vi (needs GNU gettext)
+messages: $(VENV)/.runtime-installed ## Collect new strings into each app's locale/vi, and the site's (needs GNU gettext)
 	$(MANAGE) makemessages --locale vi --extension html,txt,py,svg --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 
 clean: ## Remove the virtual environment and the development database

@@ -8,7 +8,13 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+BASE_DIR = Path(settings.BASE_DIR)
+# The site's catalogue and each app's: every app ships its own translations.
+CATALOGUES = sorted(
+    path.relative_to(BASE_DIR)
+    for path in [*BASE_DIR.glob("*/locale/vi/LC_MESSAGES/django.po"), BASE_DIR / "locale/vi/LC_MESSAGES/django.po"]
+    if not path.is_relative_to(BASE_DIR / ".venv")
+)
 
 
 def read_catalogue(path):
@@ -16,8 +22,13 @@ def read_catalogue(path):
         return read_po(po_file, locale="vi")
 
 
-def test_every_string_of_the_vietnamese_catalogue_is_translated_and_not_fuzzy():
-    catalogue = read_catalogue(CATALOGUE)
+def test_the_site_and_every_app_have_a_vietnamese_catalogue():
+    assert [str(path.parts[0]) for path in CATALOGUES] == ["certificates", "courses", "coverage", "lms", "locale"]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=str)
+def test_every_string_of_the_vietnamese_catalogue_is_translated_and_not_fuzzy(path):
+    catalogue = read_catalogue(BASE_DIR / path)
 
     untranslated = [message.id for message in catalogue if message.id and not message.string]
     fuzzy = [message.id for message in catalogue if message.id and message.fuzzy]
@@ -25,8 +36,9 @@ def test_every_string_of_the_vietnamese_catalogue_is_translated_and_not_fuzzy():
     assert fuzzy == []
 
 
-def test_translations_keep_the_placeholders_of_their_source():
-    catalogue = read_catalogue(CATALOGUE)
+@pytest.mark.parametrize("path", CATALOGUES, ids=str)
+def test_translations_keep_the_placeholders_of_their_source(path):
+    catalogue = read_catalogue(BASE_DIR / path)
 
     problems = [(message.id, errors) for message, errors in catalogue.check() if errors]
     assert problems == []
@@ -57,6 +69,7 @@ def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
         capture_output=True,
     )
 
-    known = {message.id for message in read_catalogue(CATALOGUE) if message.id}
-    marked = {message.id for message in read_catalogue(copy / CATALOGUE.relative_to(settings.BASE_DIR)) if message.id}
-    assert marked - known == set(), "run `make messages` and translate the new strings"
+    for path in CATALOGUES:
+        known = {message.id for message in read_catalogue(BASE_DIR / path) if message.id}
+        marked = {message.id for message in read_catalogue(copy / path) if message.id}
+        assert marked - known == set(), f"run `make messages` and translate the new strings of {path}"
