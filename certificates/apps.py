@@ -6,6 +6,8 @@ class CertificatesConfig(AppConfig):
     """Certificate templates, issuing, rendering and verification."""
 
     name = "certificates"
+    # The ids the migrations were made with, whatever the site chooses as its DEFAULT_AUTO_FIELD.
+    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Certificates")
 
     def ready(self):

@@ -19,7 +19,6 @@ class CourseIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["courses.CoursePage"]
 
     class Meta:

@@ -1,0 +1,164 @@
+"""Admin screens of certificates: revoke or reissue one, download its PDF, order and follow a bulk issue."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic.models import CreateView
+
+from certificates import services
+from certificates.models import BatchStatus, Certificate, CertificateBatch
+from certificates.tasks import run_batch
+from courses.models import CoursePage
+from lms import selectors as organisation
+from lms.admin_views import AdminPageMixin, ScopedFormMixin
+from lms.admin_views import unit_chooser_viewset as unit_chooser
+
+
+def certificates_for(user):
+    return organisation.within_scope(user, Certificate.objects.all(), "person__unit__path")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CertificateActionView(AdminPageMixin, FormView):
+    """Revoke a certificate, or revoke it and issue a new one; both need a reason and go in the audit log."""
+
+    form_class = ReasonForm
+    template_name = "certificates/admin/certificate_action.html"
+    header_icon = "warning"
+    reissue = False
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm("certificates.change_certificate"):
+            raise PermissionDenied
+        self.certificate = get_object_or_404(certificates_for(request.user).select_related("person"), pk=pk)
+        return super().dispatch(request)
+
+    def get_page_title(self):
+        return _("Reissue the certificate") if self.reissue else _("Revoke the certificate")
+
+    def get_page_subtitle(self):
+        return f"{self.certificate.serial} · {self.certificate.person.full_name}"
+
+    def parent_breadcrumbs(self):
+        return [
+            {"url": reverse("certificates_certificate:index"), "label": capfirst(Certificate._meta.verbose_name_plural)}
+        ]
+
+    def form_valid(self, form):
+        action = services.reissue_certificate if self.reissue else services.revoke_certificate
+        try:
+            result = action(certificate=self.certificate, reason=form.cleaned_data["reason"], user=self.request.user)
+        except ValidationError as error:
+            form.add_error("reason", error)
+            return self.form_invalid(form)
+        if self.reissue:
+            messages.success(self.request, _("Reissued as %(serial)s.") % {"serial": result.serial})
+        else:
+            messages.success(self.request, _("Certificate %(serial)s revoked.") % {"serial": result.serial})
+        return redirect("certificates_certificate:index")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(certificate=self.certificate, reissue=self.reissue, **kwargs)
+
+
+def certificate_pdf(request, pk):
+    """The stored, signed PDF of a certificate of the organiser's units."""
+    if not request.user.has_perm("certificates.view_certificate"):
+        raise PermissionDenied
+    certificate = get_object_or_404(certificates_for(request.user), pk=pk)
+    if not certificate.pdf:
+        raise Http404
+    return FileResponse(certificate.pdf.open("rb"), filename=f"giay-chung-nhan-{certificate.number:04d}.pdf")
+
+
+class BatchForm(ScopedFormMixin, WagtailAdminModelForm):
+    unit_fields = ("unit",)
+
+    class Meta:
+        model = CertificateBatch
+        fields = ["template", "course", "session", "unit"]
+        widgets = {"unit": unit_chooser.widget_class}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["session"].queryset = organisation.within_scope(
+            self.for_user, self.fields["session"].queryset, "organising_unit__path"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("course")) == bool(data.get("session")):
+            raise ValidationError(_("Choose a course or a session, not both."))
+        return data
+
+
+class BatchCreateView(CreateView):
+    """Ordering a bulk issue starts it in the background and shows its progress."""
+
+    submit_button_label = _("Issue the certificates")
+
+    def save_instance(self):
+        batch = self.form.save(commit=False)
+        batch.created_by = self.request.user
+        batch.save()
+        transaction.on_commit(lambda: run_batch.enqueue(batch.pk))
+        return batch
+
+    def get_success_message(self, instance):
+        return _("The certificates are being issued in the background.")
+
+    def get_success_url(self):
+        return reverse("certificates_batch:progress", args=[self.object.pk])
+
+
+class BatchProgressView(AdminPageMixin, TemplateView):
+    """A bulk issue's progress bar, refreshing itself until done; then its ZIP and its failures."""
+
+    template_name = "certificates/admin/batch_progress.html"
+    header_icon = "doc-full"
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm("certificates.add_certificatebatch"):
+            raise PermissionDenied
+        batches = organisation.within_scope(request.user, CertificateBatch.objects.all(), "unit__path")
+        self.batch = get_object_or_404(batches.select_related("template", "course", "session", "unit"), pk=pk)
+        return super().dispatch(request)
+
+    def get_page_title(self):
+        return capfirst(CertificateBatch._meta.verbose_name)
+
+    def get_page_subtitle(self):
+        return str(self.batch)
+
+    def parent_breadcrumbs(self):
+        return [
+            {"url": reverse("certificates_batch:index"), "label": capfirst(CertificateBatch._meta.verbose_name_plural)}
+        ]
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("download") and self.batch.archive:
+            return FileResponse(
+                self.batch.archive.open("rb"), as_attachment=True, filename=f"chung-nhan-{self.batch.pk}.zip"
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        batch = self.batch
+        return super().get_context_data(
+            batch=batch,
+            running=batch.status in (BatchStatus.WAITING, BatchStatus.RUNNING),
+            percent=round(100 * (batch.done + len(batch.failures)) / batch.total) if batch.total else 0,
+            **kwargs,
+        )

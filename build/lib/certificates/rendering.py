@@ -1,0 +1,169 @@
+"""Certificates as PDF: an A4 page laid out after Nghị định 30/2020/NĐ-CP, rendered by WeasyPrint with the
+fonts of PyPI packages embedded (Noto Serif for the certificate, Be Vietnam Pro for the verification
+lines), so Vietnamese renders the same whatever fonts the machine has."""
+
+import datetime
+import tempfile
+from decimal import Decimal
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import fontpkg_be_vietnam_pro
+import fontpkg_noto_serif
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+PREVIEW_VALUES = {
+    "ho_ten": "Nguyễn Thị Hồng Nhung",
+    "ngay_sinh": "05/03/1985",
+    "don_vi": "Ban công tác Mặt trận Tổ dân phố 1, Phường Phan Đình Phùng",
+    "noi_dung": "Khóa học “Kỹ năng số cơ bản cho cán bộ Mặt trận”",
+    "ngay_hoan_thanh": "15/11/2026",
+    "so_gio": "2",
+    "ket_qua": "Đạt",
+}
+TEMPLATE_FIELDS = ("orientation", "issuer", "title", "body", "place", "signer_title", "signer_name")
+
+
+@cache
+def font_configuration():
+    """One WeasyPrint font configuration for the process: loading fonts is the slow part of a render."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+# Noto Serif comes as a variable font; WeasyPrint would cut a static instance out of it in every render
+# (hundreds of milliseconds), so the instances are made once and kept beside the system's temporary files.
+SERIF_INSTANCES = {
+    ("normal", 400): "NotoSerif[wdth,wght].ttf",
+    ("normal", 700): "NotoSerif[wdth,wght].ttf",
+    ("italic", 400): "NotoSerif-Italic[wdth,wght].ttf",
+}
+
+
+@cache
+def serif_files():
+    """The static Noto Serif instances, by (style, weight), made on first use."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    folder = Path(tempfile.gettempdir()) / f"lms-fonts-noto-serif-{metadata.version('fontpkg-noto-serif')}"
+    folder.mkdir(exist_ok=True)
+    files = {}
+    for (style, weight), source in SERIF_INSTANCES.items():
+        path = folder / f"NotoSerif-{style}-{weight}.ttf"
+        if not path.exists():
+            static = instancer.instantiateVariableFont(
+                TTFont(fontpkg_noto_serif.ROOT / "files" / source), {"wght": weight, "wdth": 100}
+            )
+            partial = path.with_suffix(".part")
+            static.save(partial)
+            partial.replace(path)  # whole or not at all, should two processes make it at once
+        files[style, weight] = path
+    return files
+
+
+def font_face():
+    sans = fontpkg_be_vietnam_pro.ROOT / "files"
+    faces = [("Certificate Serif", style, weight, path) for (style, weight), path in serif_files().items()] + [
+        ("Certificate Sans", "normal", 400, sans / "BeVietnamPro-Regular.ttf"),
+        ("Certificate Sans", "normal", 700, sans / "BeVietnamPro-Bold.ttf"),
+    ]
+    return "\n".join(
+        f"@font-face {{ font-family: '{family}'; font-style: {style}; font-weight: {weight}; "
+        f"src: url('{path.as_uri()}'); }}"
+        for family, style, weight, path in faces
+    )
+
+
+def date_line(place, day):
+    """“Thái Nguyên, ngày 05 tháng 03 năm 2026”: day and month below 10 with a leading 0."""
+    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def verify_url(code):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("certificate_verify", args=[code])
+
+
+def image_uri(image):
+    return Path(image.file.path).as_uri() if image else None
+
+
+def format_hours(hours):
+    return "" if hours is None else format(Decimal(hours).normalize(), "f").replace(".", ",")
+
+
+def page_html(template_fields, values, *, images, serial, code, day):
+    """The certificate's HTML: ``template_fields`` as the template had them, ``values`` for its placeholders."""
+    body = template_fields["body"].format_map(SafeValues(values))
+    url = verify_url(code)
+    return render_to_string(
+        "certificates/certificate.html",
+        {
+            "font_face": font_face(),
+            "landscape": template_fields["orientation"] == "landscape",
+            "issuer_lines": template_fields["issuer"].splitlines(),
+            "title": template_fields["title"],
+            "paragraphs": [line for line in body.splitlines() if line.strip()],
+            "date_line": date_line(template_fields["place"], day),
+            "signer_title_lines": template_fields["signer_title"].splitlines(),
+            "signer_name": template_fields["signer_name"],
+            "serial": serial,
+            "code": code,
+            "verify_url": url,
+            "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
+            **images,
+        },
+    )
+
+
+def pdf_from_html(html):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_configuration())
+
+
+def template_images(template):
+    return {name: image_uri(getattr(template, name)) for name in ("signature", "seal", "background")}
+
+
+def certificate_pdf(certificate):
+    """The unsigned PDF of an issued certificate, from what was printed when it was issued."""
+    snapshot = certificate.snapshot
+    return pdf_from_html(
+        page_html(
+            snapshot["template"],
+            snapshot["values"],
+            images=template_images(certificate.template),
+            serial=certificate.serial,
+            code=certificate.code,
+            day=datetime.date.fromisoformat(snapshot["issued_on"]),
+        )
+    )
+
+
+def preview_pdf(template):
+    """The template filled with an example, to see it while editing."""
+    fields = {name: getattr(template, name) for name in TEMPLATE_FIELDS}
+    return pdf_from_html(
+        page_html(
+            fields,
+            PREVIEW_VALUES,
+            images=template_images(template),
+            serial=f"0001/{template.serial_suffix}",
+            code="XEM-THU",
+            day=timezone.localdate(),
+        )
+    )
+
+
+class SafeValues(dict):
+    """Placeholder values; an unknown placeholder is printed as it was written rather than failing."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"

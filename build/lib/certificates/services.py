@@ -1,0 +1,177 @@
+"""Issuing certificates: one per person and source, serial numbers without gaps, signed PDFs, revoking."""
+
+import hashlib
+import tempfile
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from certificates.models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateSerial,
+    CertificateStatus,
+    CertificateTemplate,
+)
+from certificates.rendering import TEMPLATE_FIELDS, certificate_pdf, format_hours
+from certificates.signing import sign_pdf
+from lms.models import Person, TrainingRecord
+
+
+def next_number(suffix, year):
+    """The next serial number of ``suffix`` in ``year``, taken under a lock on its counter: numbers are
+    unique and, as the certificate is saved in the same transaction, without gaps."""
+    CertificateSerial.objects.get_or_create(suffix=suffix, year=year)
+    counter = CertificateSerial.objects.select_for_update().get(suffix=suffix, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def printed_values(person, record):
+    return {
+        "ho_ten": person.full_name,
+        "ngay_sinh": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+        "don_vi": person.unit.name,
+        "noi_dung": record.reference,
+        "ngay_hoan_thanh": record.date.strftime("%d/%m/%Y"),
+        "so_gio": format_hours(record.hours),
+        "ket_qua": record.result or _("Completed"),
+    }
+
+
+def valid_certificates(record):
+    return Certificate.objects.filter(
+        person_id=record.person_id, source_key=record.source_key, status=CertificateStatus.VALID
+    )
+
+
+def issue_certificate(*, template, record, user=None, replaces=None):
+    """The valid certificate of ``record``'s person for its source, issued now unless it exists.
+
+    Idempotent: a double click, a retried job or two workers give one certificate (a unique constraint
+    on the person and source backs the check). The PDF is made by ``make_pdf``, outside this transaction.
+    """
+    existing = valid_certificates(record).first()
+    if existing is not None:
+        return existing, False
+    person = Person.objects.select_related("unit").get(pk=record.person_id)
+    issued_on = timezone.localdate()
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                template=template,
+                person=person,
+                source_key=record.source_key,
+                what=record.reference,
+                completed_on=record.date,
+                hours=record.hours,
+                result=record.result,
+                year=issued_on.year,
+                suffix=template.serial_suffix,
+                number=next_number(template.serial_suffix, issued_on.year),
+                issued_by=user,
+                replaces=replaces,
+                snapshot={
+                    "template": {name: getattr(template, name) for name in TEMPLATE_FIELDS},
+                    "values": printed_values(person, record),
+                    "issued_on": issued_on.isoformat(),
+                },
+            )
+    except IntegrityError:  # a parallel request issued it first
+        return valid_certificates(record).get(), False
+    log(instance=certificate, action="certificates.issue", user=user, data={"serial": certificate.serial})
+    return certificate, True
+
+
+def make_pdf(certificate):
+    """Render, sign, store and hash the certificate's PDF (once; calling it again changes nothing)."""
+    if certificate.pdf:
+        return certificate
+    signed = sign_pdf(certificate_pdf(certificate))
+    certificate.sha256 = hashlib.sha256(signed).hexdigest()
+    certificate.pdf.save(
+        f"{certificate.year}-{certificate.number:04d}-{certificate.code}.pdf", ContentFile(signed), save=False
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name, sha256=certificate.sha256)
+    return certificate
+
+
+def issue_with_pdf(*, template, record, user=None):
+    certificate, issued = issue_certificate(template=template, record=record, user=user)
+    return make_pdf(certificate), issued
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate, reason, user):
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for revoking it."))
+    updated = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.VALID).update(
+        status=CertificateStatus.REVOKED, revoked_at=timezone.now(), revoked_reason=reason.strip()
+    )
+    if not updated:
+        raise ValidationError(_("This certificate is already revoked."))
+    certificate.refresh_from_db()
+    log(instance=certificate, action="certificates.revoke", user=user, data={"reason": certificate.revoked_reason})
+    return certificate
+
+
+def reissue_certificate(*, certificate, reason, user):
+    """Revoke ``certificate`` and issue its person a new one for the same source, with a new serial number
+    and the person's and template's details as they are now."""
+    with transaction.atomic():
+        revoke_certificate(certificate=certificate, reason=reason, user=user)
+        record = TrainingRecord(
+            person_id=certificate.person_id,
+            source_key=certificate.source_key,
+            reference=certificate.what,
+            date=certificate.completed_on,
+            hours=certificate.hours,
+            result=certificate.result,
+        )
+        new, _issued = issue_certificate(template=certificate.template, record=record, user=user, replaces=certificate)
+        log(instance=new, action="certificates.reissue", user=user, data={"replaces": certificate.serial})
+    return make_pdf(new)
+
+
+def template_for(source):
+    """The template that grants a certificate for a course or a session, if any."""
+    return CertificateTemplate.objects.filter(**source).order_by("pk").first()
+
+
+def batch_records(batch):
+    """The training records a bulk issue covers: of its course or session, for people of its unit's subtree."""
+    source_key = f"course:{batch.course_id}" if batch.course_id else f"session:{batch.session_id}"
+    return TrainingRecord.objects.filter(
+        source_key=source_key, person__unit__path__startswith=batch.unit.path
+    ).order_by("person__sort_key", "pk")
+
+
+def run_batch(batch):
+    """Issue the batch's certificates one by one, saving progress; a failure on one is noted and the others
+    go on. Ends with a ZIP of the PDFs, written to disk as it grows (a province's batch is gigabytes)."""
+    records = batch_records(batch).select_related("person")
+    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=records.count())
+    failures, done = [], 0
+    with tempfile.TemporaryFile() as archive:
+        with zipfile.ZipFile(archive, "w") as zipped:  # PDFs are compressed already
+            for record in records.iterator(chunk_size=500):
+                try:
+                    certificate, _issued = issue_with_pdf(template=batch.template, record=record, user=batch.created_by)
+                    with certificate.pdf.open("rb") as pdf:
+                        zipped.writestr(f"{certificate.number:04d}-{record.person.full_name}.pdf", pdf.read())
+                    done += 1
+                except Exception as error:
+                    failures.append({"person": record.person.full_name, "error": str(error)})
+                CertificateBatch.objects.filter(pk=batch.pk).update(done=done, failures=failures)
+        archive.seek(0)
+        batch.archive.save(f"chung-nhan-{batch.pk}.zip", File(archive), save=False)
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        archive=batch.archive.name, status=BatchStatus.DONE if done or not failures else BatchStatus.FAILED
+    )

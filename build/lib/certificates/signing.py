@@ -1,0 +1,82 @@
+"""PAdES signatures on certificate PDFs with the PKCS#12 key named in settings (pyHanko)."""
+
+import datetime
+import io
+from functools import cache
+
+from django.conf import settings
+
+
+@cache
+def signer():
+    from pyhanko.sign import signers
+
+    passphrase = settings.CERTIFICATE_SIGNING_PASSPHRASE.encode() or None
+    loaded = signers.SimpleSigner.load_pkcs12(str(settings.CERTIFICATE_SIGNING_KEY), passphrase=passphrase)
+    if loaded is None:
+        raise RuntimeError(f"Cannot read the signing key {settings.CERTIFICATE_SIGNING_KEY}")
+    return loaded
+
+
+def sign_pdf(pdf):
+    """``pdf`` with a PAdES baseline signature by the configured key."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    metadata = signers.PdfSignatureMetadata(
+        field_name="ChuKySo",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Giấy chứng nhận do hệ thống Kỹ năng số MTTQ cấp",
+    )
+    output = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer())
+    return output.getvalue()
+
+
+def create_signing_key(path, *, passphrase, common_name, days=3650):
+    """A self-signed certificate and its key in a PKCS#12 file, for development and tests."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    encryption = (
+        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption()
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pkcs12.serialize_key_and_certificates(common_name.encode(), key, certificate, None, encryption))
+    path.chmod(0o600)
+    signer.cache_clear()
+    return certificate

@@ -1,0 +1,221 @@
+"""Certificates in the Wagtail admin: templates (with a PDF preview), issued certificates and their
+register, bulk issues; all scoped to the organiser's units."""
+
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic.preview import PreviewOnCreate, PreviewOnEdit
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from certificates import admin_views
+from certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from certificates.selectors import certificates_of
+from courses.admin_views import LimitedPermissionPolicy
+from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
+from lms.wagtail_hooks import ScopedViewSet
+
+
+class CertificateTemplateViewSet(ModelViewSet):
+    model = CertificateTemplate
+    name = "certificates_template"
+    url_prefix = "certificate-templates"
+    icon = "doc-full"
+    menu_order = 300
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("orientation")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("issuer"),
+                FieldRowPanel([FieldPanel("serial_suffix"), FieldPanel("place")]),
+                FieldPanel("title"),
+                FieldPanel("body"),
+            ],
+            heading=_("Text"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("signer_title"), FieldPanel("signer_name")]),
+                FieldRowPanel([FieldPanel("signature"), FieldPanel("seal"), FieldPanel("background")]),
+            ],
+            heading=_("Signature"),
+        ),
+        MultiFieldPanel([FieldPanel("courses"), FieldPanel("sessions")], heading=_("Granted for")),
+    ]
+    list_display = ["name", "serial_suffix", "orientation"]
+
+    # The preview panel shows the template as a PDF filled with an example, live as it is edited.
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(preview_url_name=self.get_url_name("preview_on_add"), **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(preview_url_name=self.get_url_name("preview_on_edit"), **kwargs)
+
+    def get_urlpatterns(self):
+        preview_on_add = self.construct_view(PreviewOnCreate, form_class=self.get_form_class())
+        preview_on_edit = self.construct_view(PreviewOnEdit, form_class=self.get_form_class(for_update=True))
+        return [
+            *super().get_urlpatterns(),
+            path("new/preview/", preview_on_add, name="preview_on_add"),
+            path("<str:pk>/preview/", preview_on_edit, name="preview_on_edit"),
+        ]
+
+
+class CertificateIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("person__unit")
+
+    def get_list_more_buttons(self, instance):
+        buttons = [
+            ListingButton(
+                _("PDF"), url=reverse("certificates_certificate:pdf", args=[instance.pk]), icon_name="download"
+            )
+        ]
+        if instance.is_valid and self.request.user.has_perm("certificates.change_certificate"):
+            for action, label in (("reissue", _("Reissue")), ("revoke", _("Revoke"))):
+                buttons.append(
+                    ListingButton(
+                        label,
+                        url=reverse(f"certificates_certificate:{action}", args=[instance.pk]),
+                        icon_name="warning",
+                    )
+                )
+        return buttons
+
+
+class CertificateViewSet(ScopedViewSet):
+    model = Certificate
+    name = "certificates_certificate"
+    url_prefix = "certificates"
+    icon = "doc-full-inverse"
+    menu_order = 100
+    index_view_class = CertificateIndexView
+    path_lookup = "person__unit__path"
+    form_fields = []
+    list_filter = ["status", "template", "year"]
+    search_fields = ["person__full_name", "code", "what"]
+    # The issuance register (sổ cấp): every certificate with what identifies it, exported as XLSX or CSV.
+    list_export = [
+        "serial",
+        "code",
+        "person.full_name",
+        "person.birth_date",
+        "person.unit",
+        "what",
+        "completed_on",
+        "issued_at",
+        "status",
+        "revoked_reason",
+    ]
+    export_headings = {
+        "serial": _("Number"),
+        "code": _("Verification code"),
+        "person.full_name": _("Full name"),
+        "person.birth_date": _("Date of birth"),
+        "person.unit": _("Unit"),
+        "what": _("Completed"),
+        "completed_on": _("Date completed"),
+        "issued_at": _("Issued at"),
+        "status": _("Status"),
+        "revoked_reason": _("Reason revoked"),
+    }
+    export_filename = "so-cap-giay-chung-nhan"
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn(
+                "serial",
+                label=_("number"),
+                get_url=lambda certificate: reverse("certificates_certificate:pdf", args=[certificate.pk]),
+            ),
+            Column("person", label=_("person")),
+            Column("person.unit", label=_("unit")),
+            Column("what", label=_("completed")),
+            DateColumn("issued_at", label=_("issued at")),
+            Column("get_status_display", label=_("status")),
+        ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/pdf/", admin_views.certificate_pdf, name="pdf"),
+            path("<int:pk>/revoke/", admin_views.CertificateActionView.as_view(), name="revoke"),
+            path("<int:pk>/reissue/", admin_views.CertificateActionView.as_view(reissue=True), name="reissue"),
+        ]
+
+
+class BatchViewSet(ScopedViewSet):
+    model = CertificateBatch
+    name = "certificates_batch"
+    url_prefix = "certificate-batches"
+    icon = "download"
+    menu_order = 200
+    add_view_class = admin_views.BatchCreateView
+    path_lookup = "unit__path"
+    form_fields = ["template", "course", "session", "unit"]
+
+    def get_form_class(self, for_update=False):
+        return admin_views.BatchForm
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn(
+                "template",
+                label=_("template"),
+                get_url=lambda batch: reverse("certificates_batch:progress", args=[batch.pk]),
+            ),
+            Column("course", label=_("course")),
+            Column("session", label=_("session")),
+            Column("unit", label=_("unit")),
+            Column("get_status_display", label=_("status")),
+            Column("done", label=_("issued")),
+            DateColumn("created_at", label=_("ordered at")),
+        ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/progress/", admin_views.BatchProgressView.as_view(), name="progress"),
+        ]
+
+
+class CertificatesViewSetGroup(ViewSetGroup):
+    menu_label = _("Certificates")
+    menu_icon = "doc-full-inverse"
+    menu_order = 270
+    items = (CertificateViewSet, BatchViewSet, CertificateTemplateViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewsets():
+    return CertificatesViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    actions.register_action("certificates.issue", _("Issue a certificate"), _("Certificate issued"))
+    actions.register_action("certificates.revoke", _("Revoke a certificate"), _("Certificate revoked"))
+    actions.register_action("certificates.reissue", _("Reissue a certificate"), _("Certificate reissued"))
+
+
+# Certificates are only viewed here; revoking and reissuing (Django's change permission) have their own screens.
+register_permission_policy(Certificate, LimitedPermissionPolicy(Certificate, actions={"view"}))
+register_permission_policy(CertificateBatch, LimitedPermissionPolicy(CertificateBatch, actions={"add", "view"}))
+register_permission_policy(CertificateTemplate, NeverDeletePermissionPolicy(CertificateTemplate))
+
+
+@hooks.register("learner_dashboard_sections")
+def learner_certificates_section(request, person):
+    """The learner's own certificates on "Khóa học của tôi", newest first; nothing if they have none."""
+    certificates = list(certificates_of(person))
+    if certificates:
+        return render_to_string("certificates/learner_section.html", {"certificates": certificates}, request)
+    return None

@@ -1,0 +1,135 @@
+"""Who is enrolled in which course, and how far they are."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentSource(models.TextChoices):
+    SELF = "self", _("Enrolled themselves")
+    ASSIGNED = "assigned", _("Assigned by an organiser")
+
+
+class EnrolmentStatus(models.TextChoices):
+    """Where an enrolment stands (computed, not stored: see ``courses.selectors.enrolments_for``)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ValidationError(_("Enrolments are never deleted."))
+
+
+class Enrolment(models.Model):
+    """A person taking a course; completed once, when the course's rule is first met."""
+
+    person = models.ForeignKey("lms.Person", on_delete=models.PROTECT, related_name="enrolments")
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments")
+    source = models.CharField(_("how"), max_length=20, choices=EnrolmentSource.choices)
+    assignment = models.ForeignKey(
+        "courses.CourseAssignment", null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    last_lesson = models.ForeignKey(
+        "courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint("person", "course", name="courses_enrolment_once_per_course")]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self):
+        return f"{self.person}: {self.course}"
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Enrolments are never deleted."))
+
+    @property
+    def is_completed(self):
+        return self.completed_at is not None
+
+    @property
+    def status_label(self):
+        """The label of the ``status`` that ``courses.selectors.enrolments_for`` annotates."""
+        return EnrolmentStatus(self.status).label
+
+
+class LessonProgress(models.Model):
+    """A learner opened a lesson (when first), and marked it done (when)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="lesson_progress")
+    lesson = models.ForeignKey("courses.LessonPage", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint("enrolment", "lesson", name="courses_lesson_progress_once")]
+
+    def __str__(self):
+        return f"{self.enrolment}: {self.lesson_id}"
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class CourseAssignment(models.Model):
+    """An organiser's order to enrol the people of a unit subtree (of some categories) in a course.
+
+    The enrolments are made in the background; ``enrolled``/``total`` give the progress bar.
+    """
+
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("course"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey("lms.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    categories = models.ManyToManyField(
+        "lms.PersonCategory",
+        verbose_name=_("categories"),
+        blank=True,
+        help_text=_("None means every category."),
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    enrolled = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("course assignment")
+        verbose_name_plural = _("course assignments")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.course} → {self.unit}"
+
+    @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this assignment's history (see ``lms.UnitLogEntry``)."""
+        return self.unit_id
+
+    @property
+    def percent_done(self):
+        if self.status == AssignmentStatus.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0

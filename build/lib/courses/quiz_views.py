@@ -1,0 +1,121 @@
+"""Learner actions on quizzes: start or resume an attempt, save answers as they go, submit, see the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses import quiz_selectors, quizzes
+from courses.models import Attempt, AttemptState, Enrolment, QuizPage
+from courses.views import enrolment_or_response, learner_or_refusal, refuse
+
+
+def serve_quiz(request, quiz, serve):
+    """Only enrolled learners see a quiz; an attempt of theirs left open past its deadline is graded first."""
+    enrolment, response = enrolment_or_response(request, quiz, _("Enrol in the course to take its quizzes."))
+    if response:
+        return response
+    for attempt in quiz.attempts.filter(enrolment=enrolment, state=AttemptState.IN_PROGRESS):
+        quizzes.close_if_overdue(attempt)
+    return serve()
+
+
+def own_attempt(request, attempt_id):
+    """The logged-in learner's attempt; anyone else's is not found."""
+    person, refusal = learner_or_refusal(request)
+    if refusal:
+        raise PermissionDenied
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz", "enrolment__course"), pk=attempt_id, enrolment__person=person
+    )
+
+
+@login_required
+@require_POST
+def start_attempt(request, quiz_id):
+    quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
+    person, refusal = learner_or_refusal(request)
+    if refusal:
+        return refusal
+    enrolment = Enrolment.objects.filter(person=person, course_id=quiz.get_parent().pk).first()
+    if enrolment is None:
+        return refuse(request, _("You are not enrolled in this course."))
+    try:
+        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(quiz.url)
+    return redirect("quiz_attempt", attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_page(request, attempt_id):
+    attempt = own_attempt(request, attempt_id)
+    if quizzes.close_if_overdue(attempt):
+        messages.warning(request, _("The time is up. Your attempt was graded with the answers you had saved."))
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("quiz_attempt_result", attempt.pk)
+    return TemplateResponse(request, "courses/attempt.html", quiz_selectors.attempt_context(attempt))
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def save_answers(request, attempt_id):
+    """Save the answers of the questions the form shows: one question (autosave) or the whole page."""
+    attempt = own_attempt(request, attempt_id)
+    try:
+        saved = quizzes.save_answers(attempt=attempt, data=request.POST)
+    except PermissionDenied as error:
+        if wants_json(request):
+            return JsonResponse({"error": str(error)}, status=403)
+        return refuse(request, str(error))
+    except ValidationError as error:
+        if wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages), "result": result_url(attempt)}, status=409)
+        messages.error(request, " ".join(error.messages))
+        return redirect("quiz_attempt", attempt.pk)
+    if wants_json(request):
+        return JsonResponse({"saved": saved, "at": timezone.localtime().strftime("%H:%M:%S")})
+    messages.success(request, _("Your answers are saved."))
+    return redirect("quiz_attempt", attempt.pk)
+
+
+def result_url(attempt):
+    return reverse("quiz_attempt_result", args=[attempt.pk])
+
+
+@login_required
+@require_POST
+def submit_attempt(request, attempt_id):
+    """Save what the page sends, then grade the attempt (once, however many times this is posted)."""
+    attempt = own_attempt(request, attempt_id)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        try:
+            quizzes.save_answers(attempt=attempt, data=request.POST)
+        except PermissionDenied as error:
+            return refuse(request, str(error))
+        except ValidationError as error:  # too late for these answers: grade what was saved
+            messages.warning(request, " ".join(error.messages))
+    quizzes.submit_attempt(attempt=attempt)
+    return redirect("quiz_attempt_result", attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_result(request, attempt_id):
+    attempt = own_attempt(request, attempt_id)
+    if attempt.state == AttemptState.IN_PROGRESS and not quizzes.close_if_overdue(attempt):
+        return redirect("quiz_attempt", attempt.pk)
+    attempt.refresh_from_db()
+    return TemplateResponse(request, "courses/attempt_result.html", quiz_selectors.result_context(attempt))

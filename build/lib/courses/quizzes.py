@@ -1,0 +1,193 @@
+"""Writes on quiz attempts: start one (drawing and freezing its questions), save answers, submit, grade essays.
+
+Every write on an attempt locks its row first, so a save racing a submit, a double click on "Submit", a
+retried request or a second tab are taken one after the other: an attempt is graded exactly once, and no
+answer is written after it was graded.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Attempt, AttemptQuestion, AttemptState, DescriptionQuestion, Enrolment, Question
+from courses.services import complete_if_rule_met
+
+# Answers saved this long after the deadline are still taken: the request left the phone in time.
+DEADLINE_GRACE = timedelta(seconds=15)
+
+
+def draw_questions(quiz):
+    """The questions of a new attempt: the fixed ones and random draws of active questions (never a description),
+    none twice."""
+    chosen = []
+    for slot in quiz.slots.select_related("category").order_by("sort_order", "pk"):
+        if slot.question_id:
+            if slot.question_id not in chosen:
+                chosen.append(slot.question_id)
+            continue
+        pool = list(
+            Question.objects.filter(category__in=slot.category.with_descendants(), is_active=True)
+            .not_instance_of(DescriptionQuestion)
+            .exclude(pk__in=chosen)
+            .values_list("pk", flat=True)
+        )
+        chosen += random.sample(pool, min(slot.count, len(pool)))
+    if quiz.shuffle_questions:
+        random.shuffle(chosen)
+    questions = {question.pk: question for question in Question.objects.filter(pk__in=chosen)}
+    return [questions[pk] for pk in chosen]
+
+
+@transaction.atomic
+def start_attempt(*, enrolment, quiz, at=None):
+    """The learner's attempt in progress, or a new one whose questions are drawn and frozen now."""
+    moment = at or timezone.now()
+    Enrolment.objects.select_for_update().get(pk=enrolment.pk)  # one start at a time per learner
+    current = quiz.attempts.filter(enrolment=enrolment, state=AttemptState.IN_PROGRESS).first()
+    if current is not None and not close_if_overdue(current, at=moment):
+        return current
+    if not quiz.is_open(moment):
+        raise ValidationError(_("This quiz is not open now."))
+    used = quiz.attempts.filter(enrolment=enrolment).count()
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        raise ValidationError(_("You have used all your attempts at this quiz."))
+    questions = draw_questions(quiz)
+    if not questions:
+        raise ValidationError(_("This quiz has no questions yet."))
+    deadline = moment + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if quiz.closes_at is not None:
+        deadline = min(deadline or quiz.closes_at, quiz.closes_at)
+    attempt = Attempt.objects.create(
+        enrolment=enrolment,
+        quiz=quiz,
+        number=used + 1,
+        started_at=moment,
+        deadline=deadline,
+        max_score=sum(question.points for question in questions),
+    )
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(
+            attempt=attempt,
+            position=position,
+            question=question,
+            version=question.version,
+            frozen={
+                "type": question._meta.label_lower,
+                "fields": question.snapshot(),
+                **question.layout(quiz.shuffle_choices),
+            },
+        )
+        for position, question in enumerate(questions, start=1)
+    )
+    if deadline is not None:
+        transaction.on_commit(lambda: schedule_closing(attempt))
+    return attempt
+
+
+def schedule_closing(attempt):
+    """Grade the attempt at its deadline if the learner has not submitted it (where the task queue can wait)."""
+    from courses.tasks import close_overdue_attempt
+
+    if close_overdue_attempt.get_backend().supports_defer:
+        close_overdue_attempt.using(run_after=attempt.deadline + DEADLINE_GRACE).enqueue(attempt.pk)
+
+
+def is_overdue(attempt, at):
+    return attempt.deadline is not None and at > attempt.deadline + DEADLINE_GRACE
+
+
+def close_if_overdue(attempt, *, at=None):
+    """Grade an attempt left open past its deadline with what was saved; True if it was closed."""
+    moment = at or timezone.now()
+    if attempt.state != AttemptState.IN_PROGRESS or not is_overdue(attempt, moment):
+        return False
+    submit_attempt(attempt=attempt, at=moment)
+    attempt.refresh_from_db()
+    return True
+
+
+def locked(attempt):
+    return Attempt.objects.select_for_update().select_related("quiz", "enrolment").get(pk=attempt.pk)
+
+
+def save_answers(*, attempt, data, at=None):
+    """Save the answers in a submitted form for the questions it shows (its "shown" ids).
+
+    Refused for a question that is not in the attempt, after the attempt was submitted, or after its
+    deadline (the attempt is then graded with what was saved before).
+    """
+    moment = at or timezone.now()
+    with transaction.atomic():
+        attempt = locked(attempt)
+        shown = data.getlist("shown")
+        questions = {
+            str(question.pk): question
+            for question in attempt.questions.filter(pk__in=[value for value in shown if value.isdigit()])
+        }
+        if any(value not in questions for value in shown):
+            raise PermissionDenied(_("These answers are for questions that are not in this attempt."))
+        if attempt.state != AttemptState.IN_PROGRESS:
+            refusal = _("This attempt has been submitted; its answers can no longer be changed.")
+        elif is_overdue(attempt, moment):
+            submit_attempt(attempt=attempt, at=moment)
+            refusal = _("The time is up: answers are no longer accepted.")
+        else:
+            for question in questions.values():
+                question.response = question.as_question.read_answer(data, f"answer-{question.pk}")
+                question.saved_at = moment
+            AttemptQuestion.objects.bulk_update(questions.values(), ["response", "saved_at"])
+            return len(questions)
+    raise ValidationError(refusal)
+
+
+@transaction.atomic
+def submit_attempt(*, attempt, at=None):
+    """Grade the attempt once. Returns it and whether this call graded it (False when it already was)."""
+    attempt = locked(attempt)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return attempt, False
+    attempt.submitted_at = at or timezone.now()
+    questions = list(attempt.questions.all())
+    for question in questions:
+        question.share = Decimal(0) if question.response is None else question.as_question.grade(question.response)
+        question.graded_at = attempt.submitted_at if question.share is not None else None
+    AttemptQuestion.objects.bulk_update(questions, ["share", "graded_at"])
+    finish_grading(attempt, questions)
+    return attempt, True
+
+
+def finish_grading(attempt, questions):
+    """Score the attempt once every answer has its share (essays wait for a trainer); passing a required
+    quiz may complete the course."""
+    if any(question.share is None for question in questions):
+        attempt.state = AttemptState.AWAITING_GRADING
+    else:
+        attempt.state = AttemptState.GRADED
+        attempt.score = sum(question.earned for question in questions)
+        attempt.passed = attempt.max_score > 0 and 100 * attempt.score >= attempt.quiz.pass_mark * attempt.max_score
+    attempt.save(update_fields=["submitted_at", "state", "score", "passed"])
+    if attempt.passed and attempt.quiz.required:
+        complete_if_rule_met(enrolment=attempt.enrolment, at=attempt.submitted_at)
+
+
+@transaction.atomic
+def grade_essay(*, answer, points, feedback, user, at=None):
+    """A trainer's score (in points) and feedback on an essay; the attempt is scored when its last essay is."""
+    attempt = locked(answer.attempt)
+    answer = AttemptQuestion.objects.select_for_update().get(pk=answer.pk)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        raise ValidationError(_("This attempt has not been submitted yet."))
+    if not 0 <= points <= answer.points:
+        raise ValidationError(_("The score must be between 0 and %(points)s.") % {"points": answer.points})
+    answer.share = (Decimal(points) / answer.points).quantize(Decimal("0.0001")) if answer.points else Decimal(0)
+    answer.grader_feedback = feedback
+    answer.grader = user
+    answer.graded_at = at or timezone.now()
+    answer.save(update_fields=["share", "grader_feedback", "grader", "graded_at"])
+    finish_grading(attempt, list(attempt.questions.all()))
+    return answer

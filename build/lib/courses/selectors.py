@@ -1,0 +1,205 @@
+"""Reads on courses: the catalogue, a learner's progress, and per-course reports."""
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from courses.models import (
+    Attempt,
+    Competence,
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    LessonPage,
+    LessonProgress,
+    QuizPage,
+)
+from courses.services import done_allowed_at, missing_prerequisites
+from lms.models import PersonCategory, Unit
+from lms.selectors import units_for, within_scope
+from lms.services import person_for_user
+from lms.vietnamese import fold
+
+
+def catalogue(index_page, params):
+    """The live courses under ``index_page`` matching the filters in ``params`` (competence, audience, q)."""
+    courses = CoursePage.objects.child_of(index_page).live().public().order_by("path")
+    competence = params.get("competence", "")
+    audience = params.get("audience", "")
+    query = " ".join(params.get("q", "").split())[:100]
+    if competence:
+        courses = courses.filter(competences__number=competence)
+    if audience:
+        courses = courses.filter(Q(audience__code=audience) | Q(audience__isnull=True))
+    if query:
+        courses = courses.filter(search_text__contains=fold(query))
+    return {
+        "courses": courses.distinct().select_related("cover_image").prefetch_related("competences"),
+        "competence_choices": Competence.objects.select_related("domain"),
+        "audience_choices": PersonCategory.objects.filter(is_active=True),
+        "selected": {"competence": competence, "audience": audience, "q": query},
+    }
+
+
+def learner_person(user):
+    return person_for_user(user) if user.is_authenticated else None
+
+
+def course_steps(course, enrolment):
+    """The course's live lessons, each with ``is_done`` for ``enrolment``."""
+    lessons = list(course.lessons())
+    done = set()
+    if enrolment is not None:
+        done = set(
+            LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    for lesson in lessons:
+        lesson.is_done = lesson.pk in done
+    return lessons
+
+
+def course_quizzes(course, enrolment):
+    """The course's live quizzes, each with ``is_done`` when ``enrolment`` passed it."""
+    quizzes = list(course.quizzes())
+    passed = Attempt.objects.filter(enrolment=enrolment).passed_keys() if enrolment else set()
+    for quiz in quizzes:
+        quiz.is_done = (enrolment.pk, quiz.pk) in passed if enrolment else False
+    return quizzes
+
+
+def next_lesson(lessons, enrolment):
+    """Where to go on: the step last opened if not done, else the first step not done (lessons, then quizzes)."""
+    if enrolment is None or not lessons:
+        return lessons[0] if lessons else None
+    for lesson in lessons:
+        if lesson.pk == enrolment.last_lesson_id and not lesson.is_done:
+            return lesson
+    return next((lesson for lesson in lessons if not lesson.is_done), None)
+
+
+def course_context(course, user):
+    """What the course page shows to ``user``: lessons, enrolment and progress, what blocks enrolling."""
+    person = learner_person(user)
+    enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
+    lessons = course_steps(course, enrolment)
+    quizzes = course_quizzes(course, enrolment)
+    required = [step for step in lessons + quizzes if step.required]
+    return {
+        "person": person,
+        "enrolment": enrolment,
+        "lessons": lessons,
+        "quizzes": quizzes,
+        "next_lesson": next_lesson(lessons + quizzes, enrolment),
+        "required_done": sum(step.is_done for step in required),
+        "required_count": len(required),
+        "missing_prerequisites": missing_prerequisites(person=person, course=course) if person else [],
+        "competences": course.competences.select_related("domain"),
+        "audience": course.audience.all(),
+        "prerequisites": course.prerequisites.live(),
+    }
+
+
+def lesson_context(lesson, user):
+    """What a lesson page shows: its course, place in it, and whether it can be marked done yet."""
+    course = lesson.get_parent().specific
+    person = learner_person(user)
+    enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
+    lessons = course_steps(course, enrolment)
+    position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
+    progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first() if enrolment else None
+    done_at = done_allowed_at(progress, lesson) if progress else None
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "progress": progress,
+        "lessons": lessons,
+        "position": position + 1,
+        "previous_lesson": lessons[position - 1] if position > 0 else None,
+        "following_lesson": lessons[position + 1] if position + 1 < len(lessons) else course.quizzes().first(),
+        "done_allowed_at": done_at,
+        "wait_minutes": max(0, -(-int((done_at - timezone.now()).total_seconds()) // 60)) if done_at else 0,
+    }
+
+
+def learner_courses(person):
+    """A learner's enrolments in live courses, each with ``required_done``, ``required_count``,
+    ``percent`` and ``next_lesson`` (lessons and quizzes count); in five queries however many courses."""
+    enrolments = list(
+        Enrolment.objects.filter(person=person, course__live=True)
+        .select_related("course")
+        .order_by("completed_at", "due_date", "-enrolled_at")
+    )
+    if not enrolments:
+        return []
+    in_courses = Q()
+    for enrolment in enrolments:
+        in_courses |= Q(path__startswith=enrolment.course.path, depth=enrolment.course.depth + 1)
+    steps_by_course = {}
+    for step_type in (LessonPage, QuizPage):  # lessons first, then quizzes
+        for step in (
+            step_type.objects.live().filter(in_courses).order_by("path").only("title", "path", "url_path", "required")
+        ):
+            steps_by_course.setdefault(step.path[: -step_type.steplen], []).append(step)
+    done = set(
+        LessonProgress.objects.filter(enrolment__in=enrolments, done_at__isnull=False).values_list(
+            "enrolment_id", "lesson_id"
+        )
+    )
+    done |= Attempt.objects.filter(enrolment__in=enrolments).passed_keys()
+    for enrolment in enrolments:
+        steps = steps_by_course.get(enrolment.course.path, [])
+        for step in steps:
+            step.is_done = (enrolment.pk, step.pk) in done
+        required = [step for step in steps if step.required]
+        enrolment.required_count = len(required)
+        enrolment.required_done = sum(step.is_done for step in required)
+        enrolment.percent = 100 if enrolment.completed_at else int(100 * enrolment.required_done / (len(required) or 1))
+        enrolment.next_lesson = None if enrolment.completed_at else next_lesson(steps, enrolment)
+    return enrolments
+
+
+def enrolments_for(user):
+    """The enrolments of the people in ``user``'s unit subtree, each with its ``status``."""
+    started = Exists(LessonProgress.objects.filter(enrolment=OuterRef("pk")))
+    return within_scope(user, Enrolment.objects.all(), "person__unit__path").annotate(
+        status=Case(
+            When(completed_at__isnull=False, then=Value(EnrolmentStatus.COMPLETED)),
+            When(started, then=Value(EnrolmentStatus.IN_PROGRESS)),
+            default=Value(EnrolmentStatus.NOT_STARTED),
+        )
+    )
+
+
+def progress_by_unit(course, unit, user):
+    """For each unit directly below ``unit`` (and ``unit`` itself, for its own people): how many people
+    are enrolled in ``course``, in progress and completed. One query for the counts, whatever the tree.
+    ``unit`` None stands for the whole country, whose rows are the top units."""
+    path, depth = (unit.path, unit.depth) if unit else ("", 0)
+    branch_length = (depth + 1) * Unit.steplen
+    counts = {
+        row["branch"]: row
+        for row in enrolments_for(user)
+        .filter(course=course, person__unit__path__startswith=path)
+        .annotate(branch=Substr("person__unit__path", 1, branch_length))
+        .values("branch")
+        .annotate(
+            enrolled=Count("pk"),
+            in_progress=Count("pk", filter=Q(status=EnrolmentStatus.IN_PROGRESS)),
+            completed=Count("pk", filter=Q(status=EnrolmentStatus.COMPLETED)),
+        )
+        .order_by()
+    }
+    empty = {"enrolled": 0, "in_progress": 0, "completed": 0}
+    rows = [{"unit": unit, "own_people": True, **empty, **counts.get(path, {})}] if unit else []
+    rows += [
+        {"unit": child, "own_people": False, **empty, **counts.get(child.path, {})}
+        for child in units_for(user).filter(path__startswith=path, depth=depth + 1).order_by("name")
+    ]
+    rows = [row for row in rows if row["enrolled"] or not row["own_people"]]
+    for row in rows:
+        row.pop("branch", None)
+        row["not_started"] = row["enrolled"] - row["in_progress"] - row["completed"]
+    total = {key: sum(row[key] for row in rows) for key in ("enrolled", "in_progress", "completed", "not_started")}
+    return rows, total

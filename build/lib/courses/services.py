@@ -1,0 +1,190 @@
+"""Writes on enrolments and progress: enrol, assign, open and finish lessons, complete courses."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from courses.models import (
+    AssignmentStatus,
+    Attempt,
+    CourseAssignment,
+    CoursePage,
+    Enrolment,
+    EnrolmentMode,
+    EnrolmentSource,
+    LessonPage,
+    LessonProgress,
+    QuizPage,
+)
+from courses.signals import course_completed
+from lms.models import Person, TrainingKind, TrainingRecord
+from lms.selectors import units_for
+
+ASSIGNMENT_CHUNK = 5000
+
+
+def missing_prerequisites(*, person, course):
+    """The prerequisite courses ``person`` has not completed yet."""
+    done = Enrolment.objects.filter(person=person, completed_at__isnull=False).values("course_id")
+    return list(course.prerequisites.live().exclude(pk__in=done).order_by("title"))
+
+
+def enrol(*, person, course):
+    """Enrol ``person`` in an open course (idempotent: enrolling twice returns the same enrolment)."""
+    existing = Enrolment.objects.filter(person=person, course=course).first()
+    if existing is not None:
+        return existing
+    if not course.live:
+        raise ValidationError(_("This course is not published."))
+    if course.enrolment_mode != EnrolmentMode.OPEN:
+        raise PermissionDenied(_("This course is open only to the people an organiser assigns to it."))
+    if missing := missing_prerequisites(person=person, course=course):
+        raise ValidationError(
+            _("Complete these courses first: %(courses)s.") % {"courses": ", ".join(c.title for c in missing)}
+        )
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(person=person, course=course, source=EnrolmentSource.SELF)
+    except IntegrityError:  # a parallel request enrolled them first
+        return Enrolment.objects.get(person=person, course=course)
+
+
+def open_lesson(*, enrolment, lesson, at=None):
+    """Note that the learner is reading ``lesson`` (the first time starts its reading clock)."""
+    moment = at or timezone.now()
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(enrolment=enrolment, lesson=lesson, opened_at=moment)], ignore_conflicts=True
+    )
+    if enrolment.last_lesson_id != lesson.pk:
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
+        enrolment.last_lesson = lesson
+
+
+def done_allowed_at(progress, lesson):
+    """When the lesson may be marked done: after its minimum reading time."""
+    return progress.opened_at + timedelta(minutes=lesson.min_reading_minutes or 0)
+
+
+@transaction.atomic
+def mark_lesson_done(*, enrolment, lesson, at=None):
+    """Mark ``lesson`` done (once) and complete the course if its rule is now met.
+
+    Returns True when this call completed the course.
+    """
+    moment = at or timezone.now()
+    if lesson.get_parent().pk != enrolment.course_id:
+        raise ValidationError(_("This lesson is not part of the course."))
+    progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
+    if progress is None:
+        raise ValidationError(_("Open the lesson before marking it done."))
+    if moment < done_allowed_at(progress, lesson):
+        raise ValidationError(
+            _("Read the lesson for at least %(minutes)s minutes before marking it done.")
+            % {"minutes": lesson.min_reading_minutes}
+        )
+    LessonProgress.objects.filter(pk=progress.pk, done_at__isnull=True).update(done_at=moment)
+    return complete_if_rule_met(enrolment=enrolment, at=moment)
+
+
+def rule_is_met(enrolment):
+    """Every required lesson of the course is done and every required quiz passed."""
+    required = LessonPage.objects.child_of(enrolment.course).live().filter(required=True).values("pk")
+    not_done = required.exclude(
+        pk__in=LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values("lesson_id")
+    )
+    if not_done.exists():
+        return False
+    passed = {quiz_id for _enrolment, quiz_id in Attempt.objects.filter(enrolment=enrolment).passed_keys()}
+    required_quizzes = QuizPage.objects.child_of(enrolment.course).live().filter(required=True)
+    return not required_quizzes.exclude(pk__in=passed).exists()
+
+
+@transaction.atomic
+def complete_if_rule_met(*, enrolment, at=None):
+    """Complete the enrolment exactly once when its course's rule is met; write its training record.
+
+    The enrolment's row is locked first, so parallel requests check the rule one after the other: the
+    last of two requests finishing the last two lessons sees both done, and only one completes it.
+    Returns True when this call completed it.
+    """
+    enrolment.completed_at = (
+        Enrolment.objects.select_for_update().values_list("completed_at", flat=True).get(pk=enrolment.pk)
+    )
+    if enrolment.completed_at is not None or not rule_is_met(enrolment):
+        return False
+    moment = at or timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=moment)
+    enrolment.completed_at = moment
+    course = enrolment.course
+    person = Person.objects.get(pk=enrolment.person_id)
+    record = TrainingRecord.for_person(
+        person,
+        kind=TrainingKind.COURSE,
+        reference=course.title[:255],
+        source_key=CoursePage.training_source_key(course.pk),
+        date=timezone.localdate(moment),
+        hours=course.estimated_hours,
+        result=_("Completed"),
+    )
+    record.save()
+    course_completed.send(sender=Enrolment, enrolment=enrolment, record=record)
+    return True
+
+
+def assign_course(*, course, unit, categories, due_date, user):
+    """Order the enrolment of the active people of ``unit``'s subtree (of ``categories``) in ``course``.
+
+    The enrolments are made by a background task; returns the assignment that tracks it.
+    """
+    from courses.tasks import run_assignment
+
+    if not units_for(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("This unit is outside yours."))
+    assignment = CourseAssignment.objects.create(course=course, unit=unit, due_date=due_date, created_by=user)
+    assignment.categories.set(categories)
+    log(instance=assignment, action="courses.assign", user=user, data={"course": course.title, "unit": unit.code})
+    transaction.on_commit(lambda: run_assignment.enqueue(assignment.pk))
+    return assignment
+
+
+def people_to_assign(assignment):
+    people = Person.objects.filter(is_active=True, unit__path__startswith=assignment.unit.path)
+    categories = list(assignment.categories.all())
+    return people.filter(category__in=categories) if categories else people
+
+
+def enrol_assigned_people(assignment):
+    """Make an assignment's enrolments in chunks, saving the progress after each; people
+    already enrolled keep their enrolment."""
+    CourseAssignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.RUNNING)
+    person_ids = list(people_to_assign(assignment).order_by("pk").values_list("pk", flat=True))
+    CourseAssignment.objects.filter(pk=assignment.pk).update(total=len(person_ids))
+    processed = enrolled = 0
+    for start in range(0, len(person_ids), ASSIGNMENT_CHUNK):
+        chunk = person_ids[start : start + ASSIGNMENT_CHUNK]
+        with transaction.atomic():
+            already = set(
+                Enrolment.objects.filter(course_id=assignment.course_id, person_id__in=chunk).values_list(
+                    "person_id", flat=True
+                )
+            )
+            new = [
+                Enrolment(
+                    person_id=person_id,
+                    course_id=assignment.course_id,
+                    source=EnrolmentSource.ASSIGNED,
+                    assignment=assignment,
+                    due_date=assignment.due_date,
+                )
+                for person_id in chunk
+                if person_id not in already
+            ]
+            Enrolment.objects.bulk_create(new, ignore_conflicts=True)
+        processed += len(chunk)
+        enrolled += len(new)
+        CourseAssignment.objects.filter(pk=assignment.pk).update(processed=processed, enrolled=enrolled)
+    CourseAssignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.DONE, finished_at=timezone.now())

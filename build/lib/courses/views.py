@@ -1,0 +1,132 @@
+"""Learner actions on courses: enrol, open a lesson, mark it done."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+
+from courses import services
+from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage
+from courses.selectors import learner_courses, learner_person
+from lms.selectors import trainings_of
+
+
+def refuse(request, message, status=403):
+    return TemplateResponse(request, "courses/refused.html", {"message": message}, status=status)
+
+
+def learner_or_refusal(request):
+    """The person the logged-in user is, or a page saying why they cannot take courses."""
+    person = learner_person(request.user)
+    if person is None:
+        return None, refuse(
+            request,
+            _(
+                "Your account is not linked to a cadre on a unit's list, so it cannot take courses. "
+                "Ask your unit's organiser to add you with this phone number."
+            ),
+        )
+    return person, None
+
+
+@login_required
+@require_POST
+def enrol(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    person, refusal = learner_or_refusal(request)
+    if refusal:
+        return refusal
+    try:
+        enrolment = services.enrol(person=person, course=course)
+    except PermissionDenied as error:
+        return refuse(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course.url)
+    messages.success(request, _("You are enrolled. Start with the first lesson."))
+    lessons = course.lessons()
+    target = enrolment.last_lesson or lessons.first()
+    return redirect(target.url if target else course.url)
+
+
+def enrolment_or_response(request, step, not_enrolled_message):
+    """The logged-in learner's enrolment in the course of ``step`` (a lesson or a quiz), or the response
+    for anyone else: log in, not a learner, assigned-only course, or "enrol first" on the course page.
+
+    (Previews in the admin do not come here: they render the page directly.)
+    """
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    course = step.get_parent().specific
+    person, refusal = learner_or_refusal(request)
+    if refusal:
+        return None, refusal
+    enrolment = Enrolment.objects.filter(person=person, course=course).first()
+    if enrolment is not None:
+        return enrolment, None
+    if course.enrolment_mode != EnrolmentMode.OPEN:
+        return None, refuse(request, _("This course is open only to the people an organiser assigns to it."))
+    messages.info(request, not_enrolled_message)
+    return None, redirect(course.url)
+
+
+def serve_lesson(request, lesson, serve):
+    """Let only enrolled learners read a lesson; note its opening (the reading clock and where to resume)."""
+    enrolment, response = enrolment_or_response(request, lesson, _("Enrol in the course to read its lessons."))
+    if response:
+        return response
+    services.open_lesson(enrolment=enrolment, lesson=lesson)
+    return serve()
+
+
+@login_required
+@require_POST
+def lesson_done(request, lesson_id):
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    person, refusal = learner_or_refusal(request)
+    if refusal:
+        return refusal
+    course = lesson.get_parent().specific
+    enrolment = Enrolment.objects.filter(person=person, course=course).first()
+    if enrolment is None:
+        return refuse(request, _("You are not enrolled in this course."))
+    try:
+        completed = services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(lesson.url)
+    if completed:
+        messages.success(
+            request, _("Congratulations! You have completed the course “%(course)s”.") % {"course": course.title}
+        )
+        return redirect(course.url)
+    following = course.lessons().filter(path__gt=lesson.path).first()
+    messages.success(request, _("Lesson done."))
+    return redirect(following.url if following else course.url)
+
+
+@login_required
+def my_courses(request):
+    """The learner's own page, "Khóa học của tôi": their courses, what to do next, and their trainings.
+
+    Apps above courses add their own parts (certificates add the learner's certificates) with the
+    ``learner_dashboard_sections`` hook: a function of ``(request, person)`` returning HTML or nothing.
+    """
+    person = learner_person(request.user)
+    enrolments = learner_courses(person) if person else []
+    sections = [section(request, person) for section in hooks.get_hooks("learner_dashboard_sections")]
+    return TemplateResponse(
+        request,
+        "courses/my_courses.html",
+        {
+            "current": [enrolment for enrolment in enrolments if not enrolment.completed_at],
+            "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
+            "sections": [section for section in sections if section],
+            "trainings": trainings_of(request.user)[:50],
+        },
+    )

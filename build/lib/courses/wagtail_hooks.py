@@ -1,0 +1,185 @@
+"""Courses in the Wagtail admin: competences, enrolments by person and by unit, course assignments."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from courses import admin_views
+from courses.models import (
+    QUESTION_TYPES,
+    Competence,
+    CompetenceDomain,
+    CourseAssignment,
+    Enrolment,
+    Question,
+    QuestionCategory,
+)
+from courses.question_admin import QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
+from courses.quiz_admin import QuizViewSet
+from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
+from lms.models import UnitLogEntry
+from lms.wagtail_hooks import ScopedViewSet
+
+
+class EnrolmentViewSet(ModelViewSet):
+    model = Enrolment
+    name = "courses_enrolment"
+    url_prefix = "enrolments"
+    icon = "group"
+    menu_order = 100
+    index_view_class = admin_views.EnrolmentIndexView
+    filterset_class = admin_views.EnrolmentFilterSet
+    path_lookup = "person__unit__path"
+    form_fields = []
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_per_page = 50
+    list_export = [
+        "person.full_name",
+        "person.unit.name",
+        "person.unit.code",
+        "person.category.name",
+        "course.title",
+        "get_source_display",
+        "enrolled_at",
+        "due_date",
+        "status_label",
+        "completed_at",
+    ]
+    export_headings = {
+        "person.full_name": _("Full name"),
+        "person.unit.name": _("Unit"),
+        "person.unit.code": _("Unit code"),
+        "person.category.name": _("Category"),
+        "course.title": _("Course"),
+        "get_source_display": _("How"),
+        "enrolled_at": _("Enrolled at"),
+        "due_date": _("Due date"),
+        "status_label": _("Status"),
+        "completed_at": _("Completed at"),
+    }
+    export_filename = "dang-ky-hoc"
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(path_lookup=self.path_lookup, **kwargs)
+
+    @property
+    def list_display(self):
+        return [
+            Column("person", label=_("person")),
+            Column("person.unit", label=_("unit")),
+            TitleColumn(
+                "course", label=_("course"), get_url=lambda enrolment: admin_views.course_progress_url(enrolment.course)
+            ),
+            Column("status_label", label=_("status")),
+            DateColumn("due_date", label=_("due date")),
+            DateColumn("completed_at", label=_("completed at")),
+        ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("by-unit/<int:course_pk>/", admin_views.CourseProgressView.as_view(), name="by_unit"),
+        ]
+
+
+class AssignmentIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "unit")
+
+
+class AssignmentViewSet(ScopedViewSet):
+    model = CourseAssignment
+    name = "courses_assignment"
+    url_prefix = "course-assignments"
+    icon = "calendar-check"
+    menu_order = 200
+    index_view_class = AssignmentIndexView
+    add_view_class = admin_views.AssignmentCreateView
+    form_fields = ["course", "unit", "categories", "due_date"]
+    path_lookup = "unit__path"
+
+    def get_form_class(self, for_update=False):
+        return admin_views.AssignmentForm
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn(
+                "course",
+                label=_("course"),
+                get_url=lambda assignment: reverse("courses_assignment:progress", args=[assignment.pk]),
+            ),
+            Column("unit", label=_("unit")),
+            DateColumn("due_date", label=_("due date")),
+            Column("get_status_display", label=_("status")),
+            Column("enrolled", label=_("newly enrolled")),
+            DateColumn("created_at", label=_("ordered at")),
+        ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/progress/", admin_views.AssignmentProgressView.as_view(), name="progress"),
+        ]
+
+
+class CompetenceDomainViewSet(ModelViewSet):
+    model = CompetenceDomain
+    name = "courses_competencedomain"
+    url_prefix = "competence-domains"
+    icon = "folder-open-inverse"
+    menu_order = 400
+    form_fields = ["number", "name"]
+    list_display = ["number", "name"]
+    copy_view_enabled = False
+
+
+class CompetenceViewSet(ModelViewSet):
+    model = Competence
+    name = "courses_competence"
+    url_prefix = "competences"
+    icon = "tag"
+    menu_order = 300
+    form_fields = ["domain", "number", "name", "description"]
+    list_display = ["number", "name", "domain"]
+    list_filter = ["domain"]
+    copy_view_enabled = False
+
+
+class LearningViewSetGroup(ViewSetGroup):
+    menu_label = _("Learning")
+    menu_icon = "doc-full-inverse"
+    menu_order = 260
+    items = (
+        EnrolmentViewSet,
+        AssignmentViewSet,
+        QuizViewSet,
+        QuestionBankViewSet,
+        QuestionCategoryViewSet,
+        CompetenceViewSet,
+        CompetenceDomainViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_learning_viewsets():
+    return [LearningViewSetGroup(), *question_type_viewsets()]
+
+
+@hooks.register("register_log_actions")
+def register_course_log_actions(actions):
+    actions.register_model(CourseAssignment, UnitLogEntry)  # read by the organisers of the assigned unit
+    actions.register_action("courses.assign", _("Assign a course"), _("Course assigned to a unit"))
+
+
+register_permission_policy(Enrolment, admin_views.LimitedPermissionPolicy(Enrolment, actions={"view"}))
+register_permission_policy(
+    CourseAssignment, admin_views.LimitedPermissionPolicy(CourseAssignment, actions={"add", "view"})
+)
+for never_deleted in (Competence, CompetenceDomain, QuestionCategory, Question, *QUESTION_TYPES):
+    register_permission_policy(never_deleted, NeverDeletePermissionPolicy(never_deleted))

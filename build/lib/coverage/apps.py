@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageConfig(AppConfig):
+    """Targets (chỉ tiêu), coverage reports against them, snapshots, reminders and the read-only API."""
+
+    name = "coverage"
+    # The ids the migrations were made with, whatever the site chooses as its DEFAULT_AUTO_FIELD.
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Targets and coverage")

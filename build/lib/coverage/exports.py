@@ -1,0 +1,98 @@
+"""A coverage report as a file: the table (and the people missing) as XLSX or CSV, or the whole report as a
+PDF laid out as an official report (Nghị định 30/2020: issuing body, national heading, place and date,
+title, table, signature block)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.rendering import date_line, font_face, pdf_from_html
+from coverage import charts
+from lms.spreadsheets import table_csv, table_workbook
+
+FORMATS = ("xlsx", "csv", "pdf")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def row_label(row):
+    return _("%(unit)s (its own people)") % {"unit": row.unit.name} if row.own_people else row.unit.name
+
+
+def report_table(report):
+    """``(headers, lines)``: one line per row of the report and one for its total."""
+    headers = [
+        _("Unit"),
+        _("Code"),
+        _("People counted"),
+        _("Meeting the target"),
+        _("Trainings"),
+        _("Share (%)"),
+        _("Threshold (%)"),
+        _("Still needed"),
+        _("Status"),
+    ]
+
+    def line(row, label):
+        percent = "" if row.percent is None else float(row.percent)
+        status = str(row.status_label)
+        return [label, row.unit.code, row.population, row.met, row.trainings, percent, row.threshold, row.gap, status]
+
+    return headers, [line(row, row_label(row)) for row in report.rows] + [line(report.total, _("Total"))]
+
+
+def missing_table(requirement, people):
+    headers = [_("Full name"), _("Unit"), _("Category"), _("Position"), _("Phone number"), _("Trainings"), _("Lacks")]
+    lines = (
+        [
+            person.full_name,
+            person.unit.name,
+            person.category.name,
+            person.position,
+            person.phone,
+            person.trainings,
+            "; ".join(requirement.lacks(person)),
+        ]
+        for person in people.iterator(chunk_size=2000)
+    )
+    return headers, lines
+
+
+def report_filename(report, suffix=""):
+    return f"chi-tieu-{report.target.slug}-{report.unit.code}-{report.as_of:%Y%m%d}{suffix}"
+
+
+def table_file(headers, lines, *, file_format, title):
+    if file_format == "csv":
+        return table_csv(headers, lines)
+    return table_workbook(headers, lines, title=title)
+
+
+def report_file(report, file_format):
+    """The report as bytes in ``file_format`` (xlsx, csv or pdf)."""
+    if file_format == "pdf":
+        return report_pdf(report)
+    headers, lines = report_table(report)
+    return table_file(headers, lines, file_format=file_format, title=report.target.slug)
+
+
+def report_pdf(report):
+    unit = report.unit
+    parent = unit.get_parent()
+    place = (unit.province.short_name or unit.province.name) if unit.province_id else unit.name
+    html = render_to_string(
+        "coverage/report_pdf.html",
+        {
+            "font_face": font_face(),
+            "report": report,
+            "rows": [(row_label(row), row) for row in report.rows_with_people],
+            "issuer_above": parent.name if parent else "",
+            "date_line": date_line(place, timezone.localdate()),
+            "as_of": report.as_of,
+            "bars": charts.bars(report),
+        },
+    )
+    return pdf_from_html(html)

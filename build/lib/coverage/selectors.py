@@ -1,0 +1,333 @@
+"""Coverage of a target, counted in the database: one aggregate query per report over the people of a unit
+subtree, grouped by the child unit each belongs to (on the stored province and commune ids where the tree
+allows), whatever the number of units, people and trainings."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses.models import CoursePage
+from coverage.models import CoverageSnapshot, SnapshotCount, Target
+from lms import selectors as organisation
+from lms.models import Person, Unit, UnitLevel
+
+
+class Status:
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    LABELS = {MET: gettext_lazy("Met"), ON_TRACK: gettext_lazy("On track"), BEHIND: gettext_lazy("Behind")}
+
+
+def targets_for(user):
+    """Active targets ``user`` reports against: those of their unit, of the units above it and below it."""
+    targets = Target.objects.filter(is_active=True).select_related("unit")
+    scope = organisation.scope_unit(user)
+    if user.is_superuser:
+        return targets
+    if scope is None:
+        return targets.none()
+    above = [scope.path[:end] for end in range(Unit.steplen, len(scope.path) + 1, Unit.steplen)]
+    return targets.filter(Q(unit__path__in=above) | Q(unit__path__startswith=scope.path))
+
+
+def default_unit(user):
+    """Where a user's report starts: their own unit, or the top of the tree for superusers."""
+    return organisation.scope_unit(user) or Unit.get_first_root_node()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What one person must have, read once from the target for a report."""
+
+    min_records: int
+    window_start: date | None
+    window_end: date
+    courses: list  # [(title, source key of its training records)]
+    competences: list  # [(label, [source keys of the courses that teach it])]
+
+    @classmethod
+    def of(cls, target, as_of):
+        courses = [(course.title, CoursePage.training_source_key(course.pk)) for course in target.courses.all()]
+        competences = list(target.competences.all())
+        teaching = CoursePage.competences.through.objects.filter(competence__in=competences)
+        keys = {competence.pk: [] for competence in competences}
+        for competence_id, course_id in teaching.values_list("competence_id", "coursepage_id"):
+            keys[competence_id].append(CoursePage.training_source_key(course_id))
+        min_records = target.min_records
+        if not (min_records or courses or competences):
+            min_records = 1  # a target without a requirement asks for one training
+        window_end = min(target.window_end, as_of) if target.window_end else as_of
+        return cls(
+            min_records=min_records or 0,
+            window_start=target.window_start,
+            window_end=window_end,
+            courses=courses,
+            competences=[(competence.number, keys[competence.pk]) for competence in competences],
+        )
+
+    def annotations(self):
+        """Per person: trainings in the window, and for each course and competence those that count for it."""
+        in_window = Q(training_records__date__lte=self.window_end)
+        if self.window_start:
+            in_window &= Q(training_records__date__gte=self.window_start)
+        counts = {"trainings": Count("training_records", filter=in_window)}
+        for index, (_title, key) in enumerate(self.courses):
+            counts[f"course_{index}"] = Count(
+                "training_records", filter=in_window & Q(training_records__source_key=key)
+            )
+        for index, (_label, keys) in enumerate(self.competences):
+            counts[f"competence_{index}"] = Count(
+                "training_records", filter=in_window & Q(training_records__source_key__in=keys)
+            )
+        return counts
+
+    def met_condition(self):
+        condition = Q(trainings__gte=self.min_records)
+        for index in range(len(self.courses)):
+            condition &= Q(**{f"course_{index}__gt": 0})
+        for index in range(len(self.competences)):
+            condition &= Q(**{f"competence_{index}__gt": 0})
+        return condition
+
+    def met_annotation(self):
+        """1 for a person (annotated by ``annotations``) who meets the requirement, else 0."""
+        return Case(When(self.met_condition(), then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    def lacks(self, person):
+        """What ``person`` (annotated by ``annotations``) still lacks, in words."""
+        missing = []
+        if person.trainings < self.min_records:
+            missing.append(
+                _("%(done)d of %(needed)d trainings") % {"done": person.trainings, "needed": self.min_records}
+            )
+        missing += [
+            _("course “%(title)s”") % {"title": title}
+            for index, (title, _key) in enumerate(self.courses)
+            if not getattr(person, f"course_{index}")
+        ]
+        missing += [
+            _("competence %(number)s") % {"number": number}
+            for index, (number, _keys) in enumerate(self.competences)
+            if not getattr(person, f"competence_{index}")
+        ]
+        return missing
+
+
+def in_population(target, *, as_of, category=None):
+    """The target's people as of a day: active then, at units of the target's levels, in its categories."""
+    people = Person.objects.all()
+    if as_of >= timezone.localdate():
+        people = people.filter(is_active=True)
+    else:  # people who have left since then were still counted then: their end date says when they left
+        people = people.filter(Q(is_active=True, end_date__isnull=True) | Q(end_date__gte=as_of))
+        people = people.filter(Q(start_date__isnull=True) | Q(start_date__lte=as_of))
+    if target.levels:
+        people = people.filter(unit__level__in=target.levels)
+    category_ids = [category.pk for category in target.categories.all()]
+    if category_ids:
+        people = people.filter(category_id__in=category_ids)
+    if category is not None:
+        people = people.filter(category=category)
+    return people.order_by()
+
+
+def within_unit(people, unit):
+    """``people`` of ``unit``'s subtree, on the stored ancestor ids where the level has one."""
+    if unit.level == UnitLevel.PROVINCE:
+        return people.filter(province_id=unit.pk)
+    if unit.level == UnitLevel.COMMUNE:
+        return people.filter(commune_id=unit.pk)
+    return people.filter(unit__path__startswith=unit.path)
+
+
+def child_key(unit, children):
+    """How to tell which child of ``unit`` a person belongs to: ``(expression, key of a child, key of the
+    unit's own people)``. An integer column when all the children are provinces, communes or units without
+    units below; a path prefix otherwise."""
+    levels = {child.level for child in children}
+    if levels == {UnitLevel.PROVINCE}:
+        return F("province_id"), lambda child: child.pk, None
+    if levels == {UnitLevel.COMMUNE}:
+        return F("commune_id"), lambda child: child.pk, None
+    if children and all(child.is_leaf() for child in children):
+        return F("unit_id"), lambda child: child.pk, unit.pk
+    return Substr("unit__path", 1, (unit.depth + 1) * Unit.steplen), lambda child: child.path, unit.path
+
+
+def grouped_counts(people, requirement, branch):
+    """``{branch: (population, met, trainings)}`` in one query: each person's trainings are counted in an
+    inner GROUP BY person, and the outer query sums them by branch."""
+    per_person = (
+        people.annotate(**requirement.annotations())
+        .annotate(met=requirement.met_annotation(), branch=branch)
+        .values_list("branch", "met", "trainings")
+    )
+    sql, params = per_person.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT branch, COUNT(*), SUM(met), SUM(trainings) FROM ({sql}) per_person GROUP BY branch",
+            params,
+        )
+        # (PostgreSQL sums counts as numeric)
+        return {branch: tuple(map(int, numbers)) for branch, *numbers in cursor.fetchall()}
+
+
+def snapshot_counts(snapshot, unit):
+    """The same numbers as ``grouped_counts``, summed from a snapshot, by path prefix of the child units."""
+    rows = (
+        SnapshotCount.objects.filter(snapshot=snapshot, unit__path__startswith=unit.path)
+        .annotate(branch=Substr("unit__path", 1, (unit.depth + 1) * Unit.steplen))
+        .values("branch")
+        .annotate(population=Sum("population"), met=Sum("met"), trainings=Sum("trainings"))
+        .order_by()
+    )
+    return {row["branch"]: (row["population"], row["met"], row["trainings"]) for row in rows}
+
+
+@dataclass
+class CoverageRow:
+    """One unit's line in a report; ``own_people`` is the line of the people of the unit itself."""
+
+    unit: Unit
+    population: int
+    met: int
+    trainings: int
+    threshold: int
+    status: str | None
+    own_people: bool = False
+
+    @property
+    def percent(self):
+        if not self.population:
+            return None
+        return (Decimal(100 * self.met) / self.population).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def gap(self):
+        """People still to train to reach the threshold."""
+        return max(0, -(-self.threshold * self.population // 100) - self.met)
+
+    @property
+    def status_label(self):
+        return Status.LABELS.get(self.status, "")
+
+
+def status_of(met, population, threshold, *, target, as_of):
+    """Met; on track (at least the share the time elapsed since the plan started calls for); or behind."""
+    if not population:
+        return None
+    if 100 * met >= threshold * population:
+        return Status.MET
+    if as_of >= target.deadline:
+        return Status.BEHIND
+    duration = (target.deadline - target.starts_on).days or 1
+    elapsed = min(max((as_of - target.starts_on).days, 0), duration)
+    return Status.ON_TRACK if 100 * met * duration >= threshold * population * elapsed else Status.BEHIND
+
+
+@dataclass
+class Coverage:
+    """A target's coverage for a unit: one row per child unit (and its own people), and the unit's total."""
+
+    target: Target
+    unit: Unit
+    as_of: date
+    rows: list
+    total: CoverageRow
+    snapshot: CoverageSnapshot | None = None
+    category: object = None
+    requirement: Requirement | None = field(default=None, repr=False)
+
+    @property
+    def rows_with_people(self):
+        return [row for row in self.rows if row.population]
+
+    @property
+    def units_without_people(self):
+        """How many child units have no one the target counts (often: their lists are not imported yet)."""
+        return sum(1 for row in self.rows if not row.population)
+
+
+def coverage(target, unit, *, as_of=None, category=None):
+    """The report of ``target`` for ``unit`` as of a day (today by default). A past day with a saved
+    snapshot is read from the snapshot, so the report sent then comes out the same."""
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    snapshot = None
+    if as_of < today and category is None:
+        snapshot = CoverageSnapshot.objects.filter(target=target, taken_on=as_of).first()
+    if snapshot:
+        counts = snapshot_counts(snapshot, unit)
+        key_of, own_key = (lambda child: child.path), unit.path
+        requirement = None
+    else:
+        requirement = Requirement.of(target, as_of)
+        branch, key_of, own_key = child_key(unit, children)
+        people = within_unit(in_population(target, as_of=as_of, category=category), unit)
+        counts = grouped_counts(people, requirement, branch)
+    thresholds = {threshold.level: threshold.percent for threshold in target.level_thresholds.all()}
+
+    def row(row_unit, numbers, own_people=False):
+        population, met, trainings = numbers
+        threshold = thresholds.get(row_unit.level, target.threshold)
+        status = status_of(met, population, threshold, target=target, as_of=as_of)
+        return CoverageRow(row_unit, population, met, trainings, threshold, status, own_people)
+
+    own = counts.get(own_key)
+    rows = [row(unit, own, own_people=True)] if own else []
+    for child in children:
+        numbers = counts.get(key_of(child), (0, 0, 0))
+        if numbers[0] or child.is_active:
+            rows.append(row(child, numbers))
+    total = tuple(map(sum, zip(*counts.values(), strict=True))) if counts else (0, 0, 0)
+    return Coverage(
+        target=target,
+        unit=unit,
+        as_of=as_of,
+        rows=rows,
+        total=row(unit, total),
+        snapshot=snapshot,
+        category=category,
+        requirement=requirement,
+    )
+
+
+def people_missing(target, unit, *, as_of=None, category=None):
+    """``(requirement, people)``: the people of the target's population in ``unit``'s subtree who do not
+    meet it, annotated so that ``requirement.lacks(person)`` says what each one lacks; by unit, then name."""
+    as_of = min(as_of or timezone.localdate(), timezone.localdate())
+    requirement = Requirement.of(target, as_of)
+    people = (
+        within_unit(in_population(target, as_of=as_of, category=category), unit)
+        .annotate(**requirement.annotations())
+        .annotate(met=requirement.met_annotation())
+        .filter(met=0)
+        .select_related("unit", "category")
+        .order_by("unit__path", "sort_key", "id")
+    )
+    return requirement, people
+
+
+def monthly_trend(target, unit, *, months=12):
+    """``[(first day of the month, population, met)]`` from the last snapshot of each of the last months
+    that have one, oldest first; one query."""
+    totals = (
+        SnapshotCount.objects.filter(snapshot__target=target, unit__path__startswith=unit.path)
+        .values("snapshot__taken_on")
+        .annotate(population=Sum("population"), met=Sum("met"))
+        .order_by("snapshot__taken_on")
+    )
+    by_month = {}
+    for total in totals:
+        day = total["snapshot__taken_on"]
+        by_month[day.replace(day=1)] = (total["population"], total["met"])  # the month's last snapshot wins
+    return [(month, *numbers) for month, numbers in list(by_month.items())[-months:]]

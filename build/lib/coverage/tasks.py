@@ -1,0 +1,37 @@
+"""Background work of the coverage app (django-tasks): every week, snapshots and reminders."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from coverage import services
+
+
+def next_run(now):
+    """The next weekly run: the coming ``COVERAGE_WEEKDAY`` (0 = Monday) at 01:00, local time."""
+    today = timezone.localdate(now)
+    days_ahead = (settings.COVERAGE_WEEKDAY - today.weekday() - 1) % 7 + 1
+    return timezone.make_aware(datetime.combine(today + timedelta(days=days_ahead), time(1)))
+
+
+@task()
+def weekly_coverage_work():
+    """Queue next week's run first (so a failure here does not end the schedule), then snapshot every
+    active target and send the reminders."""
+    schedule_weekly_work()
+    services.take_snapshots()
+    services.send_reminders()
+
+
+def schedule_weekly_work(now=None):
+    """Queue the next weekly run unless one is already waiting: the queued task is the schedule.
+    Needs a task backend that can wait (the database one that ``db_worker`` runs)."""
+    if not weekly_coverage_work.get_backend().supports_defer:
+        return None
+    waiting = DBTaskResult.objects.filter(task_path=weekly_coverage_work.module_path, status=TaskResultStatus.READY)
+    if waiting.exists():
+        return None
+    return weekly_coverage_work.using(run_after=next_run(now or timezone.now())).enqueue()

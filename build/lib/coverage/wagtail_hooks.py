@@ -1,0 +1,135 @@
+"""Targets and coverage in the Wagtail admin: the targets of the organiser's units, the coverage dashboard
+and the people missing; scoped to the organiser's subtree."""
+
+from django.forms import modelform_factory
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from coverage import admin_views
+from coverage.models import ApiToken, Target
+from lms.admin_views import NeverDeletePermissionPolicy, menu_item_for
+from lms.models import UnitLogEntry
+from lms.wagtail_hooks import ScopedViewSet
+
+
+class TargetViewSet(ScopedViewSet):
+    model = Target
+    name = "coverage_target"
+    url_prefix = "targets"
+    icon = "crosshairs"
+    menu_order = 200
+    path_lookup = "unit__path"
+    index_view_class = admin_views.TargetIndexView
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldPanel("unit"),
+            MultiFieldPanel([FieldPanel("levels"), FieldPanel("categories")], heading=_("Who is counted")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("min_records"),
+                    FieldRowPanel([FieldPanel("window_start"), FieldPanel("window_end")]),
+                    FieldPanel("courses"),
+                    FieldPanel("competences"),
+                ],
+                heading=_("What each person needs"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("threshold"),
+                    InlinePanel("level_thresholds", heading=_("Thresholds for levels"), label=_("level")),
+                    FieldRowPanel([FieldPanel("starts_on"), FieldPanel("deadline")]),
+                    FieldPanel("is_active"),
+                ],
+                heading=_("Share to reach and by when"),
+            ),
+        ],
+        base_form_class=admin_views.TargetForm,
+    )
+    list_filter = ["is_active"]
+
+    def get_form_class(self, for_update=False):
+        return self._edit_handler.get_form_class()
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("name"), url_name=self.get_url_name("edit")),
+            Column("unit", label=_("unit")),
+            Column("threshold", label=_("share to reach (%)")),
+            DateColumn("deadline", label=_("deadline")),
+            BooleanColumn("is_active", label=_("active")),
+        ]
+
+
+class CoverageReportViewSet(ViewSet):
+    """The dashboard and the people missing."""
+
+    name = "coverage_report"
+    url_prefix = "coverage"
+    icon = "tasks"
+    menu_label = _("Coverage")
+    menu_order = 100
+    menu_item_class = menu_item_for("coverage.view_target")
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.CoverageView.as_view(), name="index"),
+            path("missing/", admin_views.MissingPeopleView.as_view(), name="missing"),
+        ]
+
+
+class ApiTokenViewSet(ModelViewSet):
+    """Keys of the coverage API (superusers only: no group has the permissions)."""
+
+    model = ApiToken
+    name = "coverage_apitoken"
+    url_prefix = "api-keys"
+    icon = "key"
+    menu_order = 300
+    add_view_class = admin_views.ApiKeyCreateView
+    index_view_class = admin_views.ApiKeyIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("name"), url_name=self.get_url_name("edit")),
+            Column("unit", label=_("unit")),
+            BooleanColumn("is_active", label=_("active")),
+            DateColumn("created_at", label=_("created")),
+            DateColumn("last_used_at", label=_("last used")),
+        ]
+
+    def get_form_class(self, for_update=False):
+        fields = ["name", "is_active"] if for_update else ["name", "unit"]
+        return modelform_factory(ApiToken, form=WagtailAdminModelForm, fields=fields)
+
+
+class CoverageViewSetGroup(ViewSetGroup):
+    menu_label = _("Targets")
+    menu_icon = "crosshairs"
+    menu_order = 260
+    items = (CoverageReportViewSet, TargetViewSet, ApiTokenViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_coverage_viewsets():
+    return CoverageViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_coverage_log_actions(actions):
+    actions.register_model(Target, UnitLogEntry)  # so organisers read only their units' target history
+
+
+register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
+register_permission_policy(ApiToken, NeverDeletePermissionPolicy(ApiToken))

@@ -1,0 +1,45 @@
+"""Authentication by username, email address or phone number."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from lms.phones import normalize_phone
+
+
+def find_user_by_login(identifier):
+    """Return the one user that ``identifier`` names, or None.
+
+    An identifier with "@" is an email address (case ignored); one that reads as a
+    Vietnamese phone number is a phone; anything else is a username.
+    """
+    users = get_user_model()._default_manager
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        matches = users.filter(email__iexact=identifier)
+    else:
+        phone = normalize_phone(identifier)
+        matches = users.filter(username=identifier)
+        if phone and not matches.exists():
+            matches = users.filter(phone=phone)
+    found = list(matches[:2])
+    return found[0] if len(found) == 1 else None
+
+
+class UsernameEmailOrPhoneBackend(ModelBackend):
+    """Log in with whichever of username, email or phone the person remembers."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = find_user_by_login(username)
+        if user is None:
+            # Hash anyway so that response time does not reveal whether the account exists.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,74 @@
+"""Site accounts: a user logs in with a username, an email address or a phone number."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from lms.phones import normalize_phone, validate_phone
+
+
+class User(AbstractUser):
+    """An account; ``last_name`` holds the family name, ``first_name`` the middle and given names."""
+
+    phone = models.CharField(
+        _("phone number"),
+        max_length=15,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Can be used to log in instead of the username."),
+    )
+
+    managed_unit = models.ForeignKey(
+        "lms.Unit",
+        verbose_name=_("managed unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisers",
+        help_text=_("An organiser or trainer sees and changes only this unit and the units below it."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="lms_user_email_unique_ci",
+                violation_error_message=_("Another account already uses this email address."),
+            ),
+            models.UniqueConstraint(
+                "phone",
+                condition=~models.Q(phone=""),
+                name="lms_user_phone_unique",
+                violation_error_message=_("Another account already uses this phone number."),
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        self._canonicalise_contacts()
+
+    def save(self, *args, **kwargs):
+        self._canonicalise_contacts()
+        super().save(*args, **kwargs)
+
+    def _canonicalise_contacts(self):
+        # Stored in one form so that login and the unique constraints see "+84 912..." and
+        # "0912..." as the same number; text that is no phone number is left for validation.
+        self.email = self.email.strip().lower()
+        canonical_phone = normalize_phone(self.phone)
+        if canonical_phone is not None:
+            self.phone = canonical_phone
+
+    def get_full_name(self):
+        """Family and middle names (``last_name``) come before the given name (``first_name``)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
+    def get_short_name(self):
+        """The given name: the last word of a Vietnamese full name."""
+        return self.first_name.split()[-1] if self.first_name.strip() else self.username

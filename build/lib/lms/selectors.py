@@ -1,0 +1,86 @@
+"""Reads on the organisation, always through the viewer's unit scope."""
+
+from django.conf import settings
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from lms.models import Person, TrainingRecord, TrainingSession, Unit, UnitLevel
+
+
+def scope_unit(user):
+    """The unit whose subtree ``user`` may see; None means the whole country (superusers)."""
+    return None if user.is_superuser else user.managed_unit
+
+
+def within_scope(user, queryset, path_lookup):
+    """``queryset`` limited to what ``user`` may see; ``path_lookup`` leads to the unit's path."""
+    if user.is_superuser:
+        return queryset
+    if user.managed_unit_id is None:
+        return queryset.none()
+    return queryset.filter(**{f"{path_lookup}__startswith": user.managed_unit.path})
+
+
+def units_for(user):
+    return within_scope(user, Unit.objects.all(), "path")
+
+
+def people_for(user):
+    return within_scope(user, Person.objects.all(), "unit__path")
+
+
+def sessions_for(user):
+    return within_scope(user, TrainingSession.objects.all(), "organising_unit__path")
+
+
+def unit_choices_for(user):
+    """Active units ``user`` may file people and sessions under, in tree order."""
+    return units_for(user).filter(is_active=True).order_by("path")
+
+
+def with_people_counts(units):
+    """Annotate ``people_count``: active people in each unit's subtree, counted on the stored
+    province/commune ids where the level allows, so big subtrees are integer lookups.
+    (People's name ordering is cleared: PostgreSQL refuses it beside the GROUP BY.)"""
+
+    def active_people_where(field):
+        counted = Person.objects.filter(is_active=True, **{field: OuterRef("pk")}).order_by()
+        return Subquery(counted.values(field).annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+    below = Person.objects.filter(is_active=True, unit__path__startswith=OuterRef("path")).order_by()
+    in_subtree = Subquery(
+        below.annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+    return units.annotate(
+        people_count=Coalesce(
+            Case(
+                When(level=UnitLevel.PROVINCE, then=active_people_where("province")),
+                When(level=UnitLevel.COMMUNE, then=active_people_where("commune")),
+                default=in_subtree,
+            ),
+            0,
+        )
+    )
+
+
+def trained_this_term():
+    """A condition for people with at least one training record in the current term."""
+    records = TrainingRecord.objects.filter(
+        person=OuterRef("pk"), date__range=(settings.LMS_TERM_START, settings.LMS_TERM_END)
+    )
+    return Exists(records)
+
+
+def invited_people(session):
+    """Active people of the session's invited units (or of its organising unit when none are invited)."""
+    units = list(session.invited_units.all()) or [session.organising_unit]
+    condition = Q()
+    for unit in units:
+        condition |= Q(unit__path__startswith=unit.path)
+    return Person.objects.filter(condition, is_active=True)
+
+
+def trainings_of(user):
+    """The training records of the person linked to ``user``, newest first."""
+    return TrainingRecord.objects.filter(person__user=user).order_by("-date", "-id")

@@ -1,0 +1,233 @@
+"""Writes on the organisation and the ledger; every function runs in one transaction."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from lms.models import (
+    Attendance,
+    AttendanceMethod,
+    Person,
+    TrainingKind,
+    TrainingRecord,
+    Unit,
+    UnitLevel,
+)
+from lms.signals import attendance_recorded
+
+OFFICIAL_UNITS_VALID_FROM = date(2025, 7, 1)  # the day the 2025 reform took effect
+CENTRAL_UNIT_CODE = "TW"
+
+
+def append_children(parent, children):
+    """Insert new units under ``parent`` (``None`` for roots) with a few queries, whatever their number."""
+    if not children:
+        return []
+    depth = parent.depth + 1 if parent else 1
+    last_sibling = parent.get_last_child() if parent else Unit.get_last_root_node()
+    path = last_sibling._inc_path() if last_sibling else Unit._get_path(parent.path if parent else None, depth, 1)
+    for child in children:
+        child.path, child.depth, child.numchild = path, depth, 0
+        child.inherit_ancestry(parent)
+        path = child._inc_path()
+    created = Unit.objects.bulk_create(children)
+    if parent:
+        Unit.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(created))
+        parent.numchild += len(created)
+    _set_own_level_ids([child.pk for child in created])
+    return created
+
+
+def _set_own_level_ids(unit_ids):
+    units = Unit.objects.filter(pk__in=unit_ids)
+    units.filter(level=UnitLevel.PROVINCE).update(province_id=F("pk"))
+    units.filter(level=UnitLevel.COMMUNE).update(commune_id=F("pk"))
+
+
+@transaction.atomic
+def add_unit(*, parent, user=None, **fields):
+    """Create one unit under ``parent`` and log it."""
+    unit = Unit(**fields)
+    unit.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is not None and UnitLevel(unit.level).rank <= UnitLevel(parent.level).rank:
+        raise ValidationError({"level": _("A unit must be at a lower level than the unit above it.")})
+    unit.inherit_ancestry(parent)
+    unit = parent.add_child(instance=unit) if parent else Unit.add_root(instance=unit)
+    log(instance=unit, action="wagtail.create", user=user)
+    return unit
+
+
+@transaction.atomic
+def load_official_units(*, rows, user=None):
+    """Create or rename the central unit, provinces and communes from the official list.
+
+    ``rows`` are records of ``vietnamadminunits`` (one per commune, with its province). Idempotent:
+    existing codes are renamed if the official name changed, never moved or reopened.
+    Returns counts of created and renamed units.
+    """
+    existing = {unit.code: unit for unit in Unit.objects.all()}
+    created = renamed = 0
+
+    def upsert(code, name, short_name, level, parent, pending):
+        nonlocal renamed
+        unit = existing.get(code)
+        if unit is None:
+            unit = Unit(code=code, name=name, short_name=short_name, level=level, valid_from=OFFICIAL_UNITS_VALID_FROM)
+            pending.append(unit)
+            existing[code] = unit
+        elif (unit.name, unit.short_name) != (name, short_name):
+            Unit.objects.filter(pk=unit.pk).update(name=name, short_name=short_name)
+            unit.name, unit.short_name = name, short_name  # a province comes once per commune row
+            renamed += 1
+        return unit
+
+    central = existing.get(CENTRAL_UNIT_CODE)
+    if central is None:
+        central = append_children(
+            None, [Unit(code=CENTRAL_UNIT_CODE, name=_("Vietnam Fatherland Front"), level=UnitLevel.CENTRAL)]
+        )[0]
+        created += 1
+
+    communes_by_province = {}
+    new_provinces = []
+    for row in rows:
+        province = upsert(
+            row["provinceCode"], row["province"], row["provinceShort"], UnitLevel.PROVINCE, central, new_provinces
+        )
+        communes_by_province.setdefault(province.code, (province, []))[1].append(row)
+    created += len(append_children(central, new_provinces))
+
+    for province, commune_rows in communes_by_province.values():
+        province.refresh_from_db(fields=["path", "depth", "numchild", "province"])
+        new_communes = []
+        for row in commune_rows:
+            upsert(row["wardCode"], row["ward"], row["wardShort"], UnitLevel.COMMUNE, province, new_communes)
+        created += len(append_children(province, new_communes))
+    if created or renamed:
+        log(instance=central, action="lms.load_official_units", user=user, data={"created": created})
+    return {"created": created, "renamed": renamed}
+
+
+def refresh_ancestry(unit):
+    """Recompute the province and commune ids of the units and people in ``unit``'s subtree."""
+    lineage = [*unit.get_ancestors(), unit]
+    province = next((u for u in reversed(lineage) if u.level == UnitLevel.PROVINCE), None)
+    commune = next((u for u in reversed(lineage) if u.level == UnitLevel.COMMUNE), None)
+    subtree = Unit.objects.subtree_of(unit)
+    subtree.update(province=province, commune=commune)
+    for level, field in ((UnitLevel.PROVINCE, "province"), (UnitLevel.COMMUNE, "commune")):
+        for inner in subtree.filter(level=level, depth__gt=unit.depth).order_by("depth"):
+            Unit.objects.subtree_of(inner).update(**{field: inner})
+    unit_of_person = Unit.objects.filter(pk=OuterRef("unit_id"))
+    Person.objects.filter(unit__path__startswith=unit.path).update(
+        province_id=Subquery(unit_of_person.values("province_id")),
+        commune_id=Subquery(unit_of_person.values("commune_id")),
+    )
+
+
+@transaction.atomic
+def merge_units(*, sources, target, on_date=None, user=None):
+    """Merge ``sources`` into ``target``: their children and people move to it and they are closed.
+
+    Nothing is deleted: the closed units keep their code (never reused), their dates and
+    ``merged_into``, and training records keep the unit they were made in.
+    """
+    on_date = on_date or timezone.localdate()
+    target = Unit.objects.get(pk=target.pk)
+    sources = list(Unit.objects.filter(pk__in=[source.pk for source in sources]))
+    if not sources:
+        raise ValidationError(_("Choose at least one unit to merge."))
+    if not target.is_active:
+        raise ValidationError(_("%(unit)s is closed and cannot receive a merger.") % {"unit": target})
+    for source in sources:
+        if source.pk == target.pk:
+            raise ValidationError(_("A unit cannot be merged into itself."))
+        if not source.is_active:
+            raise ValidationError(_("%(unit)s is already closed.") % {"unit": source})
+        if source.level != target.level:  # so the target is never below a source either
+            raise ValidationError(
+                _("%(source)s and %(target)s are not at the same level.") % {"source": source, "target": target}
+            )
+
+    moved_people = 0
+    for source in sources:
+        for child_pk in source.get_children().values_list("pk", flat=True):
+            Unit.objects.get(pk=child_pk).move(Unit.objects.get(pk=target.pk), "last-child")
+        moved_people += Person.objects.filter(unit=source).update(unit=target, updated_at=timezone.now())
+        Unit.objects.filter(pk=source.pk).update(is_active=False, valid_to=on_date, merged_into=target)
+        log(instance=source, action="lms.unit_merge", user=user, data={"into": target.code})
+    target = Unit.objects.get(pk=target.pk)
+    refresh_ancestry(target)
+    log(
+        instance=target,
+        action="lms.unit_merge_target",
+        user=user,
+        data={"from": [source.code for source in sources], "people": moved_people},
+    )
+    return target
+
+
+@transaction.atomic
+def record_attendance(*, session, people, method, user=None, at=None):
+    """Record that ``people`` attended ``session``, each once, with one training record each.
+
+    Repeating it (a double click, two scans, a re-imported sheet) adds nothing.
+    Returns the number of people newly recorded.
+    """
+    people = list({person.pk: person for person in people}.values())
+    already = set(Attendance.objects.filter(session=session, person__in=people).values_list("person_id", flat=True))
+    newcomers = [person for person in people if person.pk not in already]
+    if not newcomers:
+        return 0
+    moment = at or timezone.now()
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, person=person, method=method, recorded_by=user, recorded_at=moment)
+            for person in newcomers
+        ],
+        ignore_conflicts=True,
+    )
+    TrainingRecord.objects.bulk_create(
+        [
+            TrainingRecord.for_person(
+                person,
+                kind=TrainingKind.SESSION,
+                session=session,
+                reference=session.title,
+                source_key=f"session:{session.pk}",
+                date=timezone.localdate(session.starts_at),
+                hours=session.hours,
+            )
+            for person in newcomers
+        ],
+        ignore_conflicts=True,
+    )
+    log(instance=session, action="lms.attendance", user=user, data={"people": len(newcomers), "method": method})
+    attendance_recorded.send(sender=Attendance, session=session, people=newcomers)
+    return len(newcomers)
+
+
+def check_in(*, session, person, at=None):
+    """A learner's own check-in by the session's QR code, accepted only while check-in is open."""
+    moment = at or timezone.now()
+    if not session.checkin_is_open(moment):
+        raise ValidationError(_("Check-in for this session is not open."))
+    return record_attendance(
+        session=session, people=[person], method=AttendanceMethod.SELF_CHECKIN, user=person.user, at=moment
+    )
+
+
+def person_for_user(user):
+    """The active person on a unit's list that ``user`` is, linking them by phone number the first time."""
+    person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()
+    if person is None and user.phone:
+        person = Person.objects.filter(phone=user.phone, user__isnull=True, is_active=True).first()
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user", "updated_at"])
+    return person

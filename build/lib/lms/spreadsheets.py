@@ -1,0 +1,190 @@
+"""Reading and writing the spreadsheets lists travel in (XLSX from Excel, or CSV), row by row."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from lms.vietnamese import fold
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import/export sheet: its Vietnamese header, and how to read it."""
+
+    field: str
+    header: str
+    required: bool = False
+    help: str = ""
+
+    def matches(self, header):
+        folded = fold(str(header or "")).replace("_", " ")
+        return folded in (fold(self.header), self.field.replace("_", " "))
+
+
+class SheetFormatError(ValueError):
+    """The file as a whole cannot be read (wrong type, missing columns...)."""
+
+
+def read_rows(file, filename, columns):
+    """Yield ``(row_number, {field: value})`` for every non-empty row, streaming.
+
+    The first row holds the headers; they are matched to ``columns`` without regard to case or
+    diacritics. Row numbers are those a spreadsheet program shows (the header is row 1).
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        rows = _xlsx_rows(file)
+    elif suffix == ".csv":
+        rows = _csv_rows(file)
+    else:
+        raise SheetFormatError(_("Upload an .xlsx or .csv file."))
+    try:
+        headers = next(rows)
+    except StopIteration:
+        raise SheetFormatError(_("The file is empty.")) from None
+    positions = {}
+    for index, header in enumerate(headers):
+        for column in columns:
+            if column.matches(header) and column.field not in positions:
+                positions[column.field] = index
+    missing = [column.header for column in columns if column.required and column.field not in positions]
+    if missing:
+        raise SheetFormatError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    for row_number, values in enumerate(rows, start=2):
+        if not any(value not in (None, "") for value in values):
+            continue
+        yield (
+            row_number,
+            {field: (values[index] if index < len(values) else None) for field, index in positions.items()},
+        )
+
+
+def _xlsx_rows(file):
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is no workbook
+        raise SheetFormatError(_("The file is not a readable .xlsx workbook.")) from error
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _csv_rows(file):
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    try:
+        first_line = text.readline()
+    except UnicodeDecodeError as error:
+        raise SheetFormatError(_('The CSV file is not UTF-8 text; save it as "CSV UTF-8".')) from error
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        yield next(csv.reader([first_line], delimiter=delimiter))
+        yield from csv.reader(text, delimiter=delimiter)
+    except UnicodeDecodeError as error:
+        raise SheetFormatError(_('The CSV file is not UTF-8 text; save it as "CSV UTF-8".')) from error
+    finally:
+        text.detach()
+
+
+def text(value):
+    """A cell as trimmed text; whole numbers lose Excel's ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
+
+
+def parse_date(value):
+    """A date from an Excel date cell or text such as 05/03/2026; None when blank."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.strptime(text(value), date_format).date()
+        except ValueError:
+            continue
+    raise CellError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": text(value)})
+
+
+def parse_decimal(value):
+    """A number such as 3.5 or 3,5; None when blank."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(text(value).replace(",", "."))
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
+    if number < 0:
+        raise CellError(_("The number cannot be negative."))
+    return number
+
+
+YES_WORDS = {"co", "x", "1", "yes", "true", "dang hoat dong"}
+NO_WORDS = {"khong", "0", "no", "false", "nghi"}
+
+
+def parse_yes_no(value, default):
+    """Có/Không, x, 1/0, yes/no; ``default`` when blank."""
+    folded = fold(text(value))
+    if not folded:
+        return default
+    if folded in YES_WORDS:
+        return True
+    if folded in NO_WORDS:
+        return False
+    raise CellError(_("Write “Có” or “Không”."))
+
+
+def template_workbook(columns, *, title):
+    """An empty .xlsx sheet with the columns' headers in bold: a template to fill in."""
+    return table_workbook([column.header for column in columns], [], title=title)
+
+
+def table_workbook(headers, rows, *, title):
+    """An .xlsx sheet of ``rows`` under ``headers`` in bold; translated labels may be lazy."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    header_font = Font(bold=True)
+    header = []
+    for value in headers:
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.font = header_font
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([str(value) if isinstance(value, Promise) else value for value in row])  # lazy translations
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def table_csv(headers, rows):
+    """``rows`` under ``headers`` as CSV bytes, with the byte-order mark Excel needs to read Vietnamese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(value) for value in headers])
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,27 @@
+"""The learner's side of the organisation: checking in to a training session by its QR code."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from lms import services
+from lms.models import TrainingSession
+
+
+@login_required
+def session_checkin(request, code):
+    """Show the session; on POST, record the learner as present while check-in is open."""
+    session = get_object_or_404(TrainingSession.objects.select_related("organising_unit"), checkin_code=code)
+    person = services.person_for_user(request.user)
+    context = {"session": session, "person": person, "is_open": session.checkin_is_open()}
+    if person is not None:
+        context["already_present"] = session.attendances.filter(person=person).exists()
+        if request.method == "POST" and not context["already_present"]:
+            try:
+                services.check_in(session=session, person=person, at=timezone.now())
+                context["just_checked_in"] = context["already_present"] = True
+            except ValidationError as error:
+                context["error"] = error.messages[0]
+    return TemplateResponse(request, "lms/session_checkin.html", context)
