@@ -1,9 +1,0 @@
-"""The coverage API for other systems (token-authenticated)."""
-
-from django.urls import path
-
-from coverage import api
-
-urlpatterns = [
-    path("api/v1/coverage/", api.coverage_api, name="coverage_api"),
-]
