@@ -20,8 +20,9 @@ def completions(count):
     """``count`` new cadres of the demo commune, each with a completion of the demo's first course."""
     from courses.demo_content import COURSES
     from courses.models import CoursePage
+    from lms import ledger
     from lms.demo import DEMO_COMMUNE_CODE
-    from lms.models import Person, PersonCategory, TrainingKind, TrainingRecord, Unit
+    from lms.models import Person, PersonCategory, Unit
 
     commune = Unit.objects.get(code=DEMO_COMMUNE_CODE)
     course = CoursePage.objects.get(slug=COURSES[0]["slug"])
@@ -30,20 +31,15 @@ def completions(count):
     for person in people:
         person.prepare_for_save()
     people = Person.objects.bulk_create(people, batch_size=1000)
-    TrainingRecord.objects.bulk_create(
-        [
-            TrainingRecord.for_person(
-                person,
-                kind=TrainingKind.COURSE,
-                reference=course.title,
-                source_key=f"course:{course.pk}",
-                date=course.first_published_at.date(),
-                hours=course.estimated_hours,
-            )
-            for person in people
-        ],
-        batch_size=1000,
-    )
+    for person in people:
+        ledger.record_course_completion(
+            person=person,
+            course_id=course.pk,
+            title=course.title,
+            date=course.first_published_at.date(),
+            hours=course.estimated_hours,
+            result="",
+        )
     return commune, course
 
 
@@ -58,12 +54,15 @@ def main():
     from certificates.models import Certificate, CertificateBatch, CertificateTemplate
     from certificates.rendering import certificate_pdf
     from certificates.signing import sign_pdf
+    from lms import ledger
     from lms.models import TrainingRecord
 
     template = CertificateTemplate.objects.get()
     commune, course = completions(options.single + options.people)
     records = list(
-        TrainingRecord.objects.filter(source_key=f"course:{course.pk}", person__full_name__startswith="Nguyễn Thị Thử")
+        TrainingRecord.objects.filter(
+            source_key=ledger.course_key(course.pk), person__full_name__startswith="Nguyễn Thị Thử"
+        )
     )
     rendering, signing = [], []
     for record in records[: options.single]:

@@ -8,7 +8,7 @@ from certificates.services import issue_with_pdf
 from certificates.signing import create_signing_key
 from courses.demo_content import COURSES
 from courses.models import CoursePage
-from lms.models import TrainingRecord
+from lms.models import TrainingKind, TrainingRecord
 
 TEMPLATE_NAME = "Giấy chứng nhận kỹ năng số - MTTQ tỉnh Thái Nguyên"
 
@@ -31,5 +31,5 @@ def seed_demo_certificates():
     )
     if created:
         template.courses.set(CoursePage.objects.filter(slug__in=[spec["slug"] for spec in COURSES]))
-    for record in TrainingRecord.objects.filter(person__user__username="hocvien", source_key__startswith="course:"):
+    for record in TrainingRecord.objects.filter(person__user__username="hocvien", kind=TrainingKind.COURSE):
         issue_with_pdf(template=template, record=record)

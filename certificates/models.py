@@ -129,7 +129,8 @@ class CertificateStatus(models.TextChoices):
 
 
 class Certificate(models.Model):
-    """A certificate given to one person for one source (a course, a session); never deleted, only revoked."""
+    """A certificate given to one person for one training record (a course completed, a session attended);
+    never deleted, only revoked. What it says is copied from the record as printed."""
 
     template = models.ForeignKey(
         CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"
@@ -137,7 +138,9 @@ class Certificate(models.Model):
     person = models.ForeignKey(
         "lms.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="certificates"
     )
-    source_key = models.CharField(max_length=100)  # "course:12", "session:5": as on the training record
+    training_record = models.ForeignKey(
+        "lms.TrainingRecord", verbose_name=_("training record"), on_delete=models.PROTECT, related_name="certificates"
+    )
     what = models.CharField(_("completed"), max_length=255)
     completed_on = models.DateField(_("date completed"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
@@ -166,9 +169,9 @@ class Certificate(models.Model):
         ordering = ["-issued_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "source_key"],
+                fields=["training_record"],
                 condition=models.Q(status="valid"),
-                name="one_valid_certificate_per_source",
+                name="one_valid_certificate_per_training_record",
             ),
             models.UniqueConstraint(fields=["suffix", "year", "number"], name="one_certificate_per_serial"),
         ]

@@ -1,4 +1,4 @@
-"""Issuing certificates: one per person and source, serial numbers without gaps, signed PDFs, revoking."""
+"""Issuing certificates: one per training record, serial numbers without gaps, signed PDFs, revoking."""
 
 import hashlib
 import tempfile
@@ -21,6 +21,7 @@ from certificates.models import (
 )
 from certificates.rendering import TEMPLATE_FIELDS, certificate_pdf, format_hours
 from certificates.signing import sign_pdf
+from lms import ledger
 from lms.models import Person, TrainingRecord
 
 
@@ -47,16 +48,15 @@ def printed_values(person, record):
 
 
 def valid_certificates(record):
-    return Certificate.objects.filter(
-        person_id=record.person_id, source_key=record.source_key, status=CertificateStatus.VALID
-    )
+    return Certificate.objects.filter(training_record=record, status=CertificateStatus.VALID)
 
 
 def issue_certificate(*, template, record, user=None, replaces=None):
-    """The valid certificate of ``record``'s person for its source, issued now unless it exists.
+    """The valid certificate of the training ``record``, issued now to its person unless it exists.
 
-    Idempotent: a double click, a retried job or two workers give one certificate (a unique constraint
-    on the person and source backs the check). The PDF is made by ``make_pdf``, outside this transaction.
+    Idempotent: a double click, a retried job or two workers give one certificate (a unique constraint on
+    the valid certificates' training record backs the check). The PDF is made by ``make_pdf``, outside this
+    transaction.
     """
     existing = valid_certificates(record).first()
     if existing is not None:
@@ -68,7 +68,7 @@ def issue_certificate(*, template, record, user=None, replaces=None):
             certificate = Certificate.objects.create(
                 template=template,
                 person=person,
-                source_key=record.source_key,
+                training_record=record,
                 what=record.reference,
                 completed_on=record.date,
                 hours=record.hours,
@@ -123,19 +123,13 @@ def revoke_certificate(*, certificate, reason, user):
 
 
 def reissue_certificate(*, certificate, reason, user):
-    """Revoke ``certificate`` and issue its person a new one for the same source, with a new serial number
-    and the person's and template's details as they are now."""
+    """Revoke ``certificate`` and issue its person a new one for the same training record, with a new serial
+    number and the person's and template's details as they are now."""
     with transaction.atomic():
         revoke_certificate(certificate=certificate, reason=reason, user=user)
-        record = TrainingRecord(
-            person_id=certificate.person_id,
-            source_key=certificate.source_key,
-            reference=certificate.what,
-            date=certificate.completed_on,
-            hours=certificate.hours,
-            result=certificate.result,
+        new, _issued = issue_certificate(
+            template=certificate.template, record=certificate.training_record, user=user, replaces=certificate
         )
-        new, _issued = issue_certificate(template=certificate.template, record=record, user=user, replaces=certificate)
         log(instance=new, action="certificates.reissue", user=user, data={"replaces": certificate.serial})
     return make_pdf(new)
 
@@ -147,7 +141,7 @@ def template_for(source):
 
 def batch_records(batch):
     """The training records a bulk issue covers: of its course or session, for people of its unit's subtree."""
-    source_key = f"course:{batch.course_id}" if batch.course_id else f"session:{batch.session_id}"
+    source_key = ledger.course_key(batch.course_id) if batch.course_id else ledger.session_key(batch.session_id)
     return TrainingRecord.objects.filter(
         source_key=source_key, person__unit__path__startswith=batch.unit.path
     ).order_by("person__sort_key", "pk")

@@ -27,4 +27,4 @@ def certify_course(sender, enrolment, record, **kwargs):
 def certify_attendance(sender, session, people, **kwargs):
     template = template_for({"sessions": session.pk})
     if template is not None:
-        issue_later(template, TrainingRecord.objects.filter(source_key=f"session:{session.pk}", person__in=people))
+        issue_later(template, TrainingRecord.objects.filter(session=session, person__in=people))

@@ -12,7 +12,6 @@ from courses.models import (
     AssignmentStatus,
     Attempt,
     CourseAssignment,
-    CoursePage,
     Enrolment,
     EnrolmentMode,
     EnrolmentSource,
@@ -21,7 +20,8 @@ from courses.models import (
     QuizPage,
 )
 from courses.signals import course_completed
-from lms.models import Person, TrainingKind, TrainingRecord
+from lms import ledger
+from lms.models import Person
 from lms.selectors import units_for
 
 ASSIGNMENT_CHUNK = 5000
@@ -121,16 +121,14 @@ def complete_if_rule_met(*, enrolment, at=None):
     enrolment.completed_at = moment
     course = enrolment.course
     person = Person.objects.get(pk=enrolment.person_id)
-    record = TrainingRecord.for_person(
-        person,
-        kind=TrainingKind.COURSE,
-        reference=course.title[:255],
-        source_key=CoursePage.training_source_key(course.pk),
+    record = ledger.record_course_completion(
+        person=person,
+        course_id=course.pk,
+        title=course.title,
         date=timezone.localdate(moment),
         hours=course.estimated_hours,
         result=_("Completed"),
     )
-    record.save()
     course_completed.send(sender=Enrolment, enrolment=enrolment, record=record)
     return True
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
 from coverage.models import CoverageSnapshot, SnapshotCount, Target
+from lms import ledger
 from lms import selectors as organisation
 from lms.models import Person, Unit, UnitLevel
 
@@ -55,12 +56,12 @@ class Requirement:
 
     @classmethod
     def of(cls, target, as_of):
-        courses = [(course.title, CoursePage.training_source_key(course.pk)) for course in target.courses.all()]
+        courses = [(course.title, ledger.course_key(course.pk)) for course in target.courses.all()]
         competences = list(target.competences.all())
         teaching = CoursePage.competences.through.objects.filter(competence__in=competences)
         keys = {competence.pk: [] for competence in competences}
         for competence_id, course_id in teaching.values_list("competence_id", "coursepage_id"):
-            keys[competence_id].append(CoursePage.training_source_key(course_id))
+            keys[competence_id].append(ledger.course_key(course_id))
         min_records = target.min_records
         if not (min_records or courses or competences):
             min_records = 1  # a target without a requirement asks for one training

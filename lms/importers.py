@@ -6,7 +6,6 @@ transaction is rolled back. So the preview's counts are exactly what applying wo
 file applied twice changes nothing the second time.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -17,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from lms import roles, services
+from lms import ledger, roles, services
 from lms.models import (
     Attendance,
     AttendanceMethod,
     Gender,
     Person,
     PersonCategory,
-    TrainingKind,
     TrainingRecord,
     Unit,
     UnitLevel,
@@ -561,28 +559,16 @@ class TrainingHistoryImport(SpreadsheetImport):
 
     def import_chunk(self, rows):
         by_external_id, by_phone = self.people_by_identity(rows)
-        records = []
+        trainings = []
         for row_number, values in rows:
-            record = self.clean_row(row_number, values, by_external_id, by_phone)
-            if record is not None:
-                records.append(record)
+            training = self.clean_row(row_number, values, by_external_id, by_phone)
+            if training is not None:
+                trainings.append(training)
         if self.report.errors:
             return
-        existing = set(
-            TrainingRecord.objects.filter(
-                person__in=[record.person for record in records],
-                source_key__in=[record.source_key for record in records],
-            ).values_list("person_id", "source_key")
-        )
-        new_records = []
-        for record in records:
-            key = (record.person.pk, record.source_key)
-            if key not in existing:
-                existing.add(key)  # a line repeated in the file is written once
-                new_records.append(record)
-        TrainingRecord.objects.bulk_create(new_records)
-        self.report.created += len(new_records)
-        self.report.unchanged += len(records) - len(new_records)
+        written = ledger.record_imported(trainings=trainings)
+        self.report.created += len(written)
+        self.report.unchanged += len(trainings) - len(written)
 
     def clean_row(self, row_number, values, by_external_id, by_phone):
         errors_before = len(self.report.errors)
@@ -598,14 +584,13 @@ class TrainingHistoryImport(SpreadsheetImport):
             return None
         record_id = text(values.get("record_id"))
         fingerprint = record_id or f"{person.pk}|{date.isoformat()}|{fold(reference)}"
-        return TrainingRecord.for_person(
-            person,
-            kind=TrainingKind.IMPORTED,
-            reference=reference[:255],
-            source_key="import:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40],
+        return ledger.ImportedTraining(
+            person=person,
+            fingerprint=fingerprint,
+            reference=reference,
             date=date,
             hours=hours,
-            result=text(values.get("result"))[:100],
+            result=text(values.get("result")),
         )
 
 

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from lms import ledger
 from lms.models import (
     Attendance,
     AttendanceMethod,
     Person,
-    TrainingKind,
-    TrainingRecord,
     Unit,
     UnitLevel,
 )
@@ -192,21 +191,7 @@ def record_attendance(*, session, people, method, user=None, at=None):
         ],
         ignore_conflicts=True,
     )
-    TrainingRecord.objects.bulk_create(
-        [
-            TrainingRecord.for_person(
-                person,
-                kind=TrainingKind.SESSION,
-                session=session,
-                reference=session.title,
-                source_key=f"session:{session.pk}",
-                date=timezone.localdate(session.starts_at),
-                hours=session.hours,
-            )
-            for person in newcomers
-        ],
-        ignore_conflicts=True,
-    )
+    ledger.record_session_attendance(session=session, people=newcomers)
     log(instance=session, action="lms.attendance", user=user, data={"people": len(newcomers), "method": method})
     attendance_recorded.send(sender=Attendance, session=session, people=newcomers)
     return len(newcomers)

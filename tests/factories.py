@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from lms import roles, services
+from lms import ledger, roles, services
 from lms.models import Person, PersonCategory, TrainingSession, UnitLevel
 
 PASSWORD = "Mật-khẩu-thử-2026"
@@ -112,3 +112,13 @@ def make_session(*, organising_unit, invited_units=(), starts_at=None, **fields)
     )
     session.invited_units.set(invited_units)
     return session
+
+
+def make_trainings(person, *, day, times=1, reference="Tập huấn"):
+    """Record ``times`` imported trainings of ``person`` on ``day``, each from a history line of its own."""
+    return ledger.record_imported(
+        trainings=[
+            ledger.ImportedTraining(person=person, fingerprint=f"line {next(_sequence)}", reference=reference, date=day)
+            for _time in range(times)
+        ]
+    )

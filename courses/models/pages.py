@@ -110,11 +110,6 @@ class CoursePage(Page):
         self.search_text = fold(f"{self.title} {self.summary}")
         super().save(*args, **kwargs)
 
-    @staticmethod
-    def training_source_key(course_id):
-        """The ``source_key`` of the training record a completion of the course writes."""
-        return f"course:{course_id}"
-
     def lessons(self):
         return LessonPage.objects.child_of(self).live().order_by("path")
 

@@ -117,7 +117,8 @@ class TrainingRecordQuerySet(models.QuerySet):
 
 
 class TrainingRecord(models.Model):
-    """One training of one person: an append-only ledger; repeated trainings are separate rows.
+    """One training of one person: an append-only ledger, written by ``lms.ledger`` only; repeated trainings
+    are separate rows.
 
     The unit (and its province and commune) are those of the person at the time, so a record
     keeps telling where the training happened after people move or units merge.
@@ -158,17 +159,6 @@ class TrainingRecord(models.Model):
         if not self._state.adding:
             raise ValidationError(_("Training records are never changed."))
         super().save(*args, **kwargs)
-
-    @classmethod
-    def for_person(cls, person, **fields):
-        """A new record placed at the person's current unit."""
-        return cls(
-            person=person,
-            unit_id=person.unit_id,
-            province_id=person.province_id,
-            commune_id=person.commune_id,
-            **fields,
-        )
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Training records are never deleted."))

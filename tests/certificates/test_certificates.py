@@ -36,8 +36,9 @@ from certificates import services
 from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
 from certificates.signing import create_signing_key
 from courses import services as course_services
+from lms import ledger
 from lms import services as organisation_services
-from lms.models import AttendanceMethod, TrainingKind, TrainingRecord
+from lms.models import AttendanceMethod, TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course
 from tests.factories import make_learner, make_organiser, make_person, make_session, make_unit_tree
 
@@ -85,15 +86,13 @@ def complete(person, course):
     lesson = course.lessons().get()
     course_services.open_lesson(enrolment=enrolment, lesson=lesson)
     course_services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
-    return TrainingRecord.objects.get(person=person, source_key=f"course:{course.pk}")
+    return TrainingRecord.objects.get(person=person, source_key=ledger.course_key(course.pk))
 
 
-def record_for(person, source_key="course:999", reference="Khóa học thử"):
-    record = TrainingRecord.for_person(
-        person, kind=TrainingKind.COURSE, reference=reference, source_key=source_key, date=datetime.date(2026, 3, 5)
+def record_for(person, reference="Khóa học thử"):
+    return ledger.record_course_completion(
+        person=person, course_id=999, title=reference, date=datetime.date(2026, 3, 5), hours=None, result=""
     )
-    record.save()
-    return record
 
 
 def pdf_text(certificate):
@@ -190,7 +189,7 @@ def test_issuing_twice_gives_one_certificate(tree, template):
         Certificate.objects.create(
             template=template,
             person=first.person,
-            source_key=first.source_key,
+            training_record=first.training_record,
             what="x",
             completed_on=first.completed_on,
             year=first.year,
@@ -326,8 +325,8 @@ def test_attending_a_session_that_grants_a_certificate_issues_one(tree, template
         organisation_services.record_attendance(session=session, people=[person], method=AttendanceMethod.TICKED)
 
     certificate = Certificate.objects.get(person=person)
-    assert (certificate.source_key, certificate.what, certificate.hours) == (
-        f"session:{session.pk}",
+    assert (certificate.training_record.source_key, certificate.what, certificate.hours) == (
+        ledger.session_key(session.pk),
         "Tập huấn VNeID",
         Decimal("4.0"),
     )
@@ -349,7 +348,12 @@ def test_an_organiser_revokes_and_reissues_with_a_reason_in_the_audit_log(client
     new = Certificate.objects.get(status=CertificateStatus.VALID)
     assert reissued.status_code == 302
     assert (certificate.status, certificate.revoked_reason) == (CertificateStatus.REVOKED, "Sai ngày sinh")
-    assert (new.replaces, new.number, bool(new.pdf)) == (certificate, 2, True)
+    assert (new.replaces, new.training_record, new.number, bool(new.pdf)) == (
+        certificate,
+        certificate.training_record,
+        2,
+        True,
+    )
     actions = set(ModelLogEntry.objects.filter(user=organiser).values_list("action", flat=True))
     assert {"certificates.revoke", "certificates.reissue"} <= actions
 

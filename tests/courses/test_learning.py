@@ -28,7 +28,7 @@ from courses.models import (
 )
 from courses.signals import course_completed
 from home.models import HomePage
-from lms import roles
+from lms import ledger, roles
 from lms.models import PersonCategory, TrainingKind, TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_lesson
 from tests.factories import make_learner, make_trainer, make_unit, make_user
@@ -336,7 +336,7 @@ def test_doing_every_required_lesson_completes_the_course_and_writes_one_trainin
     record = TrainingRecord.objects.get(person=learner)
     assert record.kind == TrainingKind.COURSE
     assert record.hours == Decimal("2.5")
-    assert record.source_key == f"course:{course.pk}"
+    assert record.source_key == ledger.course_key(course.pk)
     assert record.unit == learner.unit
 
 

@@ -18,7 +18,6 @@ something inside the scope, so that a broken URL cannot pass for a refusal.
 """
 
 import io
-import itertools
 from datetime import date, timedelta
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -35,12 +34,13 @@ from coverage import demo
 from coverage.models import CoverageSnapshot, Target, TargetThreshold
 from lms import roles
 from lms.demo import DEMO_COMMUNE_CODE, DEMO_PROVINCE_CODE
-from lms.models import PersonCategory, TrainingKind, TrainingRecord, Unit, UnitLevel
+from lms.models import PersonCategory, Unit, UnitLevel
 from tests.factories import (
     make_learner,
     make_organiser,
     make_person,
     make_trainer,
+    make_trainings,
     make_unit,
     make_unit_tree,
     make_user,
@@ -50,7 +50,6 @@ pytestmark = pytest.mark.django_db
 
 TERM = (date(2025, 1, 1), date(2030, 12, 31))
 FULL_TIME, HEAD_OF_AREA = "chuyen-trach", "truong-ban-cong-tac-mat-tran"
-_records = itertools.count(1)
 
 # (unit name, the unit's own people, population, met, trainings) of each row, and the total
 COMMUNE_ROWS = [
@@ -83,14 +82,7 @@ class World(NamedTuple):
 
 def train(person, times, day=date(2026, 3, 1)):
     """``times`` imported trainings of ``person`` on ``day``."""
-    for _time in range(times):
-        TrainingRecord.for_person(
-            person,
-            kind=TrainingKind.IMPORTED,
-            reference="Tập huấn kỹ năng số",
-            source_key=f"test:{next(_records)}",
-            date=day,
-        ).save()
+    make_trainings(person, day=day, times=times, reference="Tập huấn kỹ năng số")
 
 
 def make_target(unit, **fields):

@@ -9,10 +9,11 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.models import Competence, CoursePage
+from courses.models import Competence
 from coverage import selectors, services
 from coverage.models import ApiToken, Target, TargetThreshold
-from lms.models import PersonCategory, TrainingKind, TrainingRecord, UnitLevel
+from lms import ledger
+from lms.models import PersonCategory, UnitLevel
 from lms.services import merge_units
 from tests.courses.helpers import make_catalogue, make_course
 from tests.factories import (
@@ -20,6 +21,7 @@ from tests.factories import (
     make_organiser,
     make_person,
     make_trainer,
+    make_trainings,
     make_unit,
     make_unit_tree,
     make_user,
@@ -31,14 +33,7 @@ TERM = (date(2025, 1, 1), date(2030, 12, 31))
 
 
 def train(person, day, times=1):
-    for _number in range(times):
-        TrainingRecord.for_person(
-            person,
-            kind=TrainingKind.IMPORTED,
-            reference="Tập huấn",
-            source_key=f"test:{TrainingRecord.objects.count() + 1}",
-            date=day,
-        ).save()
+    make_trainings(person, day=day, times=times)
 
 
 def three_times_target(unit, **fields):
@@ -332,13 +327,9 @@ def test_a_superuser_makes_an_api_key_shown_once_and_organisers_may_not(client, 
 
 
 def complete(person, course):
-    TrainingRecord.for_person(
-        person,
-        kind=TrainingKind.COURSE,
-        reference=course.title,
-        source_key=CoursePage.training_source_key(course.pk),
-        date=date(2026, 3, 1),
-    ).save()
+    ledger.record_course_completion(
+        person=person, course_id=course.pk, title=course.title, date=date(2026, 3, 1), hours=None, result=""
+    )
 
 
 def test_courses_and_competences_are_required_each_and_named_when_lacking(tree):

@@ -12,8 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from coverage import services, tasks
 from coverage.models import CoverageSnapshot, Target
-from lms.models import TrainingKind, TrainingRecord
-from tests.factories import make_organiser, make_person, make_unit_tree
+from tests.factories import make_organiser, make_person, make_trainings, make_unit_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +46,7 @@ def due():
         deadline=date(2026, 12, 31),
     )
     trained = make_person(unit=units["commune"], email="da-hoc@example.com")
-    TrainingRecord.for_person(
-        trained, kind=TrainingKind.IMPORTED, reference="Tập huấn", source_key="x", date=date(2026, 5, 1)
-    ).save()
+    make_trainings(trained, day=date(2026, 5, 1))
     untrained = make_person(unit=units["area"], email="chua-hoc@example.com")
     organiser = make_organiser(managed_unit=units["commune"], email="tochuc@example.com")
     return target, trained, untrained, organiser

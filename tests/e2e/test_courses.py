@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from courses.demo_content import COURSES
 from courses.models import Attempt, CourseAssignment, CoursePage, Enrolment
+from lms import ledger
 from lms.demo import DEMO_COMMUNE_CODE
 from lms.models import Person, TrainingRecord
 from tests.e2e.test_organisation import log_in
@@ -94,7 +95,7 @@ def test_the_demo_learner_finishes_a_course_and_passes_its_quiz_on_a_phone(demo_
     assert fits_the_phone(phone)
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
-    assert TrainingRecord.objects.filter(person=learner, source_key=f"course:{course.pk}").count() == 1
+    assert TrainingRecord.objects.filter(person=learner, source_key=ledger.course_key(course.pk)).count() == 1
 
     # The course's certificate, signed, is theirs to download.
     phone.goto(demo_site + reverse("my_courses"))

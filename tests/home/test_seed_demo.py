@@ -18,7 +18,7 @@ from courses.models import (
     Question,
     QuizPage,
 )
-from lms import roles
+from lms import ledger, roles
 from lms.demo import DEMO_COMMUNE_CODE, DEMO_PASSWORD, DEMO_PROVINCE_CODE
 from lms.models import Attendance, Person, PersonCategory, TrainingRecord, TrainingSession, Unit, UnitLevel
 
@@ -85,7 +85,7 @@ def test_seed_demo_leaves_the_demo_learner_a_signed_certificate_for_the_complete
     learner = Person.objects.get(user__username="hocvien")
     (certificate,) = Certificate.objects.filter(person=learner)
     completed = Enrolment.objects.get(person=learner, completed_at__isnull=False)
-    assert certificate.source_key == f"course:{completed.course_id}"
+    assert certificate.training_record.source_key == ledger.course_key(completed.course_id)
     assert certificate.is_valid
     assert certificate.pdf
     assert len(certificate.sha256) == 64

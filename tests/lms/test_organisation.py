@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import translation
 
-from lms import services
+from lms import ledger, services
 from lms.models import (
     Attendance,
     AttendanceMethod,
@@ -528,33 +528,19 @@ def test_a_refused_merger_raises_and_changes_nothing(merger, refused):
 
 @pytest.fixture
 def record():
-    tree = make_unit_tree()
-    person = make_person(unit=tree["area"])
-    record = TrainingRecord.for_person(
-        person,
-        kind=TrainingKind.IMPORTED,
-        reference="Bồi dưỡng nghiệp vụ công tác Mặt trận 2024",
-        source_key="import:1",
-        date=date(2024, 10, 1),
-        hours=Decimal("8.0"),
+    person = make_person(unit=make_unit_tree()["area"])
+    [record] = ledger.record_imported(
+        trainings=[
+            ledger.ImportedTraining(
+                person=person,
+                fingerprint="1",
+                reference="Bồi dưỡng nghiệp vụ công tác Mặt trận 2024",
+                date=date(2024, 10, 1),
+                hours=Decimal("8.0"),
+            )
+        ]
     )
-    record.save()
     return record
-
-
-def test_a_training_record_is_placed_at_the_persons_unit_province_and_commune():
-    tree = make_unit_tree()
-    person = make_person(unit=tree["area"])
-
-    record = TrainingRecord.for_person(person, kind=TrainingKind.COURSE, reference="Kỹ năng số", date=date(2026, 1, 5))
-
-    assert (record.person, record.unit, record.province, record.commune) == (
-        person,
-        tree["area"],
-        tree["province"],
-        tree["commune"],
-    )
-    assert (record.kind, record.reference, record.date) == (TrainingKind.COURSE, "Kỹ năng số", date(2026, 1, 5))
 
 
 def test_a_saved_training_record_cannot_be_saved_again(record):
@@ -618,7 +604,7 @@ def test_recording_attendance_records_each_person_once_with_one_training_record(
             Decimal("3.5"),
             date(2026, 3, 11),
             "Hội nghị tập huấn chuyển đổi số",
-            f"session:{session.pk}",
+            ledger.session_key(session.pk),
         )
     }
     assert UnitLogEntry.objects.filter(action="lms.attendance", object_id=str(session.pk)).count() == 1
