@@ -40,11 +40,16 @@ class ScopedEditView(EditView):
         return super().get_queryset().visible_to(self.request.user)
 
 
-class ScopedHistoryView(HistoryView):
+class ScopedObjectMixin:
+    """The page of one object, refused (404) for objects outside the viewer's unit subtree."""
+
     def get_base_object_queryset(self):
         return super().get_base_object_queryset().visible_to(self.request.user)
 
 
-class ScopedUsageView(UsageView):
-    def get_base_object_queryset(self):
-        return super().get_base_object_queryset().visible_to(self.request.user)
+class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    pass
