@@ -60,9 +60,9 @@ def time_assignment(people):
     from lms.models import Person, PersonCategory, Unit
 
     commune = Unit.objects.get(code=DEMO_COMMUNE_CODE)
-    areas = list(Unit.objects.filter(path__startswith=commune.path, depth=commune.depth + 1))
+    areas = list(Unit.objects.in_unit(commune).filter(depth=commune.depth + 1))
     category = PersonCategory.objects.get(code="chuyen-trach")
-    missing = people - Person.objects.filter(unit__path__startswith=commune.path).count()
+    missing = people - Person.objects.in_unit(commune).count()
     new_people = [
         Person(full_name=f"Nguyễn Văn Thử {number}", unit=areas[number % len(areas)], category=category)
         for number in range(missing)

@@ -17,13 +17,13 @@ from certificates import services
 from certificates.models import BatchStatus, Certificate, CertificateBatch
 from certificates.tasks import run_batch
 from courses.models import CoursePage
-from lms import selectors as organisation
-from lms.admin_views import AdminPageMixin, ScopedFormMixin
-from lms.admin_views import unit_chooser_viewset as unit_chooser
+from lms.admin.choosers import unit_chooser_viewset as unit_chooser
+from lms.admin.forms import ScopedFormMixin
+from lms.admin.views import AdminPageMixin
 
 
 def certificates_for(user):
-    return organisation.within_scope(user, Certificate.objects.all(), "person__unit__path")
+    return Certificate.objects.visible_to(user)
 
 
 class ReasonForm(forms.Form):
@@ -93,9 +93,7 @@ class BatchForm(ScopedFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
-        self.fields["session"].queryset = organisation.within_scope(
-            self.for_user, self.fields["session"].queryset, "organising_unit__path"
-        )
+        self.fields["session"].queryset = self.fields["session"].queryset.visible_to(self.for_user)
 
     def clean(self):
         data = super().clean()
@@ -132,7 +130,7 @@ class BatchProgressView(AdminPageMixin, TemplateView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("certificates.add_certificatebatch"):
             raise PermissionDenied
-        batches = organisation.within_scope(request.user, CertificateBatch.objects.all(), "unit__path")
+        batches = CertificateBatch.objects.visible_to(request.user)
         self.batch = get_object_or_404(batches.select_related("template", "course", "session", "unit"), pk=pk)
         return super().dispatch(request)
 

@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PreviewableMixin
 
+from lms.models.scoping import UnitScopedQuerySet
+
 PLACEHOLDERS = {
     "ho_ten": _("full name"),
     "ngay_sinh": _("date of birth"),
@@ -128,6 +130,10 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class CertificateQuerySet(UnitScopedQuerySet):
+    unit_path = "person__unit__path"
+
+
 class Certificate(models.Model):
     """A certificate given to one person for one training record (a course completed, a session attended);
     never deleted, only revoked. What it says is copied from the record as printed."""
@@ -163,6 +169,8 @@ class Certificate(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("replaces")
     )
 
+    objects = CertificateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -193,6 +201,10 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class CertificateBatchQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
 
 
 class CertificateBatch(models.Model):
@@ -231,6 +243,8 @@ class CertificateBatch(models.Model):
     archive = models.FileField(_("ZIP"), upload_to="certificate-batches/", storage=private_storage, blank=True)
     created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CertificateBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bulk issue")

@@ -142,9 +142,7 @@ def template_for(source):
 def batch_records(batch):
     """The training records a bulk issue covers: of its course or session, for people of its unit's subtree."""
     source_key = ledger.course_key(batch.course_id) if batch.course_id else ledger.session_key(batch.session_id)
-    return TrainingRecord.objects.filter(
-        source_key=source_key, person__unit__path__startswith=batch.unit.path
-    ).order_by("person__sort_key", "pk")
+    return TrainingRecord.objects.filter(source_key=source_key).in_unit(batch.unit).order_by("person__sort_key", "pk")
 
 
 def run_batch(batch):

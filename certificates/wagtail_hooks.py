@@ -17,8 +17,9 @@ from certificates import admin_views
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from certificates.selectors import certificates_of
 from courses.admin_views import LimitedPermissionPolicy
-from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
-from lms.wagtail_hooks import ScopedViewSet
+from lms.admin.permissions import NeverDeletePermissionPolicy
+from lms.admin.views import ScopedIndexView
+from lms.admin.viewsets import ScopedViewSet
 
 
 class CertificateTemplateViewSet(ModelViewSet):
@@ -96,7 +97,6 @@ class CertificateViewSet(ScopedViewSet):
     icon = "doc-full-inverse"
     menu_order = 100
     index_view_class = CertificateIndexView
-    path_lookup = "person__unit__path"
     form_fields = []
     list_filter = ["status", "template", "year"]
     search_fields = ["person__full_name", "code", "what"]
@@ -158,7 +158,6 @@ class BatchViewSet(ScopedViewSet):
     icon = "download"
     menu_order = 200
     add_view_class = admin_views.BatchCreateView
-    path_lookup = "unit__path"
     form_fields = ["template", "course", "session", "unit"]
 
     def get_form_class(self, for_update=False):

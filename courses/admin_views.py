@@ -20,17 +20,12 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses import selectors, services
 from courses.models import AssignmentStatus, CourseAssignment, CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
-from lms import selectors as organisation
-from lms.admin_views import (
-    AdminPageMixin,
-    ScopedFormMixin,
-    ScopedIndexView,
-    UnitSubtreeFilter,
-    table_download,
-    unit_in_scope,
-)
-from lms.admin_views import unit_chooser_viewset as unit_chooser
-from lms.models import PersonCategory, Unit
+from lms.admin.choosers import unit_chooser_viewset as unit_chooser
+from lms.admin.exports import table_download
+from lms.admin.filters import UnitSubtreeFilter
+from lms.admin.forms import ScopedFormMixin
+from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
+from lms.models import Person, PersonCategory, Unit
 
 
 class LimitedPermissionPolicy(ModelPermissionPolicy):
@@ -50,7 +45,7 @@ class LimitedPermissionPolicy(ModelPermissionPolicy):
 
 class EnrolmentFilterSet(WagtailFilterSet):
     course = django_filters.ModelChoiceFilter(label=_("course"), queryset=CoursePage.objects.order_by("title"))
-    unit = UnitSubtreeFilter(path_lookup="person__unit__path")
+    unit = UnitSubtreeFilter()
     status = django_filters.ChoiceFilter(label=_("status"), choices=EnrolmentStatus.choices)
     source = django_filters.ChoiceFilter(label=_("how"), choices=EnrolmentSource.choices)
 
@@ -76,7 +71,7 @@ class EnrolmentIndexView(ScopedIndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        return queryset.filter(person__in=organisation.people_for(self.request.user).matching(self.search_query))
+        return queryset.filter(person__in=Person.objects.visible_to(self.request.user).matching(self.search_query))
 
     def get_base_queryset(self):
         return selectors.enrolments_for(self.request.user).select_related("person__unit", "person__category", "course")
@@ -142,7 +137,7 @@ class CourseProgressView(AdminPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rows, total = self.table
         path = self.unit.path if self.unit else ""
-        ancestors = organisation.units_for(self.request.user).filter(
+        ancestors = Unit.objects.visible_to(self.request.user).filter(
             path__in=[path[:end] for end in range(Unit.steplen, len(path), Unit.steplen)]
         )
         for row in rows:
@@ -210,7 +205,7 @@ class AssignmentProgressView(AdminPageMixin, TemplateView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("courses.view_courseassignment"):
             raise PermissionDenied
-        assignments = organisation.within_scope(request.user, CourseAssignment.objects.all(), "unit__path")
+        assignments = CourseAssignment.objects.visible_to(request.user)
         self.assignment = get_object_or_404(assignments.select_related("course", "unit"), pk=pk)
         return super().dispatch(request)
 

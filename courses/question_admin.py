@@ -33,7 +33,8 @@ from courses.models import (
 from courses.question_export import EXPORT_FORMATS, export_questions
 from courses.question_formats import SHEET_COLUMNS
 from courses.question_import import IMPORT_FORMATS, import_questions
-from lms.admin_views import AdminPageMixin, table_download
+from lms.admin.exports import table_download
+from lms.admin.views import AdminPageMixin
 from lms.vietnamese import fold
 
 

@@ -16,7 +16,9 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from courses import quiz_selectors, quizzes
 from courses.models import QuizPage
-from lms.admin_views import AdminPageMixin, menu_item_for, table_download
+from lms.admin.exports import table_download
+from lms.admin.permissions import menu_item_for
+from lms.admin.views import AdminPageMixin
 
 
 def require(user, permission):

@@ -19,7 +19,6 @@ from courses.models import (
 )
 from courses.quizzes import DEADLINE_GRACE
 from courses.selectors import learner_person
-from lms.selectors import within_scope
 
 
 def quiz_context(quiz, user):
@@ -99,7 +98,7 @@ def result_context(attempt):
 
 def attempts_for(user):
     """The attempts of the people in ``user``'s unit subtree."""
-    return within_scope(user, Attempt.objects.all(), "enrolment__person__unit__path")
+    return Attempt.objects.visible_to(user)
 
 
 def quizzes_overview(user):

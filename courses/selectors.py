@@ -16,7 +16,6 @@ from courses.models import (
 )
 from courses.services import done_allowed_at, missing_prerequisites
 from lms.models import PersonCategory, Unit
-from lms.selectors import units_for, within_scope
 from lms.services import person_for_user
 from lms.vietnamese import fold
 
@@ -135,7 +134,7 @@ def learner_courses(person):
         return []
     in_courses = Q()
     for enrolment in enrolments:
-        in_courses |= Q(path__startswith=enrolment.course.path, depth=enrolment.course.depth + 1)
+        in_courses |= CoursePage.objects.child_of_q(enrolment.course)
     steps_by_course = {}
     for step_type in (LessonPage, QuizPage):  # lessons first, then quizzes
         for step in (
@@ -163,7 +162,7 @@ def learner_courses(person):
 def enrolments_for(user):
     """The enrolments of the people in ``user``'s unit subtree, each with its ``status``."""
     started = Exists(LessonProgress.objects.filter(enrolment=OuterRef("pk")))
-    return within_scope(user, Enrolment.objects.all(), "person__unit__path").annotate(
+    return Enrolment.objects.visible_to(user).annotate(
         status=Case(
             When(completed_at__isnull=False, then=Value(EnrolmentStatus.COMPLETED)),
             When(started, then=Value(EnrolmentStatus.IN_PROGRESS)),
@@ -178,11 +177,13 @@ def progress_by_unit(course, unit, user):
     ``unit`` None stands for the whole country, whose rows are the top units."""
     path, depth = (unit.path, unit.depth) if unit else ("", 0)
     branch_length = (depth + 1) * Unit.steplen
+    enrolments = enrolments_for(user).filter(course=course)
+    children = Unit.objects.visible_to(user).filter(depth=depth + 1)
+    if unit:
+        enrolments, children = enrolments.in_unit(unit), children.in_unit(unit)
     counts = {
         row["branch"]: row
-        for row in enrolments_for(user)
-        .filter(course=course, person__unit__path__startswith=path)
-        .annotate(branch=Substr("person__unit__path", 1, branch_length))
+        for row in enrolments.annotate(branch=Substr("person__unit__path", 1, branch_length))
         .values("branch")
         .annotate(
             enrolled=Count("pk"),
@@ -195,7 +196,7 @@ def progress_by_unit(course, unit, user):
     rows = [{"unit": unit, "own_people": True, **empty, **counts.get(path, {})}] if unit else []
     rows += [
         {"unit": child, "own_people": False, **empty, **counts.get(child.path, {})}
-        for child in units_for(user).filter(path__startswith=path, depth=depth + 1).order_by("name")
+        for child in children.order_by("name")
     ]
     rows = [row for row in rows if row["enrolled"] or not row["own_people"]]
     for row in rows:

@@ -21,8 +21,7 @@ from courses.models import (
 )
 from courses.signals import course_completed
 from lms import ledger
-from lms.models import Person
-from lms.selectors import units_for
+from lms.models import Person, Unit
 
 ASSIGNMENT_CHUNK = 5000
 
@@ -140,7 +139,7 @@ def assign_course(*, course, unit, categories, due_date, user):
     """
     from courses.tasks import run_assignment
 
-    if not units_for(user).filter(pk=unit.pk).exists():
+    if not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("This unit is outside yours."))
     assignment = CourseAssignment.objects.create(course=course, unit=unit, due_date=due_date, created_by=user)
     assignment.categories.set(categories)
@@ -150,7 +149,7 @@ def assign_course(*, course, unit, categories, due_date, user):
 
 
 def people_to_assign(assignment):
-    people = Person.objects.filter(is_active=True, unit__path__startswith=assignment.unit.path)
+    people = Person.objects.filter(is_active=True).in_unit(assignment.unit)
     categories = list(assignment.categories.all())
     return people.filter(category__in=categories) if categories else people
 

@@ -20,9 +20,10 @@ from courses.models import (
 )
 from courses.question_admin import QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from courses.quiz_admin import QuizViewSet
-from lms.admin_views import NeverDeletePermissionPolicy, ScopedIndexView
+from lms.admin.permissions import NeverDeletePermissionPolicy
+from lms.admin.views import ScopedIndexView
+from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from lms.wagtail_hooks import ScopedViewSet
 
 
 class EnrolmentViewSet(ModelViewSet):
@@ -33,7 +34,6 @@ class EnrolmentViewSet(ModelViewSet):
     menu_order = 100
     index_view_class = admin_views.EnrolmentIndexView
     filterset_class = admin_views.EnrolmentFilterSet
-    path_lookup = "person__unit__path"
     form_fields = []
     copy_view_enabled = False
     inspect_view_enabled = False
@@ -63,9 +63,6 @@ class EnrolmentViewSet(ModelViewSet):
         "completed_at": _("Completed at"),
     }
     export_filename = "dang-ky-hoc"
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(path_lookup=self.path_lookup, **kwargs)
 
     @property
     def list_display(self):
@@ -101,7 +98,6 @@ class AssignmentViewSet(ScopedViewSet):
     index_view_class = AssignmentIndexView
     add_view_class = admin_views.AssignmentCreateView
     form_fields = ["course", "unit", "categories", "due_date"]
-    path_lookup = "unit__path"
 
     def get_form_class(self, for_update=False):
         return admin_views.AssignmentForm

@@ -18,8 +18,9 @@ from wagtail.admin.widgets import AdminDateInput
 
 from coverage import charts, exports, selectors
 from coverage.models import ApiToken, Target
-from lms import selectors as organisation
-from lms.admin_views import AdminPageMixin, ScopedFormMixin, ScopedIndexView, unit_filter_choices, unit_in_scope
+from lms.admin.filters import unit_filter_choices
+from lms.admin.forms import ScopedFormMixin
+from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.models import PersonCategory, Unit, UnitLevel
 
 
@@ -141,7 +142,7 @@ class CoverageView(CoverageMixin, TemplateView):
     def trail(self):
         """The units above this one that the viewer may see, each with the link to its report."""
         path = self.unit.path
-        ancestors = organisation.units_for(self.request.user).filter(
+        ancestors = Unit.objects.visible_to(self.request.user).filter(
             path__in=[path[:end] for end in range(Unit.steplen, len(path), Unit.steplen)]
         )
         return [(unit, self.query(unit=unit.pk)) for unit in ancestors.order_by("depth")]

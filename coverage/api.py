@@ -53,8 +53,8 @@ def coverage_api(request):
     if target is None:
         return error(404, "No active target with this slug.")
     code = request.GET.get("unit")
-    unit = Unit.objects.filter(code=code).first() if code else token.unit
-    if unit is None or not unit.path.startswith(token.unit.path):
+    unit = Unit.objects.in_unit(token.unit).filter(code=code).first() if code else token.unit
+    if unit is None:
         return error(404, "No unit with this code in the key's units.")
     try:
         as_of = date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else None

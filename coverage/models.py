@@ -14,8 +14,13 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from lms.models import UnitLevel
+from lms.models.scoping import UnitScopedQuerySet
 
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
+
+
+class TargetQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
 
 
 class Target(ClusterableModel):
@@ -68,6 +73,8 @@ class Target(ClusterableModel):
     deadline = models.DateField(_("deadline"))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target")
@@ -125,6 +132,10 @@ class CoverageSnapshot(models.Model):
         return f"{self.target} ({self.taken_on:%d/%m/%Y})"
 
 
+class SnapshotCountQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
+
+
 class SnapshotCount(models.Model):
     """The people of one unit (not those below it) counted in a snapshot; sums over a subtree give any report."""
 
@@ -133,6 +144,8 @@ class SnapshotCount(models.Model):
     population = models.PositiveIntegerField()
     met = models.PositiveIntegerField()
     trainings = models.PositiveIntegerField()
+
+    objects = SnapshotCountQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint("snapshot", "unit", name="coverage_snapshot_count_once_per_unit")]

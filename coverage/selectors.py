@@ -36,7 +36,7 @@ def targets_for(user):
     if scope is None:
         return targets.none()
     above = [scope.path[:end] for end in range(Unit.steplen, len(scope.path) + 1, Unit.steplen)]
-    return targets.filter(Q(unit__path__in=above) | Q(unit__path__startswith=scope.path))
+    return targets.filter(unit__path__in=above) | targets.in_unit(scope)
 
 
 def default_unit(user):
@@ -146,7 +146,7 @@ def within_unit(people, unit):
         return people.filter(province_id=unit.pk)
     if unit.level == UnitLevel.COMMUNE:
         return people.filter(commune_id=unit.pk)
-    return people.filter(unit__path__startswith=unit.path)
+    return people.in_unit(unit)
 
 
 def child_key(unit, children):
@@ -184,7 +184,8 @@ def grouped_counts(people, requirement, branch):
 def snapshot_counts(snapshot, unit):
     """The same numbers as ``grouped_counts``, summed from a snapshot, by path prefix of the child units."""
     rows = (
-        SnapshotCount.objects.filter(snapshot=snapshot, unit__path__startswith=unit.path)
+        SnapshotCount.objects.filter(snapshot=snapshot)
+        .in_unit(unit)
         .annotate(branch=Substr("unit__path", 1, (unit.depth + 1) * Unit.steplen))
         .values("branch")
         .annotate(population=Sum("population"), met=Sum("met"), trainings=Sum("trainings"))
@@ -262,7 +263,7 @@ def coverage(target, unit, *, as_of=None, category=None):
     snapshot is read from the snapshot, so the report sent then comes out the same."""
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    children = list(Unit.objects.in_unit(unit).filter(depth=unit.depth + 1).order_by("path"))
     snapshot = None
     if as_of < today and category is None:
         snapshot = CoverageSnapshot.objects.filter(target=target, taken_on=as_of).first()
@@ -322,7 +323,8 @@ def monthly_trend(target, unit, *, months=12):
     """``[(first day of the month, population, met)]`` from the last snapshot of each of the last months
     that have one, oldest first; one query."""
     totals = (
-        SnapshotCount.objects.filter(snapshot__target=target, unit__path__startswith=unit.path)
+        SnapshotCount.objects.filter(snapshot__target=target)
+        .in_unit(unit)
         .values("snapshot__taken_on")
         .annotate(population=Sum("population"), met=Sum("met"))
         .order_by("snapshot__taken_on")

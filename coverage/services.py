@@ -12,7 +12,7 @@ from coverage import selectors
 from coverage.channels import reminder_channels
 from coverage.models import CoverageSnapshot, ReminderLog, SnapshotCount, Target
 from lms import roles
-from lms.models import User
+from lms.models import Unit, User
 
 REMINDER_INTERVAL = timedelta(days=7)
 
@@ -70,7 +70,7 @@ def send_reminders(*, now=None):
                 sent += _remind(channels, target, "coverage/reminders/person", context, now=now, person=person)
             organisers = (
                 User.objects.filter(
-                    is_active=True, groups__name=roles.ORGANISER, managed_unit__path__startswith=target.unit.path
+                    is_active=True, groups__name=roles.ORGANISER, managed_unit__in=Unit.objects.in_unit(target.unit)
                 )
                 .exclude(pk__in=reminded.filter(user__isnull=False).values("user_id"))
                 .select_related("managed_unit")

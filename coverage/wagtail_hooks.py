@@ -14,9 +14,9 @@ from wagtail.permissions import register_permission_policy
 
 from coverage import admin_views
 from coverage.models import ApiToken, Target
-from lms.admin_views import NeverDeletePermissionPolicy, menu_item_for
+from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
+from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from lms.wagtail_hooks import ScopedViewSet
 
 
 class TargetViewSet(ScopedViewSet):
@@ -25,7 +25,6 @@ class TargetViewSet(ScopedViewSet):
     url_prefix = "targets"
     icon = "crosshairs"
     menu_order = 200
-    path_lookup = "unit__path"
     index_view_class = admin_views.TargetIndexView
     edit_handler = ObjectList(
         [

@@ -4,14 +4,13 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import django_filters
 import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,207 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
-from wagtail.admin.views.generic import chooser as chooser_views
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView
-from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from lms import selectors, services
+from lms.admin.choosers import unit_chooser_viewset
+from lms.admin.exports import XLSX_TYPE
+from lms.admin.forms import ScopedFormMixin
+from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
-from lms.spreadsheets import SPREADSHEET_SUFFIXES, table_csv, table_workbook, template_workbook
-
-
-class AdminPageMixin(WagtailAdminTemplateMixin):
-    """An admin page under a listing: breadcrumbs lead back to it, the last one is this page's title."""
-
-    def parent_breadcrumbs(self):
-        return []
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, *self.parent_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
-
-
-def menu_item_for(permission):
-    """A menu item class shown only to users with ``permission``."""
-
-    class PermittedMenuItem(MenuItem):
-        def is_shown(self, request):
-            return request.user.has_perm(permission)
-
-    return PermittedMenuItem
-
-
-def unit_in_scope(user, unit_id):
-    """The unit whose id a URL's query gives, if ``user`` may see it; otherwise 404."""
-    if not str(unit_id).isdigit():
-        raise Http404
-    return get_object_or_404(selectors.units_for(user), pk=unit_id)
-
-
-class NeverDeletePermissionPolicy(ModelPermissionPolicy):
-    """Model permissions without delete, even for superusers: nothing here is hard-deleted."""
-
-    def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-def unit_filter_choices(request):
-    """The units a listing can be narrowed to; from a whole country or province, communes are enough."""
-    units = selectors.unit_choices_for(request.user)
-    scope = selectors.scope_unit(request.user)
-    if scope is None or scope.depth <= 2:
-        units = units.exclude(level=UnitLevel.RESIDENTIAL_AREA)
-    return units
-
-
-class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """Narrow a listing to a unit of the viewer's subtree and the units below it."""
-
-    def __init__(self, *, path_lookup, **kwargs):
-        super().__init__(label=gettext_lazy("Unit (and units below)"), queryset=unit_filter_choices, **kwargs)
-        self.path_lookup = path_lookup
-
-    @property
-    def field(self):
-        field = super().field
-        field.label_from_instance = Unit.tree_label
-        return field
-
-    def filter(self, queryset, unit):
-        return queryset.filter(**{f"{self.path_lookup}__startswith": unit.path}) if unit else queryset
-
-
-class ScopedIndexView(IndexView):
-    """A listing limited to the viewer's unit subtree."""
-
-    path_lookup = None
-
-    def get_base_queryset(self):
-        return selectors.within_scope(self.request.user, super().get_base_queryset(), self.path_lookup)
-
-
-class ScopedEditView(EditView):
-    """Editing refused (404) for objects outside the viewer's unit subtree."""
-
-    path_lookup = None
-
-    def get_queryset(self):
-        return selectors.within_scope(self.request.user, super().get_queryset(), self.path_lookup)
-
-
-class ScopedHistoryView(HistoryView):
-    path_lookup = None
-
-    def get_base_object_queryset(self):
-        return selectors.within_scope(self.request.user, super().get_base_object_queryset(), self.path_lookup)
-
-
-class ScopedUsageView(UsageView):
-    path_lookup = None
-
-    def get_base_object_queryset(self):
-        return selectors.within_scope(self.request.user, super().get_base_object_queryset(), self.path_lookup)
-
-
-class UnitSearchForm(BaseFilterForm):
-    q = forms.CharField(
-        label=gettext_lazy("Name or code"),
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name or code")}),
-        required=False,
-    )
-
-    def filter(self, units):
-        query = (self.cleaned_data.get("q") or "").strip()
-        if query:
-            units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__startswith=query))
-            self.is_searching, self.search_query = True, query
-        return units
-
-
-class ScopedUnitChoiceMixin:
-    """The chooser offers, and accepts, only active units in the user's subtree."""
-
-    filter_form_class = UnitSearchForm
-    ordering = "path"
-
-    def get_object_list(self):
-        return selectors.unit_choices_for(self.request.user)
-
-    @property
-    def columns(self):
-        return [
-            TitleColumn(
-                "name", label=_("name"), url_name=self.chosen_url_name, link_attrs={"data-chooser-modal-choice": True}
-            ),
-            Column("code", label=_("code")),
-            Column("get_level_display", label=_("level")),
-        ]
-
-
-class UnitChooseView(ScopedUnitChoiceMixin, chooser_views.ChooseView):
-    pass
-
-
-class UnitChooseResultsView(ScopedUnitChoiceMixin, chooser_views.ChooseResultsView):
-    pass
-
-
-class ScopedUnitChosenMixin:
-    """A chosen unit, by one id or several, is looked up only among the units the user may choose."""
-
-    def get_object(self, pk):
-        return selectors.unit_choices_for(self.request.user).get(pk=pk)
-
-    def get_objects(self, pks):
-        return selectors.unit_choices_for(self.request.user).filter(pk__in=pks)
-
-
-class UnitChosenView(ScopedUnitChosenMixin, chooser_views.ChosenView):
-    pass
-
-
-class UnitChosenMultipleView(ScopedUnitChosenMixin, chooser_views.ChosenMultipleView):
-    pass
-
-
-class UnitChooserViewSet(ChooserViewSet):
-    """A searchable unit chooser: the tree is too long for a drop-down at national scale."""
-
-    model = Unit
-    icon = "site"
-    per_page = 50
-    choose_one_text = gettext_lazy("Choose a unit")
-    choose_another_text = gettext_lazy("Choose another unit")
-    choose_view_class = UnitChooseView
-    choose_results_view_class = UnitChooseResultsView
-    chosen_view_class = UnitChosenView
-    chosen_multiple_view_class = UnitChosenMultipleView
-
-
-unit_chooser_viewset = UnitChooserViewSet("lms_unit_chooser", url_prefix="units/chooser")
-
-
-class ScopedFormMixin:
-    """Unit fields of the form offer only the units the user may use."""
-
-    unit_fields = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.unit_fields:
-            if name in self.fields:
-                self.fields[name].queryset = selectors.unit_choices_for(self.for_user)
-                self.fields[name].label_from_instance = Unit.tree_label
+from lms.spreadsheets import SPREADSHEET_SUFFIXES, template_workbook
 
 
 class PersonForm(ScopedFormMixin, WagtailAdminModelForm):
@@ -278,7 +87,7 @@ class UnitIndexView(ScopedIndexView):
     def get_base_queryset(self):
         units = super().get_base_queryset()
         if self.parent_unit is not None:
-            units = units.filter(path__startswith=self.parent_unit.path, depth=self.parent_unit.depth + 1)
+            units = units.in_unit(self.parent_unit).filter(depth=self.parent_unit.depth + 1)
         elif (top := selectors.scope_unit(self.request.user)) is not None:
             units = units.filter(pk=top.pk)
         else:
@@ -289,7 +98,7 @@ class UnitIndexView(ScopedIndexView):
         items = super().get_breadcrumbs_items()
         if self.parent_unit is not None:
             for unit in [*self.parent_unit.get_ancestors(), self.parent_unit]:
-                if selectors.units_for(self.request.user).filter(pk=unit.pk).exists():
+                if Unit.objects.visible_to(self.request.user).filter(pk=unit.pk).exists():
                     items.append({"url": f"{self.index_url}?parent={unit.pk}", "label": unit.name})
         return items
 
@@ -373,7 +182,7 @@ class UnitMergeView(AdminPageMixin, FormView):
     def dispatch(self, request, parent_pk):
         if not request.user.has_perm("lms.change_unit"):
             raise PermissionDenied
-        self.parent_unit = get_object_or_404(selectors.units_for(request.user), pk=parent_pk)
+        self.parent_unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=parent_pk)
         return super().dispatch(request)
 
     def get_page_subtitle(self):
@@ -515,19 +324,6 @@ def forget_stale_uploads():
             default_storage.delete(path)
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def table_download(headers, rows, *, filename, file_format):
-    """A table as an .xlsx or .csv download named ``filename`` (without suffix)."""
-    if file_format == "csv":
-        response = HttpResponse(table_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(table_workbook(headers, rows, title=filename), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{"csv" if file_format == "csv" else "xlsx"}"'
-    return response
-
-
 def template_download(importer_class, title):
     """An empty workbook with the import's headers, to fill in."""
     response = HttpResponse(
@@ -563,7 +359,7 @@ class AttendanceImportView(SpreadsheetImportView):
     importer_class = AttendanceImport
 
     def dispatch(self, request, pk):
-        self.session = get_object_or_404(selectors.sessions_for(request.user), pk=pk)
+        self.session = get_object_or_404(TrainingSession.objects.visible_to(request.user), pk=pk)
         return super().dispatch(request)
 
     def get_page_subtitle(self):
@@ -607,7 +403,7 @@ class AttendanceView(AdminPageMixin, FormView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("lms.view_attendance"):
             raise PermissionDenied
-        self.session = get_object_or_404(selectors.sessions_for(request.user), pk=pk)
+        self.session = get_object_or_404(TrainingSession.objects.visible_to(request.user), pk=pk)
         return super().dispatch(request)
 
     def get_page_title(self):
@@ -621,7 +417,7 @@ class AttendanceView(AdminPageMixin, FormView):
 
     @cached_property
     def invited(self):
-        return selectors.within_scope(self.request.user, selectors.invited_people(self.session), "unit__path")
+        return selectors.invited_people(self.session).visible_to(self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "people": self.invited}

@@ -1,10 +1,13 @@
 """Reads on the organisation, always through the viewer's unit scope."""
 
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from lms.models import Person, TrainingRecord, TrainingSession, Unit, UnitLevel
+from lms.models import Person, TrainingRecord, Unit, UnitLevel
 
 
 def scope_unit(user):
@@ -12,30 +15,9 @@ def scope_unit(user):
     return None if user.is_superuser else user.managed_unit
 
 
-def within_scope(user, queryset, path_lookup):
-    """``queryset`` limited to what ``user`` may see; ``path_lookup`` leads to the unit's path."""
-    if user.is_superuser:
-        return queryset
-    if user.managed_unit_id is None:
-        return queryset.none()
-    return queryset.filter(**{f"{path_lookup}__startswith": user.managed_unit.path})
-
-
-def units_for(user):
-    return within_scope(user, Unit.objects.all(), "path")
-
-
-def people_for(user):
-    return within_scope(user, Person.objects.all(), "unit__path")
-
-
-def sessions_for(user):
-    return within_scope(user, TrainingSession.objects.all(), "organising_unit__path")
-
-
 def unit_choices_for(user):
     """Active units ``user`` may file people and sessions under, in tree order."""
-    return units_for(user).filter(is_active=True).order_by("path")
+    return Unit.objects.visible_to(user).filter(is_active=True).order_by("path")
 
 
 def with_people_counts(units):
@@ -47,7 +29,7 @@ def with_people_counts(units):
         counted = Person.objects.filter(is_active=True, **{field: OuterRef("pk")}).order_by()
         return Subquery(counted.values(field).annotate(n=Count("pk")).values("n"), output_field=IntegerField())
 
-    below = Person.objects.filter(is_active=True, unit__path__startswith=OuterRef("path")).order_by()
+    below = Person.objects.filter(is_active=True).in_unit(OuterRef("path")).order_by()
     in_subtree = Subquery(
         below.annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n"),
         output_field=IntegerField(),
@@ -75,10 +57,7 @@ def trained_this_term():
 def invited_people(session):
     """Active people of the session's invited units (or of its organising unit when none are invited)."""
     units = list(session.invited_units.all()) or [session.organising_unit]
-    condition = Q()
-    for unit in units:
-        condition |= Q(unit__path__startswith=unit.path)
-    return Person.objects.filter(condition, is_active=True)
+    return reduce(or_, (Person.objects.in_unit(unit) for unit in units)).filter(is_active=True)
 
 
 def trainings_of(user):

@@ -117,13 +117,13 @@ def refresh_ancestry(unit):
     lineage = [*unit.get_ancestors(), unit]
     province = next((u for u in reversed(lineage) if u.level == UnitLevel.PROVINCE), None)
     commune = next((u for u in reversed(lineage) if u.level == UnitLevel.COMMUNE), None)
-    subtree = Unit.objects.subtree_of(unit)
+    subtree = Unit.objects.in_unit(unit)
     subtree.update(province=province, commune=commune)
     for level, field in ((UnitLevel.PROVINCE, "province"), (UnitLevel.COMMUNE, "commune")):
         for inner in subtree.filter(level=level, depth__gt=unit.depth).order_by("depth"):
-            Unit.objects.subtree_of(inner).update(**{field: inner})
+            Unit.objects.in_unit(inner).update(**{field: inner})
     unit_of_person = Unit.objects.filter(pk=OuterRef("unit_id"))
-    Person.objects.filter(unit__path__startswith=unit.path).update(
+    Person.objects.in_unit(unit).update(
         province_id=Subquery(unit_of_person.values("province_id")),
         commune_id=Subquery(unit_of_person.values("commune_id")),
     )

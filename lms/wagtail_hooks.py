@@ -1,14 +1,11 @@
 """The organisation in the Wagtail admin: menus, viewsets, log actions, scoping by unit."""
 
 import django_filters
-from django.db import models
 from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.forms.models import formfield_for_dbfield as wagtail_formfield_for_dbfield
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -16,46 +13,13 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
+from lms.admin.choosers import unit_chooser_viewset
+from lms.admin.filters import UnitSubtreeFilter
+from lms.admin.permissions import NeverDeletePermissionPolicy
+from lms.admin.views import ScopedIndexView
+from lms.admin.viewsets import ScopedViewSet
 from lms.importers import PeopleImport
 from lms.models import Person, PersonCategory, TrainingSession, Unit, UnitLogEntry
-
-
-class ScopedViewSet(ModelViewSet):
-    """A model viewset whose every view sees only the user's unit subtree."""
-
-    path_lookup = None
-    index_view_class = admin_views.ScopedIndexView
-    edit_view_class = admin_views.ScopedEditView
-    history_view_class = admin_views.ScopedHistoryView
-    usage_view_class = admin_views.ScopedUsageView
-    copy_view_enabled = False
-    inspect_view_enabled = False
-    base_form_class = WagtailAdminModelForm
-
-    def formfield_for_dbfield(self, db_field, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs["assume_scheme"] = "https"  # meeting links are typed without "https://"
-        return wagtail_formfield_for_dbfield(db_field, **kwargs)  # keeps Wagtail's admin widgets
-
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            self.model,
-            form=self.base_form_class,
-            formfield_callback=self.formfield_for_dbfield,
-            fields=self.get_form_fields(),
-        )
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(path_lookup=self.path_lookup, **kwargs)
-
-    def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(path_lookup=self.path_lookup, **kwargs)
-
-    def get_history_view_kwargs(self, **kwargs):
-        return super().get_history_view_kwargs(path_lookup=self.path_lookup, **kwargs)
-
-    def get_usage_view_kwargs(self, **kwargs):
-        return super().get_usage_view_kwargs(path_lookup=self.path_lookup, **kwargs)
 
 
 class UnitViewSet(ScopedViewSet):
@@ -64,7 +28,6 @@ class UnitViewSet(ScopedViewSet):
     url_prefix = "units"
     icon = "site"
     menu_order = 100
-    path_lookup = "path"
     index_view_class = admin_views.UnitIndexView
     add_view_class = admin_views.UnitCreateView
     form_fields = ["name", "short_name", "code", "level", "valid_from"]
@@ -103,7 +66,7 @@ class UnitViewSet(ScopedViewSet):
 
 
 class PersonFilterSet(WagtailFilterSet):
-    unit = admin_views.UnitSubtreeFilter(path_lookup="unit__path")
+    unit = UnitSubtreeFilter()
     category = django_filters.ModelChoiceFilter(label=_("category"), queryset=PersonCategory.objects.all())
     is_active = django_filters.BooleanFilter(label=_("active"))
     trained_this_term = django_filters.BooleanFilter(label=_("Trained this term"), method="filter_trained")
@@ -119,7 +82,7 @@ class PersonFilterSet(WagtailFilterSet):
         return queryset.filter(condition if trained else ~condition)
 
 
-class PersonIndexView(admin_views.ScopedIndexView):
+class PersonIndexView(ScopedIndexView):
     """People in Vietnamese name order, searchable with or without diacritics."""
 
     search_fields = ["full_name"]
@@ -146,7 +109,6 @@ class PersonViewSet(ScopedViewSet):
     url_prefix = "people"
     icon = "group"
     menu_order = 200
-    path_lookup = "unit__path"
     base_form_class = admin_views.PersonForm
     index_view_class = PersonIndexView
     filterset_class = PersonFilterSet
@@ -205,7 +167,6 @@ class SessionViewSet(ScopedViewSet):
     url_prefix = "sessions"
     icon = "date"
     menu_order = 300
-    path_lookup = "organising_unit__path"
     base_form_class = admin_views.SessionForm
     index_view_class = admin_views.SessionIndexView
     form_fields = [
@@ -264,7 +225,7 @@ class OrganisationViewSetGroup(ViewSetGroup):
 
 @hooks.register("register_admin_viewset")
 def register_organisation_viewsets():
-    return [OrganisationViewSetGroup(), admin_views.unit_chooser_viewset]
+    return [OrganisationViewSetGroup(), unit_chooser_viewset]
 
 
 @hooks.register("register_log_actions")
@@ -279,4 +240,4 @@ def register_organisation_log_actions(actions):
 
 
 for organisation_model in (Unit, Person, TrainingSession, PersonCategory):
-    register_permission_policy(organisation_model, admin_views.NeverDeletePermissionPolicy(organisation_model))
+    register_permission_policy(organisation_model, NeverDeletePermissionPolicy(organisation_model))

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.models.scoping import UnitScopedQuerySet
+
 
 class EnrolmentSource(models.TextChoices):
     SELF = "self", _("Enrolled themselves")
@@ -20,7 +22,9 @@ class EnrolmentStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class EnrolmentQuerySet(models.QuerySet):
+class EnrolmentQuerySet(UnitScopedQuerySet):
+    unit_path = "person__unit__path"
+
     def delete(self):
         raise ValidationError(_("Enrolments are never deleted."))
 
@@ -89,6 +93,10 @@ class AssignmentStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class CourseAssignmentQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
+
+
 class CourseAssignment(models.Model):
     """An organiser's order to enrol the people of a unit subtree (of some categories) in a course.
 
@@ -114,6 +122,8 @@ class CourseAssignment(models.Model):
     processed = models.PositiveIntegerField(default=0)
     enrolled = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CourseAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("course assignment")

@@ -13,6 +13,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from lms.models.scoping import UnitScopedQuerySet
+
 
 class GradingMethod(models.TextChoices):
     HIGHEST = "highest", _("Highest attempt")
@@ -139,7 +141,9 @@ class AttemptState(models.TextChoices):
     GRADED = "graded", _("Graded")
 
 
-class AttemptQuerySet(models.QuerySet):
+class AttemptQuerySet(UnitScopedQuerySet):
+    unit_path = "enrolment__person__unit__path"
+
     def passed_keys(self):
         """The (enrolment id, quiz id) pairs whose kept attempt (highest or last, as the quiz says) passed."""
         kept = {}

@@ -4,7 +4,9 @@ each organiser for their own subtree only."""
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
+from wagtail.models.audit_log import BaseLogEntry, LogEntryQuerySet, ModelLogEntryManager
+
+from lms.models.scoping import UnitScopedQuerySet
 
 
 def has_any_permission(user, content_type):
@@ -13,7 +15,15 @@ def has_any_permission(user, content_type):
     )
 
 
-class UnitLogEntryManager(ModelLogEntryManager):
+class UnitLogEntryQuerySet(UnitScopedQuerySet, LogEntryQuerySet):
+    unit_path = "unit__path"
+
+
+class UnitLogEntryManager(ModelLogEntryManager.from_queryset(UnitLogEntryQuerySet)):
+    def get_queryset(self):
+        # Wagtail's log manager builds its own queryset class, whatever ``from_queryset`` gave
+        return UnitLogEntryQuerySet(self.model, using=self._db)
+
     def log_action(self, instance, action, **kwargs):
         kwargs.update(unit_id=instance.audit_unit_id)
         return super().log_action(instance, action, **kwargs)
@@ -24,14 +34,12 @@ class UnitLogEntryManager(ModelLogEntryManager):
         Wagtail's own check is not reused: it caches its answer on the user for whichever log model
         is asked first, which would hide these entries from Reports → Site history.
         """
-        from lms.selectors import within_scope  # selectors import the models
-
         readable = [
             content_type_id
             for content_type_id in self.values_list("content_type_id", flat=True).distinct().order_by()
             if has_any_permission(user, ContentType.objects.get_for_id(content_type_id))
         ]
-        return within_scope(user, self.filter(content_type_id__in=readable), "unit__path")
+        return self.filter(content_type_id__in=readable).visible_to(user)
 
 
 class UnitLogEntry(BaseLogEntry):

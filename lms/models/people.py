@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.models.scoping import UnitScopedQuerySet
 from lms.phones import normalize_phone, validate_phone
 from lms.vietnamese import SORT_KEY_LENGTH, fold, name_sort_key
 
@@ -31,10 +32,8 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
-class PersonQuerySet(models.QuerySet):
-    def in_subtree(self, unit):
-        """People whose unit is the given unit or below it."""
-        return self.filter(unit__path__startswith=unit.path)
+class PersonQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
 
     def matching(self, text):
         """People whose name, phone or external id contains the text, diacritics or not."""

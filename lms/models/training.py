@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.models.scoping import UnitScopedQuerySet
+
 
 def new_checkin_code():
     return secrets.token_urlsafe(12)
@@ -18,6 +20,10 @@ class SessionKind(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     ONLINE_LIVE = "online_live", _("Online, live")
     HYBRID = "hybrid", _("Hybrid")
+
+
+class TrainingSessionQuerySet(UnitScopedQuerySet):
+    unit_path = "organising_unit__path"
 
 
 class TrainingSession(models.Model):
@@ -44,6 +50,8 @@ class TrainingSession(models.Model):
     topics = models.TextField(_("topics"), blank=True)
     checkin_code = models.CharField(max_length=32, unique=True, default=new_checkin_code, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training session")
@@ -108,7 +116,11 @@ class TrainingKind(models.TextChoices):
     IMPORTED = "imported", _("Earlier training (imported)")
 
 
-class TrainingRecordQuerySet(models.QuerySet):
+class TrainingRecordQuerySet(UnitScopedQuerySet):
+    # Scoped by the person's unit today, as organisers see their people's records; the record's own
+    # unit is where the training happened and stays what it was.
+    unit_path = "person__unit__path"
+
     def update(self, **kwargs):
         raise ValidationError(_("Training records are never changed."))
 

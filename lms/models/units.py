@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from lms.models.scoping import UnitScopedQuerySet
+
 
 class UnitLevel(models.TextChoices):
     """Levels of the Front's organisation; ``district`` is kept only for units closed in 2025."""
@@ -21,10 +23,8 @@ class UnitLevel(models.TextChoices):
         return list(UnitLevel).index(self)
 
 
-class UnitQuerySet(MP_NodeQuerySet):
-    def subtree_of(self, unit):
-        """The unit and every unit below it."""
-        return self.filter(path__startswith=unit.path)
+class UnitQuerySet(UnitScopedQuerySet, MP_NodeQuerySet):
+    unit_path = "path"
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Units are never deleted; merge or close them instead."))

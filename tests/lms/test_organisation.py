@@ -377,7 +377,7 @@ def test_merging_two_communes_moves_their_areas_and_people_to_the_target(merger)
     for key in ("in_commune", "in_other_commune", "in_target"):
         assert Person.objects.get(pk=merger[key].pk).unit_id == target.pk
     assert Person.objects.get(pk=merger["in_area"].pk).unit_id == merger["area"].pk
-    assert set(Person.objects.in_subtree(target).values_list("pk", flat=True)) == {
+    assert set(Person.objects.in_unit(target).values_list("pk", flat=True)) == {
         merger[key].pk for key in ("in_commune", "in_area", "in_other_commune", "in_target")
     }
     assert Unit.find_problems() == ([], [], [], [], [])
@@ -426,7 +426,7 @@ def test_merging_across_provinces_moves_people_to_the_new_province(merger):
     area = Unit.objects.get(pk=merger["area"].pk)
     assert area.get_parent() == target
     assert (area.province_id, area.commune_id) == (other_province.pk, target.pk)
-    assert set(Person.objects.in_subtree(merger["province"]).values_list("pk", flat=True)) == {
+    assert set(Person.objects.in_unit(merger["province"]).values_list("pk", flat=True)) == {
         merger["in_other_commune"].pk,
         merger["in_target"].pk,
     }
