@@ -12,9 +12,9 @@ from django.utils.functional import cached_property
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from courses.models import Attempt, CourseAssignment, Enrolment, EnrolmentSource
 from coverage.models import CoverageSnapshot, SnapshotCount, Target
-from lms.models import Person, TrainingKind, TrainingRecord, TrainingSession, Unit, UnitLogEntry
+from lms.models import Person, TrainingRecord, TrainingSession, Unit, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, make_quiz
-from tests.factories import make_organiser, make_person, make_session, make_unit_tree, make_user
+from tests.factories import make_organiser, make_person, make_session, make_trainings, make_unit_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +54,8 @@ def make_target(unit):
 
 
 def make_record(unit, shared):
-    return TrainingRecord.objects.create(
-        person=make_person(unit=unit),
-        unit=unit,
-        kind=TrainingKind.IMPORTED,
-        reference="Tập huấn kỹ năng số",
-        source_key=f"import:{next(_sequence)}",
-        date=date(2026, 3, 1),
-    )
+    (record,) = make_trainings(make_person(unit=unit), day=date(2026, 3, 1))
+    return record
 
 
 def make_enrolment(unit, shared):
@@ -75,10 +69,11 @@ def make_attempt(unit, shared):
 
 
 def make_certificate(unit, shared):
+    record = make_record(unit, shared)
     return Certificate.objects.create(
         template=shared.template,
-        person=make_person(unit=unit),
-        source_key=f"course:{shared.course.pk}",
+        person=record.person,
+        training_record=record,
         what=shared.course.title,
         completed_on=date(2026, 3, 1),
         year=2026,
