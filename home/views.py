@@ -19,7 +19,7 @@ def my_courses(request):
         {
             "current": [enrolment for enrolment in enrolments if not enrolment.completed_at],
             "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
-            "trainings": trainings_of(request.user)[:50],
+            "trainings": trainings_of(person)[:50],
             "certificates": certificates_of(person),
         },
     )

@@ -6,8 +6,16 @@ from wagtail.users.apps import WagtailUsersAppConfig
 class LmsConfig(AppConfig):
     """The organisation and the training ledger; also the site's accounts."""
 
+    default = True  # the module holds two configurations: "lms" in INSTALLED_APPS means this one
     name = "lms"
     verbose_name = _("Organisation and training")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from lms.services import link_person_at_login
+
+        user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
 
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("khoa-hoc-cua-toi/", home_views.my_courses, name="my_courses"),
     path("diem-danh/<str:code>/", lms_views.session_checkin, name="session_checkin"),
     path("dang-ky-khoa-hoc/<int:course_id>/", course_views.enrol, name="course_enrol"),
+    path("mo-bai-hoc/<int:lesson_id>/", course_views.lesson_opened, name="lesson_opened"),
     path("hoan-thanh-bai-hoc/<int:lesson_id>/", course_views.lesson_done, name="lesson_done"),
     path("certificates/verify/", certificate_views.verify, name="certificate_verify_form"),
     path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
