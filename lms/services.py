@@ -230,7 +230,7 @@ def link_person(*, user):
     if person is not None and person.user_id is None:
         if Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user, updated_at=timezone.now()):
             person.user = user
-        else:  # linked meanwhile, perhaps to another account with the same phone number
+        else:  # linked meanwhile, by a parallel request or an organiser
             person = person_of(user)
     return person
 
