@@ -33,12 +33,14 @@ def quiz_context(quiz, user):
             kept = quiz.kept(kept, attempt)
     current = next((attempt for attempt in attempts if attempt.state == AttemptState.IN_PROGRESS), None)
     attempts_left = max(0, quiz.attempts_allowed - len(attempts)) if quiz.attempts_allowed else None
-    is_open = quiz.is_open(timezone.now())
+    now = timezone.now()
+    is_open = quiz.is_open(now)
     return {
         "course": course,
         "enrolment": enrolment,
         "attempts": attempts,
         "current_attempt": current,
+        "time_is_up": current is not None and current.is_overdue(now),
         "kept_attempt": kept,
         "attempts_left": attempts_left,
         "is_open": is_open,
@@ -79,12 +81,14 @@ def attempt_context(attempt):
 
 
 def result_context(attempt):
-    """The attempt's score, and as much of the review as the quiz shows now."""
+    """The attempt's score, and as much of the review as the quiz shows now; or, for an attempt whose time
+    ran out and that no write has graded yet, that it is over."""
     quiz = attempt.quiz
     review = quiz.review
     if quiz.review_after_close and (quiz.closes_at is None or timezone.now() < quiz.closes_at):
         review = ReviewOption.SCORE
-    show_answers = review in (ReviewOption.ANSWERS, ReviewOption.CORRECT)
+    time_is_up = attempt.state == AttemptState.IN_PROGRESS
+    show_answers = review in (ReviewOption.ANSWERS, ReviewOption.CORRECT) and not time_is_up
     return {
         "attempt": attempt,
         "quiz": quiz,
@@ -93,6 +97,7 @@ def result_context(attempt):
         "show_correct": review == ReviewOption.CORRECT,
         "review_later": review != quiz.review,
         "awaiting_grading": attempt.state == AttemptState.AWAITING_GRADING,
+        "time_is_up": time_is_up,
     }
 
 

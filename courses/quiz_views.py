@@ -12,24 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import quiz_selectors, quizzes
-from courses.models import Attempt, AttemptState, Enrolment, QuizPage
-from courses.views import enrolment_or_response, learner_or_refusal, refuse
-
-
-def serve_quiz(request, quiz, serve):
-    """Only enrolled learners see a quiz; an attempt of theirs left open past its deadline is graded first."""
-    enrolment, response = enrolment_or_response(request, quiz, _("Enrol in the course to take its quizzes."))
-    if response:
-        return response
-    for attempt in quiz.attempts.filter(enrolment=enrolment, state=AttemptState.IN_PROGRESS):
-        quizzes.close_if_overdue(attempt)
-    return serve()
+from courses.models import Attempt, AttemptState, QuizPage
+from courses.selectors import learner_person
+from courses.views import own_enrolment, refuse, wants_json
 
 
 def own_attempt(request, attempt_id):
-    """The logged-in learner's attempt; anyone else's is not found."""
-    person, refusal = learner_or_refusal(request)
-    if refusal:
+    """The logged-in learner's attempt; anyone else's is not found. Only reads (an attempt's learner was
+    linked to the account when they started it)."""
+    person = learner_person(request.user)
+    if person is None:
         raise PermissionDenied
     return get_object_or_404(
         Attempt.objects.select_related("quiz", "enrolment__course"), pk=attempt_id, enrolment__person=person
@@ -40,12 +32,9 @@ def own_attempt(request, attempt_id):
 @require_POST
 def start_attempt(request, quiz_id):
     quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
-    person, refusal = learner_or_refusal(request)
+    enrolment, refusal = own_enrolment(request, quiz)
     if refusal:
         return refusal
-    enrolment = Enrolment.objects.filter(person=person, course_id=quiz.get_parent().pk).first()
-    if enrolment is None:
-        return refuse(request, _("You are not enrolled in this course."))
     try:
         attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
     except ValidationError as error:
@@ -58,15 +47,9 @@ def start_attempt(request, quiz_id):
 @require_GET
 def attempt_page(request, attempt_id):
     attempt = own_attempt(request, attempt_id)
-    if quizzes.close_if_overdue(attempt):
-        messages.warning(request, _("The time is up. Your attempt was graded with the answers you had saved."))
-    if attempt.state != AttemptState.IN_PROGRESS:
+    if attempt.state != AttemptState.IN_PROGRESS or attempt.is_overdue(timezone.now()):
         return redirect("quiz_attempt_result", attempt.pk)
     return TemplateResponse(request, "courses/attempt.html", quiz_selectors.attempt_context(attempt))
-
-
-def wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
 
 
 @login_required
@@ -98,9 +81,12 @@ def result_url(attempt):
 @login_required
 @require_POST
 def submit_attempt(request, attempt_id):
-    """Save what the page sends, then grade the attempt (once, however many times this is posted)."""
+    """Save what the page sends, then grade the attempt (once, however many times this is posted).
+    Past its deadline, only what was saved in time is graded."""
     attempt = own_attempt(request, attempt_id)
-    if attempt.state == AttemptState.IN_PROGRESS:
+    if quizzes.close_if_overdue(attempt):
+        messages.warning(request, _("The time is up. Your attempt was graded with the answers you had saved."))
+    elif attempt.state == AttemptState.IN_PROGRESS:
         try:
             quizzes.save_answers(attempt=attempt, data=request.POST)
         except PermissionDenied as error:
@@ -115,7 +101,6 @@ def submit_attempt(request, attempt_id):
 @require_GET
 def attempt_result(request, attempt_id):
     attempt = own_attempt(request, attempt_id)
-    if attempt.state == AttemptState.IN_PROGRESS and not quizzes.close_if_overdue(attempt):
+    if attempt.state == AttemptState.IN_PROGRESS and not attempt.is_overdue(timezone.now()):
         return redirect("quiz_attempt", attempt.pk)
-    attempt.refresh_from_db()
     return TemplateResponse(request, "courses/attempt_result.html", quiz_selectors.result_context(attempt))

@@ -15,10 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Attempt, AttemptQuestion, AttemptState, DescriptionQuestion, Enrolment, Question
+from courses.models.quiz import DEADLINE_GRACE
 from courses.services import complete_if_rule_met
-
-# Answers saved this long after the deadline are still taken: the request left the phone in time.
-DEADLINE_GRACE = timedelta(seconds=15)
 
 
 def draw_questions(quiz):
@@ -97,14 +95,10 @@ def schedule_closing(attempt):
         close_overdue_attempt.using(run_after=attempt.deadline + DEADLINE_GRACE).enqueue(attempt.pk)
 
 
-def is_overdue(attempt, at):
-    return attempt.deadline is not None and at > attempt.deadline + DEADLINE_GRACE
-
-
 def close_if_overdue(attempt, *, at=None):
     """Grade an attempt left open past its deadline with what was saved; True if it was closed."""
     moment = at or timezone.now()
-    if attempt.state != AttemptState.IN_PROGRESS or not is_overdue(attempt, moment):
+    if not attempt.is_overdue(moment):
         return False
     submit_attempt(attempt=attempt, at=moment)
     attempt.refresh_from_db()
@@ -133,7 +127,7 @@ def save_answers(*, attempt, data, at=None):
             raise PermissionDenied(_("These answers are for questions that are not in this attempt."))
         if attempt.state != AttemptState.IN_PROGRESS:
             refusal = _("This attempt has been submitted; its answers can no longer be changed.")
-        elif is_overdue(attempt, moment):
+        elif attempt.is_overdue(moment):
             submit_attempt(attempt=attempt, at=moment)
             refusal = _("The time is up: answers are no longer accepted.")
         else:

@@ -16,7 +16,7 @@ from courses.models import (
 )
 from courses.services import done_allowed_at, missing_prerequisites
 from lms.models import PersonCategory, Unit
-from lms.services import person_for_user
+from lms.selectors import person_of
 from lms.vietnamese import fold
 
 
@@ -41,7 +41,8 @@ def catalogue(index_page, params):
 
 
 def learner_person(user):
-    return person_for_user(user) if user.is_authenticated else None
+    """The person the user is, for reading their learning (``link_person`` links the account)."""
+    return person_of(user) if user.is_authenticated else None
 
 
 def course_steps(course, enrolment):
@@ -108,7 +109,9 @@ def lesson_context(lesson, user):
     lessons = course_steps(course, enrolment)
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
     progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first() if enrolment else None
-    done_at = done_allowed_at(progress, lesson) if progress else None
+    # Not opened yet: the page's script opens it now (a POST), so the reading clock starts about now.
+    opened_at = progress.opened_at if progress else timezone.now()
+    done_at = done_allowed_at(opened_at, lesson) if enrolment else None
     return {
         "course": course,
         "enrolment": enrolment,

@@ -63,9 +63,9 @@ def open_lesson(*, enrolment, lesson, at=None):
         enrolment.last_lesson = lesson
 
 
-def done_allowed_at(progress, lesson):
-    """When the lesson may be marked done: after its minimum reading time."""
-    return progress.opened_at + timedelta(minutes=lesson.min_reading_minutes or 0)
+def done_allowed_at(opened_at, lesson):
+    """When a lesson opened at ``opened_at`` may be marked done: after its minimum reading time."""
+    return opened_at + timedelta(minutes=lesson.min_reading_minutes or 0)
 
 
 @transaction.atomic
@@ -80,7 +80,7 @@ def mark_lesson_done(*, enrolment, lesson, at=None):
     progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first()
     if progress is None:
         raise ValidationError(_("Open the lesson before marking it done."))
-    if moment < done_allowed_at(progress, lesson):
+    if moment < done_allowed_at(progress.opened_at, lesson):
         raise ValidationError(
             _("Read the lesson for at least %(minutes)s minutes before marking it done.")
             % {"minutes": lesson.min_reading_minutes}

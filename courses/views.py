@@ -4,34 +4,46 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from courses import services
-from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage
+from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
 from courses.selectors import learner_courses, learner_person
 from lms.selectors import trainings_of
+from lms.services import link_person
 
 
 def refuse(request, message, status=403):
     return TemplateResponse(request, "courses/refused.html", {"message": message}, status=status)
 
 
+def not_a_learner(request):
+    return refuse(
+        request,
+        _(
+            "Your account is not linked to a cadre on a unit's list, so it cannot take courses. "
+            "Ask your unit's organiser to add you with this phone number."
+        ),
+    )
+
+
 def learner_or_refusal(request):
-    """The person the logged-in user is, or a page saying why they cannot take courses."""
-    person = learner_person(request.user)
+    """For a learner's write: the person the logged-in user is (the account linked to it now if it was not
+    yet), or a page saying why they cannot take courses."""
+    person = link_person(user=request.user)
     if person is None:
-        return None, refuse(
-            request,
-            _(
-                "Your account is not linked to a cadre on a unit's list, so it cannot take courses. "
-                "Ask your unit's organiser to add you with this phone number."
-            ),
-        )
+        return None, not_a_learner(request)
     return person, None
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @login_required
@@ -54,47 +66,68 @@ def enrol(request, course_id):
     return redirect(target.url if target else course.url)
 
 
-def enrolment_or_response(request, step, not_enrolled_message):
-    """The logged-in learner's enrolment in the course of ``step`` (a lesson or a quiz), or the response
-    for anyone else: log in, not a learner, assigned-only course, or "enrol first" on the course page.
+# What a learner not enrolled in an open course is told on its course page, by the page they tried.
+NOT_ENROLLED_MESSAGES = {
+    LessonPage: gettext_lazy("Enrol in the course to read its lessons."),
+    QuizPage: gettext_lazy("Enrol in the course to take its quizzes."),
+}
 
-    (Previews in the admin do not come here: they render the page directly.)
+
+def refusal_unless_enrolled(request, step):
+    """None for a learner enrolled in the course of ``step`` (a lesson or a quiz); for anyone else, the
+    response: log in, not a learner, assigned-only course, or "enrol first" on the course page. Only reads.
+
+    (Wagtail runs it before serving a page, not for previews in the admin.)
     """
     if not request.user.is_authenticated:
-        return None, redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.get_full_path())
     course = step.get_parent().specific
+    person = learner_person(request.user)
+    if person is None:
+        return not_a_learner(request)
+    if Enrolment.objects.filter(person=person, course=course).exists():
+        return None
+    if course.enrolment_mode != EnrolmentMode.OPEN:
+        return refuse(request, _("This course is open only to the people an organiser assigns to it."))
+    messages.info(request, NOT_ENROLLED_MESSAGES[type(step)])
+    return redirect(course.url)
+
+
+def own_enrolment(request, step):
+    """For a learner's write on ``step`` (a lesson or a quiz): their enrolment in its course, or the page
+    refusing it."""
     person, refusal = learner_or_refusal(request)
     if refusal:
         return None, refusal
-    enrolment = Enrolment.objects.filter(person=person, course=course).first()
-    if enrolment is not None:
-        return enrolment, None
-    if course.enrolment_mode != EnrolmentMode.OPEN:
-        return None, refuse(request, _("This course is open only to the people an organiser assigns to it."))
-    messages.info(request, not_enrolled_message)
-    return None, redirect(course.url)
+    enrolment = Enrolment.objects.filter(person=person, course_id=step.get_parent().pk).first()
+    if enrolment is None:
+        return None, refuse(request, _("You are not enrolled in this course."))
+    return enrolment, None
 
 
-def serve_lesson(request, lesson, serve):
-    """Let only enrolled learners read a lesson; note its opening (the reading clock and where to resume)."""
-    enrolment, response = enrolment_or_response(request, lesson, _("Enrol in the course to read its lessons."))
-    if response:
-        return response
+@login_required
+@require_POST
+def lesson_opened(request, lesson_id):
+    """Posted by the lesson page as it opens (a button where scripts do not run): the reading clock starts
+    and the course resumes here."""
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    enrolment, refusal = own_enrolment(request, lesson)
+    if refusal:
+        return refusal
     services.open_lesson(enrolment=enrolment, lesson=lesson)
-    return serve()
+    if wants_json(request):
+        return JsonResponse({"opened": True})
+    return redirect(lesson.url)
 
 
 @login_required
 @require_POST
 def lesson_done(request, lesson_id):
     lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
-    person, refusal = learner_or_refusal(request)
+    enrolment, refusal = own_enrolment(request, lesson)
     if refusal:
         return refusal
-    course = lesson.get_parent().specific
-    enrolment = Enrolment.objects.filter(person=person, course=course).first()
-    if enrolment is None:
-        return refuse(request, _("You are not enrolled in this course."))
+    course = enrolment.course
     try:
         completed = services.mark_lesson_done(enrolment=enrolment, lesson=lesson)
     except ValidationError as error:
@@ -127,6 +160,6 @@ def my_courses(request):
             "current": [enrolment for enrolment in enrolments if not enrolment.completed_at],
             "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
             "sections": [section for section in sections if section],
-            "trainings": trainings_of(request.user)[:50],
+            "trainings": trainings_of(person)[:50],
         },
     )

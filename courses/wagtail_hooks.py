@@ -1,4 +1,5 @@
-"""Courses in the Wagtail admin: competences, enrolments by person and by unit, course assignments."""
+"""Courses in the Wagtail admin (competences, enrolments by person and by unit, course assignments), and
+the enrolment gate of the lessons and quizzes on the site."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,15 +9,17 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from courses import admin_views
+from courses import admin_views, views
 from courses.models import (
     QUESTION_TYPES,
     Competence,
     CompetenceDomain,
     CourseAssignment,
     Enrolment,
+    LessonPage,
     Question,
     QuestionCategory,
+    QuizPage,
 )
 from courses.question_admin import QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from courses.quiz_admin import QuizViewSet
@@ -165,6 +168,15 @@ class LearningViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_learning_viewsets():
     return [LearningViewSetGroup(), *question_type_viewsets()]
+
+
+@hooks.register("before_serve_page")
+def let_only_enrolled_learners_into_lessons_and_quizzes(page, request, serve_args, serve_kwargs):
+    """A lesson or a quiz is served only to the learners enrolled in its course; anyone else gets the
+    refusal or the way to log in or enrol."""
+    if isinstance(page, (LessonPage, QuizPage)):
+        return views.refusal_unless_enrolled(request, page)
+    return None
 
 
 @hooks.register("register_log_actions")

@@ -60,6 +60,19 @@ def invited_people(session):
     return reduce(or_, (Person.objects.in_unit(unit) for unit in units)).filter(is_active=True)
 
 
-def trainings_of(user):
-    """The training records of the person linked to ``user``, newest first."""
-    return TrainingRecord.objects.filter(person__user=user).order_by("-date", "-id")
+def trainings_of(person):
+    """A learner's own training records, newest first."""
+    if person is None:
+        return TrainingRecord.objects.none()
+    return TrainingRecord.objects.filter(person=person).order_by("-date", "-id")
+
+
+def person_of(user):
+    """The active person on a unit's list that ``user`` is: the one linked to the account, or else the one
+    not linked yet with the account's phone number (linked, without a read doing it, by ``link_person``)."""
+    person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()
+    if person is None and user.phone:
+        person = (
+            Person.objects.filter(phone=user.phone, user__isnull=True, is_active=True).select_related("unit").first()
+        )
+    return person

@@ -17,6 +17,7 @@ from lms.models import (
     Unit,
     UnitLevel,
 )
+from lms.selectors import person_of
 from lms.signals import attendance_recorded
 
 OFFICIAL_UNITS_VALID_FROM = date(2025, 7, 1)  # the day the 2025 reform took effect
@@ -207,12 +208,18 @@ def check_in(*, session, person, at=None):
     )
 
 
-def person_for_user(user):
-    """The active person on a unit's list that ``user`` is, linking them by phone number the first time."""
-    person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()
-    if person is None and user.phone:
-        person = Person.objects.filter(phone=user.phone, user__isnull=True, is_active=True).first()
-        if person is not None:
+def link_person(*, user):
+    """The person ``user`` is (see ``person_of``), linked to the account if it was not yet: at log-in, and
+    before a learner's first write for accounts logged in earlier. The conditional update links it once."""
+    person = person_of(user)
+    if person is not None and person.user_id is None:
+        if Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user, updated_at=timezone.now()):
             person.user = user
-            person.save(update_fields=["user", "updated_at"])
+        else:  # linked meanwhile, by a parallel request or an organiser
+            person = person_of(user)
     return person
+
+
+def link_person_at_login(sender, request, user, **kwargs):
+    """Receiver of ``user_logged_in``: a learner's account is linked to their person as they log in."""
+    link_person(user=user)

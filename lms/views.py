@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from lms import services
 from lms.models import TrainingSession
+from lms.selectors import person_of
 
 
 @login_required
 def session_checkin(request, code):
     """Show the session; on POST, record the learner as present while check-in is open."""
     session = get_object_or_404(TrainingSession.objects.select_related("organising_unit"), checkin_code=code)
-    person = services.person_for_user(request.user)
+    person = services.link_person(user=request.user) if request.method == "POST" else person_of(request.user)
     context = {"session": session, "person": person, "is_open": session.checkin_is_open()}
     if person is not None:
         context["already_present"] = session.attendances.filter(person=person).exists()

@@ -150,11 +150,6 @@ class LessonPage(Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
-    def serve(self, request, *args, **kwargs):
-        from courses.views import serve_lesson
-
-        return serve_lesson(request, self, lambda: super(LessonPage, self).serve(request, *args, **kwargs))
-
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_context
 

@@ -1,5 +1,6 @@
 """Quizzes: a QuizPage in a course draws questions from the bank; an Attempt freezes them when it starts."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.apps import apps
@@ -84,11 +85,6 @@ class QuizPage(Page):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
 
-    def serve(self, request, *args, **kwargs):
-        from courses.quiz_views import serve_quiz
-
-        return serve_quiz(request, self, lambda: super(QuizPage, self).serve(request, *args, **kwargs))
-
     def get_context(self, request, *args, **kwargs):
         from courses.quiz_selectors import quiz_context
 
@@ -133,6 +129,10 @@ class QuizSlot(Orderable):
     def clean(self):
         if (self.question_id is None) == (self.category_id is None):
             raise ValidationError(_("Choose either a question or a category to draw from."))
+
+
+# Answers saved this long after the deadline are still taken: the request left the phone in time.
+DEADLINE_GRACE = timedelta(seconds=15)
 
 
 class AttemptState(models.TextChoices):
@@ -186,6 +186,12 @@ class Attempt(models.Model):
 
     def __str__(self):
         return f"{self.quiz_id}/{self.enrolment_id} #{self.number}"
+
+    def is_overdue(self, at):
+        """Its time ran out before ``at``: it is over, though it is graded only by a write (a POST or the task)."""
+        return (
+            self.state == AttemptState.IN_PROGRESS and self.deadline is not None and at > self.deadline + DEADLINE_GRACE
+        )
 
     @property
     def percent(self):

@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from wagtail.models import GroupPagePermission
+from wagtail import hooks
+from wagtail.models import GroupPagePermission, Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from courses import services
+from courses import services, wagtail_hooks
 from courses.models import (
     CourseIndexPage,
     CoursePage,
@@ -24,14 +25,22 @@ from courses.models import (
     EnrolmentMode,
     LessonPage,
     LessonProgress,
+    QuestionCategory,
     QuizPage,
 )
 from courses.signals import course_completed
 from home.models import HomePage
 from lms import ledger, roles
-from lms.models import PersonCategory, TrainingKind, TrainingRecord
-from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_lesson
-from tests.factories import make_learner, make_trainer, make_unit, make_user
+from lms.models import Person, PersonCategory, TrainingKind, TrainingRecord
+from tests.courses.helpers import (
+    make_catalogue,
+    make_course,
+    make_learner_person,
+    make_lesson,
+    make_quiz,
+    make_single_choice,
+)
+from tests.factories import make_learner, make_person, make_trainer, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -61,12 +70,25 @@ def vietnamese(message):
         return gettext(message)
 
 
+def not_a_learner_message():
+    return vietnamese(
+        "Your account is not linked to a cadre on a unit's list, so it cannot take courses. "
+        "Ask your unit's organiser to add you with this phone number."
+    ).replace("'", "&#x27;")
+
+
 def enrol_url(course):
     return reverse("course_enrol", args=[course.pk])
 
 
 def done_url(lesson):
     return reverse("lesson_done", args=[lesson.pk])
+
+
+def open_lesson(client, lesson):
+    """What a learner's browser does on a lesson: read the page, and its script posts the opening."""
+    client.get(lesson.url)
+    return client.post(reverse("lesson_opened", args=[lesson.pk]), headers={"accept": "application/json"})
 
 
 def lessons_of(course):
@@ -242,14 +264,24 @@ def test_an_account_not_linked_to_a_person_is_told_why_it_cannot_enrol(client, c
 
     assert response.status_code == 403
     assert "Ask your unit" not in response.text
-    assert (
-        vietnamese(
-            "Your account is not linked to a cadre on a unit's list, so it cannot take courses. "
-            "Ask your unit's organiser to add you with this phone number."
-        ).replace("'", "&#x27;")
-        in response.text
-    )
+    assert not_a_learner_message() in response.text
     assert not Enrolment.objects.exists()
+
+
+def test_a_learner_logged_in_before_their_account_was_linked_is_linked_by_their_first_post(client, catalogue, unit):
+    course = make_course(catalogue)
+    person = make_person(unit=unit, phone="0912345678")
+    user = make_learner(phone="0912345678")
+    client.force_login(user)
+    Person.objects.filter(pk=person.pk).update(user=None)  # as for a session older than the link at log-in
+
+    page = client.get(course.url)
+    assert page.context["person"] == person  # found by the phone number, not linked by reading
+    assert Person.objects.get(pk=person.pk).user is None
+    client.post(enrol_url(course))
+
+    assert Person.objects.get(pk=person.pk).user == user
+    assert Enrolment.objects.filter(person=person, course=course).exists()
 
 
 # Progress
@@ -261,9 +293,9 @@ def test_opening_a_lesson_starts_its_clock_and_is_where_the_learner_resumes(clie
     enrolment = services.enrol(person=learner, course=course)
     logged_in(client, learner)
 
-    client.get(first.url)
+    open_lesson(client, first)
     client.post(done_url(first))
-    response = client.get(second.url)
+    response = open_lesson(client, second)
 
     assert response.status_code == 200
     assert LessonProgress.objects.get(enrolment=enrolment, lesson=second).opened_at is not None
@@ -280,7 +312,7 @@ def test_a_lesson_cannot_be_marked_done_before_its_minimum_reading_time(client, 
     lesson = make_lesson(course, min_reading_minutes=5)
     enrolment = services.enrol(person=learner, course=course)
     logged_in(client, learner)
-    client.get(lesson.url)
+    open_lesson(client, lesson)
 
     too_early = client.post(done_url(lesson), follow=True)
 
@@ -315,7 +347,7 @@ def test_a_lesson_must_be_opened_before_it_is_marked_done(client, catalogue, lea
 
 def finish(client, lessons):
     for lesson in lessons:
-        client.get(lesson.url)
+        open_lesson(client, lesson)
         client.post(done_url(lesson))
 
 
@@ -540,6 +572,117 @@ def test_my_courses_shows_only_my_own_courses_in_progress_and_completed(client, 
     in_progress = page.index(f'<h2 id="current-heading">{vietnamese("In progress")}</h2>')
     completed = page.index(f'<h2 id="completed-heading">{vietnamese("Completed")}</h2>')
     assert in_progress < page.index("Khóa đang học") < completed < page.index("Khóa đã xong")
+
+
+# The enrolment gate of lessons and quizzes (a before_serve_page hook)
+
+
+STEPS = ["lesson", "quiz"]
+NOT_ENROLLED = {
+    "lesson": "Enrol in the course to read its lessons.",
+    "quiz": "Enrol in the course to take its quizzes.",
+}
+
+
+def course_step(catalogue, kind, **course_fields):
+    """A course of one lesson and one quiz, and its ``kind`` of step."""
+    course = make_course(catalogue, lessons=1, **course_fields)
+    quiz = make_quiz(course, questions=[make_single_choice(QuestionCategory.objects.create(name="Kỹ năng số"))])
+    return course, lessons_of(course)[0] if kind == "lesson" else quiz
+
+
+@pytest.mark.parametrize("kind", STEPS)
+def test_a_step_is_served_to_a_learner_enrolled_in_its_course(client, catalogue, learner, kind):
+    course, step = course_step(catalogue, kind)
+    services.enrol(person=learner, course=course)
+
+    response = logged_in(client, learner).get(step.url)
+
+    assert response.status_code == 200
+    assert response.context["page"] == step
+
+
+@pytest.mark.parametrize("kind", STEPS)
+def test_a_step_sends_an_anonymous_visitor_to_log_in(client, catalogue, kind):
+    _course, step = course_step(catalogue, kind)
+
+    response = client.get(step.url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={step.url}"
+
+
+@pytest.mark.parametrize("kind", STEPS)
+def test_a_step_of_an_open_course_sends_a_learner_not_enrolled_to_enrol_on_the_course_page(
+    client, catalogue, learner, kind
+):
+    course, step = course_step(catalogue, kind)
+
+    response = logged_in(client, learner).get(step.url, follow=True)
+
+    assert response.redirect_chain == [(course.url, 302)]
+    assert vietnamese(NOT_ENROLLED[kind]) in response.text
+    assert enrol_url(course) in response.text
+
+
+@pytest.mark.parametrize("kind", STEPS)
+def test_a_step_of_an_assigned_only_course_is_refused_to_a_learner_not_assigned(client, catalogue, learner, kind):
+    _course, step = course_step(catalogue, kind, enrolment_mode=EnrolmentMode.ASSIGNED)
+
+    response = logged_in(client, learner).get(step.url)
+
+    assert response.status_code == 403
+    assert vietnamese("This course is open only to the people an organiser assigns to it.") in response.text
+
+
+@pytest.mark.parametrize("kind", STEPS)
+def test_a_step_is_refused_to_an_account_without_a_person(client, catalogue, kind):
+    _course, step = course_step(catalogue, kind)
+    client.force_login(make_learner())
+
+    response = client.get(step.url)
+
+    assert response.status_code == 403
+    assert not_a_learner_message() in response.text
+
+
+def test_the_gate_is_a_before_serve_page_hook_and_the_page_models_keep_wagtails_serve():
+    assert wagtail_hooks.let_only_enrolled_learners_into_lessons_and_quizzes in hooks.get_hooks("before_serve_page")
+    assert LessonPage.serve is Page.serve
+    assert QuizPage.serve is Page.serve
+
+
+# Opening a lesson
+
+
+def opened_url(lesson):
+    return reverse("lesson_opened", args=[lesson.pk])
+
+
+def test_a_lesson_page_offers_to_start_it_until_it_is_opened(client, catalogue, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    enrolment = services.enrol(person=learner, course=course)
+    logged_in(client, learner)
+
+    before = client.get(lesson.url).text
+    opened = client.post(opened_url(lesson))
+    after = client.get(lesson.url).text
+
+    assert f'action="{opened_url(lesson)}" data-open-lesson' in before
+    assert opened.status_code == 302
+    assert opened.url == lesson.url
+    assert LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).exists()
+    assert opened_url(lesson) not in after
+
+
+def test_opening_a_lesson_is_refused_to_a_learner_not_enrolled(client, catalogue, learner):
+    (lesson,) = lessons_of(make_course(catalogue, lessons=1))
+
+    response = logged_in(client, learner).post(opened_url(lesson))
+
+    assert response.status_code == 403
+    assert not LessonProgress.objects.exists()
 
 
 # Preview

@@ -310,15 +310,26 @@ def test_an_answer_arriving_within_the_grace_after_the_deadline_is_taken(categor
     assert first.response == "a"
 
 
-def test_an_attempt_left_open_is_graded_when_the_learner_comes_back(category, course, enrolment, client, learner):
+def test_an_attempt_left_open_shows_its_time_is_up_and_is_graded_when_the_learner_asks_for_the_result(
+    category, course, enrolment, client, learner
+):
     quiz = make_quiz(course, questions=three_questions(category), time_limit_minutes=10)
     attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, at=timezone.now() - timedelta(hours=1))
     client.force_login(learner.user)
+    result_url = reverse("quiz_attempt_result", args=[attempt.pk])
+    time_is_up = vietnamese("The time is up for this attempt. It is graded with the answers you saved in time.")
 
     response = client.get(reverse("quiz_attempt", args=[attempt.pk]))
 
     assert response.status_code == 302
-    assert response.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    assert response.url == result_url
+    assert time_is_up in client.get(result_url).text
+    assert time_is_up in client.get(quiz.url).text
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.IN_PROGRESS
+    graded = client.post(reverse("quiz_submit", args=[attempt.pk]), follow=True)
+    assert graded.redirect_chain == [(result_url, 302)]
+    assert vietnamese("The time is up. Your attempt was graded with the answers you had saved.") in graded.text
     attempt.refresh_from_db()
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 0, False)
 

@@ -3,7 +3,8 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_learner
+from lms.models import Person
+from tests.factories import PASSWORD, make_learner, make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,13 @@ def test_five_wrong_passwords_lock_the_login_for_a_while(client):
 
     assert response.status_code == 429
     assert "Đăng nhập sai quá nhiều lần" in response.text
+
+
+def test_logging_in_links_the_account_to_the_person_on_a_unit_list_with_its_phone_number(client):
+    person = make_person(unit=make_unit(), phone="0912345678")
+    user = make_learner(phone="0912 345 678")
+
+    response = client.post(reverse("login"), {"username": "0912345678", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person.pk).user == user

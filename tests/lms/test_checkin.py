@@ -162,7 +162,7 @@ def test_checking_in_twice_records_the_learner_once(client, tree, learner_on_a_l
     assert TrainingRecord.objects.filter(session=session, person=person).count() == 1
 
 
-def test_a_learner_is_linked_to_the_person_with_their_phone_number_on_first_visit(client, tree):
+def test_a_learner_is_linked_to_the_person_with_their_phone_number_when_logging_in(client, tree):
     learner = make_learner(phone="0912 345 678")
     person = make_person(unit=tree["area"], full_name="Phạm Thị Lan", phone="+84 912 345 678")
     session = session_starting_in(tree, timedelta(minutes=10))
