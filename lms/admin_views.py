@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
@@ -46,6 +46,67 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, *self.parent_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
+
+
+class JobProgressView(AdminPageMixin, TemplateView):
+    """The page of a piece of background work: what it is, its job's status, a progress bar refreshing the page
+    until the job is finished, its counts and errors; then a link to what it made.
+
+    ``model`` is the work's model, with a ``job``; users need ``permission`` and see the work of their units.
+    ``running_note`` tells the user what happens while the page refreshes; ``item_label`` heads the column of
+    what failed.
+    """
+
+    template_name = "lms/admin/job_progress.html"
+    model = None
+    permission = None
+    path_lookup = "unit__path"
+    index_url_name = None
+    running_note = None
+    item_label = None
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        works = selectors.within_scope(request.user, self.get_queryset(), self.path_lookup)
+        self.object = get_object_or_404(works.select_related("job"), pk=pk)
+        return super().dispatch(request)
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+    def get_page_title(self):
+        return capfirst(self.model._meta.verbose_name)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def parent_breadcrumbs(self):
+        return [{"url": reverse(self.index_url_name), "label": capfirst(self.model._meta.verbose_name_plural)}]
+
+    def get_details(self):
+        """``(label, value)`` pairs saying what the work is."""
+        return []
+
+    def get_summary(self):
+        """The job's counts in a sentence about the work."""
+        raise NotImplementedError
+
+    def get_result(self):
+        """``(url, label)`` of what the finished work made, or None."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        job = self.object.job
+        return super().get_context_data(
+            job=job,
+            details=self.get_details(),
+            summary=self.get_summary(),
+            result=self.get_result() if job.is_finished else None,
+            running_note=self.running_note,
+            item_label=self.item_label,
+            **kwargs,
+        )
 
 
 def menu_item_for(permission):

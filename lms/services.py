@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 from lms.models import (
     Attendance,
     AttendanceMethod,
+    JobStateError,
     Person,
     TrainingKind,
     TrainingRecord,
@@ -231,3 +232,20 @@ def person_for_user(user):
             person.user = user
             person.save(update_fields=["user", "updated_at"])
     return person
+
+
+def run_job(job, work):
+    """Run ``work(job)`` once, as ``job`` (which it tells its progress): a second delivery of the task finds the
+    job started and does nothing; if the work raises, the job has failed and the error goes on to the task's log.
+    Not one transaction: the job's progress is seen as it goes.
+    """
+    try:
+        job.start()
+    except JobStateError:
+        return
+    try:
+        work(job)
+    except Exception:
+        job.fail()
+        raise
+    job.finish()

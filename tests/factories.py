@@ -112,3 +112,22 @@ def make_session(*, organising_unit, invited_units=(), starts_at=None, **fields)
     )
     session.invited_units.set(invited_units)
     return session
+
+
+def migrate_back(*targets):
+    """Migrate the test database back to ``targets`` (``(app, migration)`` pairs); the models as they were there."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_forward():
+    """Migrate the test database to the latest migrations again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

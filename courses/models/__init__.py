@@ -1,6 +1,6 @@
 from .competences import Competence, CompetenceDomain
 from .pages import CourseIndexPage, CoursePage, EnrolmentMode, LessonPage
-from .progress import AssignmentStatus, CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
+from .progress import CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
 from .questions import (
     QUESTION_TYPES,
     DescriptionQuestion,
@@ -18,7 +18,6 @@ from .quiz import Attempt, AttemptQuestion, AttemptState, GradingMethod, QuizPag
 
 __all__ = [
     "QUESTION_TYPES",
-    "AssignmentStatus",
     "Attempt",
     "AttemptQuestion",
     "AttemptState",
