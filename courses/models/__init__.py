@@ -3,6 +3,7 @@ from .pages import CourseIndexPage, CoursePage, EnrolmentMode, LessonPage
 from .progress import CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
 from .questions import (
     QUESTION_TYPES,
+    QUESTION_TYPES_BY_NAME,
     DescriptionQuestion,
     EssayQuestion,
     MatchingQuestion,
@@ -18,6 +19,7 @@ from .quiz import Attempt, AttemptQuestion, AttemptState, GradingMethod, QuizPag
 
 __all__ = [
     "QUESTION_TYPES",
+    "QUESTION_TYPES_BY_NAME",
     "Attempt",
     "AttemptQuestion",
     "AttemptState",
