@@ -131,3 +131,8 @@ def migrate_forward():
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def jobs_of(works, *fields):
+    """``{pk: (the job's fields)}`` of each piece of background work (assignment, bulk issue) in ``works``."""
+    return {work.pk: tuple(getattr(work.job, name) for name in fields) for work in works.select_related("job")}

@@ -76,7 +76,7 @@ class BackgroundJob(models.Model):
         self._move([JobStatus.RUNNING], status=status, finished_at=timezone.now())
 
     def fail(self):
-        self._move([JobStatus.WAITING, JobStatus.RUNNING], status=JobStatus.FAILED, finished_at=timezone.now())
+        self._move([JobStatus.RUNNING], status=JobStatus.FAILED, finished_at=timezone.now())
 
     # templates must not change a job by reading these names
     start.alters_data = report.alters_data = finish.alters_data = fail.alters_data = True

@@ -43,6 +43,7 @@ from lms import services as organisation_services
 from lms.models import JobStatus, PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
 from tests.factories import (
+    jobs_of,
     make_learner,
     make_organiser,
     make_person,
@@ -836,17 +837,15 @@ def test_the_move_to_background_jobs_keeps_every_assignment_with_its_status_coun
 
     migrate_forward()
 
-    moved = {assignment.pk: assignment for assignment in CourseAssignment.objects.select_related("job")}
-    assert {
-        pk: (a.job.kind, a.job.status, a.job.total, a.job.done, a.job.created_by, a.job.created_at, a.job.finished_at)
-        for pk, a in moved.items()
-    } == {
+    fields = ("kind", "status", "total", "done", "created_by", "created_at", "finished_at")
+    assert jobs_of(CourseAssignment.objects, *fields) == {
         waiting.pk: ("courses.courseassignment", JobStatus.WAITING, 0, 0, None, ordered, None),
         done.pk: ("courses.courseassignment", JobStatus.DONE, 4, 4, organiser, ordered, finished),
         failed.pk: ("courses.courseassignment", JobStatus.FAILED, 9, 5, None, ordered, None),
     }
-    assert moved[done.pk].enrolments.count() == 2
-    assert (moved[done.pk].course, moved[done.pk].unit) == (org["course"], org["commune"])
+    moved = CourseAssignment.objects.get(pk=done.pk)
+    assert moved.enrolments.count() == 2
+    assert (moved.course, moved.unit) == (org["course"], org["commune"])
 
 
 # Competences ----------------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ def test_a_job_with_nothing_to_do_is_done():
         (JobStatus.DONE, "report"),
         (JobStatus.WAITING, "finish"),
         (JobStatus.FAILED, "finish"),
+        (JobStatus.WAITING, "fail"),
         (JobStatus.DONE, "fail"),
         (JobStatus.FAILED, "fail"),
     ],
