@@ -210,7 +210,6 @@ class AssignmentProgressView(JobProgressView):
     index_url_name = "courses_assignment:index"
     header_icon = "group"
     running_note = _("This page refreshes itself until the enrolment is finished.")
-    item_label = _("Person")
 
     def get_queryset(self):
         return CourseAssignment.objects.select_related("course", "unit")

@@ -54,7 +54,7 @@ class JobProgressView(AdminPageMixin, TemplateView):
 
     ``model`` is the work's model, with a ``job``; users need ``permission`` and see the work of their units.
     ``running_note`` tells the user what happens while the page refreshes; ``item_label`` heads the column of
-    what failed.
+    what failed, for work whose items can fail one by one.
     """
 
     template_name = "lms/admin/job_progress.html"
