@@ -138,7 +138,8 @@ class QuestionFileForm(forms.Form):
 
 
 class QuestionImportView(AdminPageMixin, FormView):
-    """Upload a GIFT or Aiken file: every question that cannot be read is listed with its line."""
+    """Upload a file in one of ``IMPORT_FORMATS`` (the XLSX template is downloaded here): every question that
+    cannot be read is listed with its line."""
 
     template_name = "courses/admin/import_questions.html"
     form_class = QuestionFileForm
@@ -205,7 +206,7 @@ class QuestionExportForm(forms.Form):
 
 
 class QuestionExportView(AdminPageMixin, FormView):
-    """Download a category of the bank as GIFT or as the XLSX template, to move it or edit it and import it again."""
+    """Download a category of the bank in one of ``EXPORT_FORMATS``, to move it or edit it and import it again."""
 
     template_name = "courses/admin/export_questions.html"
     form_class = QuestionExportForm
