@@ -55,7 +55,7 @@ def main():
     from certificates.rendering import certificate_pdf
     from certificates.signing import sign_pdf
     from lms import ledger
-    from lms.models import TrainingRecord
+    from lms.models import BackgroundJob, TrainingRecord
 
     template = CertificateTemplate.objects.get()
     commune, course = completions(options.single + options.people)
@@ -81,15 +81,16 @@ def main():
     print(f"{'render and sign':<24} {statistics.median(totals):>10.1f} {statistics.quantiles(totals, n=10)[-1]:>8.1f}")
 
     before = Certificate.objects.count()
-    batch = CertificateBatch.objects.create(template=template, course=course, unit=commune)
+    job = BackgroundJob.objects.create(kind="certificates.certificatebatch")
+    batch = CertificateBatch.objects.create(job=job, template=template, course=course, unit=commune)
     started = time.perf_counter()
     services.run_batch(batch)
     elapsed = time.perf_counter() - started
-    batch.refresh_from_db()
+    job.refresh_from_db()
     issued = Certificate.objects.count() - before
     print(
-        f"bulk issue of {batch.total:,} completions: {issued:,} new certificates, {batch.done:,} in the ZIP, "
-        f"{len(batch.failures)} failed, in {elapsed:.1f} s ({batch.done / elapsed:.1f} a second)"
+        f"bulk issue of {job.total:,} completions: {issued:,} new certificates, {job.done:,} in the ZIP, "
+        f"{job.failed} failed, in {elapsed:.1f} s ({job.done / elapsed:.1f} a second)"
     )
 
 

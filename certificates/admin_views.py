@@ -9,17 +9,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import CreateView
 
 from certificates import services
-from certificates.models import BatchStatus, Certificate, CertificateBatch
+from certificates.models import Certificate, CertificateBatch
 from certificates.tasks import run_batch
 from courses.models import CoursePage
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
 from lms.admin.forms import ScopedFormMixin
-from lms.admin.views import AdminPageMixin
+from lms.admin.views import AdminPageMixin, JobProgressView
+from lms.models import BackgroundJob
 
 
 def certificates_for(user):
@@ -109,7 +110,7 @@ class BatchCreateView(CreateView):
 
     def save_instance(self):
         batch = self.form.save(commit=False)
-        batch.created_by = self.request.user
+        batch.job = BackgroundJob.objects.create(kind=CertificateBatch._meta.label_lower, created_by=self.request.user)
         batch.save()
         transaction.on_commit(lambda: run_batch.enqueue(batch.pk))
         return batch
@@ -121,42 +122,33 @@ class BatchCreateView(CreateView):
         return reverse("certificates_batch:progress", args=[self.object.pk])
 
 
-class BatchProgressView(AdminPageMixin, TemplateView):
-    """A bulk issue's progress bar, refreshing itself until done; then its ZIP and its failures."""
+class BatchProgressView(JobProgressView):
+    """A bulk issue's progress; then its ZIP and the people whose certificate failed."""
 
-    template_name = "certificates/admin/batch_progress.html"
+    model = CertificateBatch
+    permission = "certificates.add_certificatebatch"
+    index_url_name = "certificates_batch:index"
     header_icon = "doc-full"
+    running_note = _("This page refreshes itself until the certificates are issued.")
+    item_label = _("Person")
 
-    def dispatch(self, request, pk):
-        if not request.user.has_perm("certificates.add_certificatebatch"):
-            raise PermissionDenied
-        batches = CertificateBatch.objects.visible_to(request.user)
-        self.batch = get_object_or_404(batches.select_related("template", "course", "session", "unit"), pk=pk)
-        return super().dispatch(request)
-
-    def get_page_title(self):
-        return capfirst(CertificateBatch._meta.verbose_name)
-
-    def get_page_subtitle(self):
-        return str(self.batch)
-
-    def parent_breadcrumbs(self):
-        return [
-            {"url": reverse("certificates_batch:index"), "label": capfirst(CertificateBatch._meta.verbose_name_plural)}
-        ]
+    def get_queryset(self):
+        return CertificateBatch.objects.select_related("template", "course", "session", "unit")
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("download") and self.batch.archive:
+        if request.GET.get("download") and self.object.archive:
             return FileResponse(
-                self.batch.archive.open("rb"), as_attachment=True, filename=f"chung-nhan-{self.batch.pk}.zip"
+                self.object.archive.open("rb"), as_attachment=True, filename=f"chung-nhan-{self.object.pk}.zip"
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        batch = self.batch
-        return super().get_context_data(
-            batch=batch,
-            running=batch.status in (BatchStatus.WAITING, BatchStatus.RUNNING),
-            percent=round(100 * (batch.done + len(batch.failures)) / batch.total) if batch.total else 0,
-            **kwargs,
-        )
+    def get_summary(self):
+        job = self.object.job
+        return _("%(done)s of %(total)s certificates issued; %(failed)s failed.") % {
+            "done": job.done,
+            "total": job.total,
+            "failed": job.failed,
+        }
+
+    def get_result(self):
+        return ("?download=1", _("Download the certificates (ZIP)")) if self.object.archive else None

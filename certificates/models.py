@@ -196,20 +196,15 @@ class Certificate(models.Model):
         return self.status == CertificateStatus.VALID
 
 
-class BatchStatus(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
 class CertificateBatchQuerySet(UnitScopedQuerySet):
     unit_path = "unit__path"
 
 
 class CertificateBatch(models.Model):
-    """An organiser's order to issue certificates for a set of people, run in the background."""
+    """An organiser's order to issue certificates for a set of people, run in the background by its ``job``
+    (which counts the certificates issued and notes, person by person, those that failed); its ZIP at the end."""
 
+    job = models.OneToOneField("lms.BackgroundJob", on_delete=models.PROTECT)
     template = models.ForeignKey(
         CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"
     )
@@ -236,20 +231,14 @@ class CertificateBatch(models.Model):
         related_name="+",
         help_text=_("The people of this unit and of the units below it."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=BatchStatus, default=BatchStatus.WAITING)
-    total = models.PositiveIntegerField(_("people"), default=0)
-    done = models.PositiveIntegerField(_("issued"), default=0)
-    failures = models.JSONField(default=list)  # [{"person": name, "error": message}]
     archive = models.FileField(_("ZIP"), upload_to="certificate-batches/", storage=private_storage, blank=True)
-    created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = CertificateBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bulk issue")
         verbose_name_plural = _("bulk issues")
-        ordering = ["-created_at"]
+        ordering = ["-job__created_at"]
 
     def __str__(self):
         return f"{self.template} · {self.course or self.session} · {self.unit}"

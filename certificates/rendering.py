@@ -1,21 +1,17 @@
-"""Certificates as PDF: an A4 page laid out after Nghị định 30/2020/NĐ-CP, rendered by WeasyPrint with the
-fonts of PyPI packages embedded (Noto Serif for the certificate, Be Vietnam Pro for the verification
-lines), so Vietnamese renders the same whatever fonts the machine has."""
+"""Certificates as PDF: an A4 page laid out after Nghị định 30/2020/NĐ-CP, made by ``lms.documents`` (Noto
+Serif for the certificate, Be Vietnam Pro for the verification lines)."""
 
 import datetime
-import tempfile
 from decimal import Decimal
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-import fontpkg_be_vietnam_pro
-import fontpkg_noto_serif
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from lms.documents import date_line, font_face, pdf_from_html
 
 PREVIEW_VALUES = {
     "ho_ten": "Nguyễn Thị Hồng Nhung",
@@ -27,63 +23,6 @@ PREVIEW_VALUES = {
     "ket_qua": "Đạt",
 }
 TEMPLATE_FIELDS = ("orientation", "issuer", "title", "body", "place", "signer_title", "signer_name")
-
-
-@cache
-def font_configuration():
-    """One WeasyPrint font configuration for the process: loading fonts is the slow part of a render."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-# Noto Serif comes as a variable font; WeasyPrint would cut a static instance out of it in every render
-# (hundreds of milliseconds), so the instances are made once and kept beside the system's temporary files.
-SERIF_INSTANCES = {
-    ("normal", 400): "NotoSerif[wdth,wght].ttf",
-    ("normal", 700): "NotoSerif[wdth,wght].ttf",
-    ("italic", 400): "NotoSerif-Italic[wdth,wght].ttf",
-}
-
-
-@cache
-def serif_files():
-    """The static Noto Serif instances, by (style, weight), made on first use."""
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
-
-    folder = Path(tempfile.gettempdir()) / f"lms-fonts-noto-serif-{metadata.version('fontpkg-noto-serif')}"
-    folder.mkdir(exist_ok=True)
-    files = {}
-    for (style, weight), source in SERIF_INSTANCES.items():
-        path = folder / f"NotoSerif-{style}-{weight}.ttf"
-        if not path.exists():
-            static = instancer.instantiateVariableFont(
-                TTFont(fontpkg_noto_serif.ROOT / "files" / source), {"wght": weight, "wdth": 100}
-            )
-            partial = path.with_suffix(".part")
-            static.save(partial)
-            partial.replace(path)  # whole or not at all, should two processes make it at once
-        files[style, weight] = path
-    return files
-
-
-def font_face():
-    sans = fontpkg_be_vietnam_pro.ROOT / "files"
-    faces = [("Certificate Serif", style, weight, path) for (style, weight), path in serif_files().items()] + [
-        ("Certificate Sans", "normal", 400, sans / "BeVietnamPro-Regular.ttf"),
-        ("Certificate Sans", "normal", 700, sans / "BeVietnamPro-Bold.ttf"),
-    ]
-    return "\n".join(
-        f"@font-face {{ font-family: '{family}'; font-style: {style}; font-weight: {weight}; "
-        f"src: url('{path.as_uri()}'); }}"
-        for family, style, weight, path in faces
-    )
-
-
-def date_line(place, day):
-    """“Thái Nguyên, ngày 05 tháng 03 năm 2026”: day and month below 10 with a leading 0."""
-    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
 def verify_url(code):
@@ -120,12 +59,6 @@ def page_html(template_fields, values, *, images, serial, code, day):
             **images,
         },
     )
-
-
-def pdf_from_html(html):
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_configuration())
 
 
 def template_images(template):

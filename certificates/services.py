@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from certificates.models import (
-    BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateSerial,
@@ -23,6 +22,7 @@ from certificates.rendering import TEMPLATE_FIELDS, certificate_pdf, format_hour
 from certificates.signing import sign_pdf
 from lms import ledger
 from lms.models import Person, TrainingRecord
+from lms.services import run_job
 
 
 def next_number(suffix, year):
@@ -146,24 +146,29 @@ def batch_records(batch):
 
 
 def run_batch(batch):
-    """Issue the batch's certificates one by one, saving progress; a failure on one is noted and the others
-    go on. Ends with a ZIP of the PDFs, written to disk as it grows (a province's batch is gigabytes)."""
-    records = batch_records(batch).select_related("person")
-    CertificateBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, total=records.count())
-    failures, done = [], 0
-    with tempfile.TemporaryFile() as archive:
-        with zipfile.ZipFile(archive, "w") as zipped:  # PDFs are compressed already
-            for record in records.iterator(chunk_size=500):
-                try:
-                    certificate, _issued = issue_with_pdf(template=batch.template, record=record, user=batch.created_by)
-                    with certificate.pdf.open("rb") as pdf:
-                        zipped.writestr(f"{certificate.number:04d}-{record.person.full_name}.pdf", pdf.read())
-                    done += 1
-                except Exception as error:
-                    failures.append({"person": record.person.full_name, "error": str(error)})
-                CertificateBatch.objects.filter(pk=batch.pk).update(done=done, failures=failures)
-        archive.seek(0)
-        batch.archive.save(f"chung-nhan-{batch.pk}.zip", File(archive), save=False)
-    CertificateBatch.objects.filter(pk=batch.pk).update(
-        archive=batch.archive.name, status=BatchStatus.DONE if done or not failures else BatchStatus.FAILED
-    )
+    """Issue the batch's certificates as its job (once), one by one, saving progress; a failure on one is noted
+    and the others go on. Ends with a ZIP of the PDFs, written to disk as it grows (a province's batch is
+    gigabytes)."""
+
+    def issue(job):
+        records = batch_records(batch).select_related("person")
+        job.report(total=records.count())
+        errors, done = [], 0
+        with tempfile.TemporaryFile() as archive:
+            with zipfile.ZipFile(archive, "w") as zipped:  # PDFs are compressed already
+                for record in records.iterator(chunk_size=500):
+                    try:
+                        certificate, _issued = issue_with_pdf(
+                            template=batch.template, record=record, user=job.created_by
+                        )
+                        with certificate.pdf.open("rb") as pdf:
+                            zipped.writestr(f"{certificate.number:04d}-{record.person.full_name}.pdf", pdf.read())
+                        done += 1
+                    except Exception as error:
+                        errors.append({"item": record.person.full_name, "error": str(error)})
+                    job.report(done=done, errors=errors)
+            archive.seek(0)
+            batch.archive.save(f"chung-nhan-{batch.pk}.zip", File(archive), save=False)
+        CertificateBatch.objects.filter(pk=batch.pk).update(archive=batch.archive.name)
+
+    run_job(batch.job, issue)

@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from certificates import services
-from certificates.models import BatchStatus, CertificateBatch, CertificateTemplate
+from certificates.models import CertificateBatch, CertificateTemplate
 from lms.models import TrainingRecord
 
 
@@ -17,9 +17,4 @@ def issue_for_record(template_id, record_id):
 
 @task()
 def run_batch(batch_id):
-    batch = CertificateBatch.objects.select_related("template", "unit", "created_by").get(pk=batch_id)
-    try:
-        services.run_batch(batch)
-    except Exception:
-        CertificateBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED)
-        raise
+    services.run_batch(CertificateBatch.objects.select_related("template", "unit", "job__created_by").get(pk=batch_id))

@@ -151,12 +151,18 @@ class CertificateViewSet(ScopedViewSet):
         ]
 
 
+class BatchIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("template", "course", "session", "unit", "job")
+
+
 class BatchViewSet(ScopedViewSet):
     model = CertificateBatch
     name = "certificates_batch"
     url_prefix = "certificate-batches"
     icon = "download"
     menu_order = 200
+    index_view_class = BatchIndexView
     add_view_class = admin_views.BatchCreateView
     form_fields = ["template", "course", "session", "unit"]
 
@@ -174,9 +180,9 @@ class BatchViewSet(ScopedViewSet):
             Column("course", label=_("course")),
             Column("session", label=_("session")),
             Column("unit", label=_("unit")),
-            Column("get_status_display", label=_("status")),
-            Column("done", label=_("issued")),
-            DateColumn("created_at", label=_("ordered at")),
+            Column("status", accessor="job.get_status_display", label=_("status")),
+            Column("done", accessor="job.done", label=_("issued")),
+            DateColumn("created_at", accessor="job.created_at", label=_("ordered at")),
         ]
 
     def get_urlpatterns(self):

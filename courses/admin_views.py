@@ -19,12 +19,12 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses import selectors, services
-from courses.models import AssignmentStatus, CourseAssignment, CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
+from courses.models import CourseAssignment, CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
 from lms.admin.exports import table_download
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.forms import ScopedFormMixin
-from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
+from lms.admin.views import AdminPageMixin, JobProgressView, ScopedIndexView, unit_in_scope
 from lms.models import Person, PersonCategory, Unit
 
 
@@ -196,38 +196,29 @@ class AssignmentCreateView(CreateView):
         return reverse("courses_assignment:progress", args=[self.object.pk])
 
 
-class AssignmentProgressView(AdminPageMixin, TemplateView):
-    """The progress bar of an assignment's background enrolment; refreshes itself until done."""
+class AssignmentProgressView(JobProgressView):
+    """The progress of an assignment's background enrolment."""
 
-    template_name = "courses/admin/assignment_progress.html"
+    model = CourseAssignment
+    permission = "courses.view_courseassignment"
+    index_url_name = "courses_assignment:index"
     header_icon = "group"
+    running_note = _("This page refreshes itself until the enrolment is finished.")
 
-    def dispatch(self, request, pk):
-        if not request.user.has_perm("courses.view_courseassignment"):
-            raise PermissionDenied
-        assignments = CourseAssignment.objects.visible_to(request.user)
-        self.assignment = get_object_or_404(assignments.select_related("course", "unit"), pk=pk)
-        return super().dispatch(request)
+    def get_queryset(self):
+        return CourseAssignment.objects.select_related("course", "unit")
 
-    def get_page_title(self):
-        return _("Course assignment")
+    def get_details(self):
+        assignment = self.object
+        due_date = [(_("Due date"), assignment.due_date.strftime("%d/%m/%Y"))] if assignment.due_date else []
+        return [(_("Course"), assignment.course.title), (_("Unit"), assignment.unit.name), *due_date]
 
-    def get_page_subtitle(self):
-        return str(self.assignment)
+    def get_summary(self):
+        job = self.object.job
+        return _(
+            "%(processed)s of %(total)s people processed; %(enrolled)s newly enrolled (people already enrolled keep "
+            "their enrolment)."
+        ) % {"processed": job.done, "total": job.total, "enrolled": self.object.enrolments.count()}
 
-    def parent_breadcrumbs(self):
-        return [
-            {
-                "url": reverse("courses_assignment:index"),
-                "label": capfirst(CourseAssignment._meta.verbose_name_plural),
-            }
-        ]
-
-    def get_context_data(self, **kwargs):
-        assignment = self.assignment
-        return super().get_context_data(
-            assignment=assignment,
-            running=assignment.status in (AssignmentStatus.PENDING, AssignmentStatus.RUNNING),
-            progress_url=course_progress_url(assignment.course, assignment.unit),
-            **kwargs,
-        )
+    def get_result(self):
+        return course_progress_url(self.object.course, self.object.unit), _("See the course's progress by unit")

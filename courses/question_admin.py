@@ -19,16 +19,8 @@ from wagtail.admin.widgets import HeaderButton
 
 from courses.models import (
     QUESTION_TYPES,
-    DescriptionQuestion,
-    EssayQuestion,
-    MatchingQuestion,
-    MultipleChoiceQuestion,
-    NumericalQuestion,
     Question,
     QuestionCategory,
-    ShortAnswerQuestion,
-    SingleChoiceQuestion,
-    TrueFalseQuestion,
 )
 from courses.question_export import EXPORT_FORMATS, export_questions
 from courses.question_formats import SHEET_COLUMNS
@@ -85,7 +77,6 @@ class QuestionTypeViewSet(ModelViewSet):
     list_display = ["name", "category", "points", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name"]
-    type_panels = []
 
     def __init__(self, model):
         self.model = model
@@ -93,61 +84,16 @@ class QuestionTypeViewSet(ModelViewSet):
 
     @property
     def panels(self):
+        """The fields every question has around those of its type; a type may lay out its form itself."""
+        if hasattr(self.model, "panels"):
+            return self.model.panels
         return [
             FieldRowPanel([FieldPanel("category"), FieldPanel("points")]),
             FieldRowPanel([FieldPanel("name"), FieldPanel("idnumber")]),
             FieldPanel("text"),
-            *self.type_panels,
+            *self.model.type_panels,
             MultiFieldPanel([FieldPanel("general_feedback"), FieldPanel("is_active")], heading=_("After answering")),
         ]
-
-
-class ChoiceQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("choices")]
-
-
-class MultipleChoiceQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("choices"), FieldPanel("partial_credit")]
-
-
-class TrueFalseQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("correct_answer"), FieldPanel("feedback_true"), FieldPanel("feedback_false")]
-
-
-class ShortAnswerQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("answers"), FieldRowPanel([FieldPanel("case_sensitive"), FieldPanel("ignore_accents")])]
-
-
-class NumericalQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("answers")]
-
-
-class MatchingQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("pairs")]
-
-
-class EssayQuestionViewSet(QuestionTypeViewSet):
-    type_panels = [FieldPanel("answer_template"), FieldPanel("grading_notes")]
-
-
-class DescriptionQuestionViewSet(QuestionTypeViewSet):
-    """Text only: no points, nothing to answer."""
-
-    @property
-    def panels(self):
-        return [FieldPanel("category"), FieldPanel("name"), FieldPanel("text"), FieldPanel("is_active")]
-
-
-TYPE_VIEWSETS = {
-    SingleChoiceQuestion: ChoiceQuestionViewSet,
-    MultipleChoiceQuestion: MultipleChoiceQuestionViewSet,
-    TrueFalseQuestion: TrueFalseQuestionViewSet,
-    ShortAnswerQuestion: ShortAnswerQuestionViewSet,
-    NumericalQuestion: NumericalQuestionViewSet,
-    MatchingQuestion: MatchingQuestionViewSet,
-    EssayQuestion: EssayQuestionViewSet,
-    DescriptionQuestion: DescriptionQuestionViewSet,
-}
 
 
 class QuestionBankIndexView(IndexView):
@@ -193,7 +139,8 @@ class QuestionFileForm(forms.Form):
 
 
 class QuestionImportView(AdminPageMixin, FormView):
-    """Upload a GIFT or Aiken file: every question that cannot be read is listed with its line."""
+    """Upload a file in one of ``IMPORT_FORMATS`` (the XLSX template is downloaded here): every question that
+    cannot be read is listed with its line."""
 
     template_name = "courses/admin/import_questions.html"
     form_class = QuestionFileForm
@@ -260,7 +207,7 @@ class QuestionExportForm(forms.Form):
 
 
 class QuestionExportView(AdminPageMixin, FormView):
-    """Download a category of the bank as GIFT or as the XLSX template, to move it or edit it and import it again."""
+    """Download a category of the bank in one of ``EXPORT_FORMATS``, to move it or edit it and import it again."""
 
     template_name = "courses/admin/export_questions.html"
     form_class = QuestionExportForm
@@ -361,4 +308,4 @@ class QuestionBankViewSet(ModelViewSet):
 
 
 def question_type_viewsets():
-    return [viewset_class(model) for model, viewset_class in TYPE_VIEWSETS.items()]
+    return [QuestionTypeViewSet(model) for model in QUESTION_TYPES]

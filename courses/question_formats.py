@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.admin.rich_text.converters.markdown_db import MarkdownConverter
 
-from courses.models.questions import QUESTION_TEXT_FEATURES, category_names, category_path, parse_number
+from courses.models.questions import (
+    QUESTION_TEXT_FEATURES,
+    QUESTION_TYPES,
+    category_names,
+    category_path,
+    parse_number,
+)
 from lms.spreadsheets import Column, SheetFormatError, read_rows
 from lms.spreadsheets import text as cell_text
 from lms.vietnamese import fold
@@ -459,16 +465,7 @@ def text_reader(read):
 # The spreadsheet template
 
 
-SHEET_KIND_LABELS = {
-    "singlechoicequestion": "Một lựa chọn",
-    "multiplechoicequestion": "Nhiều lựa chọn",
-    "truefalsequestion": "Đúng sai",
-    "shortanswerquestion": "Trả lời ngắn",
-    "numericalquestion": "Số",
-    "matchingquestion": "Ghép đôi",
-    "essayquestion": "Tự luận",
-    "descriptionquestion": "Mô tả",
-}
+SHEET_KIND_LABELS = {model._meta.model_name: model.sheet_label for model in QUESTION_TYPES}
 SHEET_KINDS = {fold(label): kind for kind, label in SHEET_KIND_LABELS.items()}
 SHEET_CHOICES = 6
 SHEET_COLUMNS = [
@@ -476,7 +473,7 @@ SHEET_COLUMNS = [
         "kind",
         "Loại",
         required=True,
-        help=gettext_lazy("Một lựa chọn, Nhiều lựa chọn, Đúng sai, Trả lời ngắn, Số, Ghép đôi, Tự luận or Mô tả."),
+        help=", ".join(SHEET_KIND_LABELS.values()) + ".",
     ),
     Column(
         "category", "Nhóm", help=gettext_lazy("A category inside the one imported into, e.g. Lừa đảo/Qua điện thoại.")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
-from courses.models import QUESTION_TYPES, Question, QuestionCategory
+from courses.models import QUESTION_TYPES_BY_NAME, Question, QuestionCategory
 from courses.models.questions import category_names
 from courses.question_formats import FormatError, read_aiken, read_gift, read_sheet, text_reader
 from courses.question_xml import read_moodle_xml
@@ -71,8 +71,7 @@ def type_fields(parsed):
         "essayquestion": lambda: {"answer_template": parsed.answer_template, "grading_notes": parsed.grading_notes},
         "descriptionquestion": dict,
     }[parsed.kind]()
-    model = next(model for model in QUESTION_TYPES if model._meta.model_name == parsed.kind)
-    return model, fields
+    return QUESTION_TYPES_BY_NAME[parsed.kind], fields
 
 
 def category_at(root, path):

@@ -29,6 +29,7 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 from wagtail.rich_text.rewriters import extract_attrs
 
+from courses.models.questions import QUESTION_TYPES
 from courses.question_formats import (
     LARGEST_DIGITS,
     FormatError,
@@ -407,16 +408,7 @@ def not_kept(element, kind):
 
 # Writing
 
-MOODLE_TYPES = {
-    "singlechoicequestion": "multichoice",
-    "multiplechoicequestion": "multichoice",
-    "truefalsequestion": "truefalse",
-    "shortanswerquestion": "shortanswer",
-    "numericalquestion": "numerical",
-    "matchingquestion": "matching",
-    "essayquestion": "essay",
-    "descriptionquestion": "description",
-}
+MOODLE_TYPES = {model._meta.model_name: model.moodle_type for model in QUESTION_TYPES}
 EMBED_TAG = re.compile(r"<embed\b([^>]*?)/?>", re.IGNORECASE)
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

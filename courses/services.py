@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from courses.models import (
-    AssignmentStatus,
     Attempt,
     CourseAssignment,
     Enrolment,
@@ -21,7 +20,8 @@ from courses.models import (
 )
 from courses.signals import course_completed
 from lms import ledger
-from lms.models import Person, Unit
+from lms.models import BackgroundJob, Person, Unit
+from lms.services import run_job
 
 ASSIGNMENT_CHUNK = 5000
 
@@ -141,7 +141,8 @@ def assign_course(*, course, unit, categories, due_date, user):
 
     if not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("This unit is outside yours."))
-    assignment = CourseAssignment.objects.create(course=course, unit=unit, due_date=due_date, created_by=user)
+    job = BackgroundJob.objects.create(kind=CourseAssignment._meta.label_lower, created_by=user)
+    assignment = CourseAssignment.objects.create(job=job, course=course, unit=unit, due_date=due_date)
     assignment.categories.set(categories)
     log(instance=assignment, action="courses.assign", user=user, data={"course": course.title, "unit": unit.code})
     transaction.on_commit(lambda: run_assignment.enqueue(assignment.pk))
@@ -155,33 +156,34 @@ def people_to_assign(assignment):
 
 
 def enrol_assigned_people(assignment):
-    """Make an assignment's enrolments in chunks, saving the progress after each; people
+    """Make an assignment's enrolments as its job (once), in chunks, saving the progress after each; people
     already enrolled keep their enrolment."""
-    CourseAssignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.RUNNING)
-    person_ids = list(people_to_assign(assignment).order_by("pk").values_list("pk", flat=True))
-    CourseAssignment.objects.filter(pk=assignment.pk).update(total=len(person_ids))
-    processed = enrolled = 0
-    for start in range(0, len(person_ids), ASSIGNMENT_CHUNK):
-        chunk = person_ids[start : start + ASSIGNMENT_CHUNK]
-        with transaction.atomic():
-            already = set(
-                Enrolment.objects.filter(course_id=assignment.course_id, person_id__in=chunk).values_list(
-                    "person_id", flat=True
+
+    def enrol(job):
+        person_ids = list(people_to_assign(assignment).order_by("pk").values_list("pk", flat=True))
+        job.report(total=len(person_ids))
+        for start in range(0, len(person_ids), ASSIGNMENT_CHUNK):
+            chunk = person_ids[start : start + ASSIGNMENT_CHUNK]
+            with transaction.atomic():
+                already = set(
+                    Enrolment.objects.filter(course_id=assignment.course_id, person_id__in=chunk).values_list(
+                        "person_id", flat=True
+                    )
                 )
-            )
-            new = [
-                Enrolment(
-                    person_id=person_id,
-                    course_id=assignment.course_id,
-                    source=EnrolmentSource.ASSIGNED,
-                    assignment=assignment,
-                    due_date=assignment.due_date,
+                Enrolment.objects.bulk_create(
+                    [
+                        Enrolment(
+                            person_id=person_id,
+                            course_id=assignment.course_id,
+                            source=EnrolmentSource.ASSIGNED,
+                            assignment=assignment,
+                            due_date=assignment.due_date,
+                        )
+                        for person_id in chunk
+                        if person_id not in already
+                    ],
+                    ignore_conflicts=True,
                 )
-                for person_id in chunk
-                if person_id not in already
-            ]
-            Enrolment.objects.bulk_create(new, ignore_conflicts=True)
-        processed += len(chunk)
-        enrolled += len(new)
-        CourseAssignment.objects.filter(pk=assignment.pk).update(processed=processed, enrolled=enrolled)
-    CourseAssignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.DONE, finished_at=timezone.now())
+            job.report(done=start + len(chunk))
+
+    run_job(assignment.job, enrol)

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from courses.models import AssignmentStatus, Attempt, CourseAssignment
+from courses.models import Attempt, CourseAssignment
 from courses.quizzes import close_if_overdue
 from courses.services import enrol_assigned_people
 
@@ -10,12 +10,7 @@ from courses.services import enrol_assigned_people
 @task()
 def run_assignment(assignment_id):
     """Enrol the people of one course assignment."""
-    assignment = CourseAssignment.objects.select_related("unit").get(pk=assignment_id)
-    try:
-        enrol_assigned_people(assignment)
-    except Exception:
-        CourseAssignment.objects.filter(pk=assignment_id).update(status=AssignmentStatus.FAILED)
-        raise
+    enrol_assigned_people(CourseAssignment.objects.select_related("unit", "job").get(pk=assignment_id))
 
 
 @task()

@@ -1,6 +1,7 @@
 """Courses in the Wagtail admin (competences, enrolments by person and by unit, course assignments), and
 the enrolment gate of the lessons and quizzes on the site."""
 
+from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -89,7 +90,9 @@ class EnrolmentViewSet(ModelViewSet):
 
 class AssignmentIndexView(ScopedIndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("course", "unit")
+        return (
+            super().get_base_queryset().select_related("course", "unit", "job").annotate(enrolled=Count("enrolments"))
+        )
 
 
 class AssignmentViewSet(ScopedViewSet):
@@ -115,9 +118,9 @@ class AssignmentViewSet(ScopedViewSet):
             ),
             Column("unit", label=_("unit")),
             DateColumn("due_date", label=_("due date")),
-            Column("get_status_display", label=_("status")),
+            Column("status", accessor="job.get_status_display", label=_("status")),
             Column("enrolled", label=_("newly enrolled")),
-            DateColumn("created_at", label=_("ordered at")),
+            DateColumn("created_at", accessor="job.created_at", label=_("ordered at")),
         ]
 
     def get_urlpatterns(self):

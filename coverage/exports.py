@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.rendering import date_line, font_face, pdf_from_html
 from coverage import charts
+from lms.documents import date_line, font_face, pdf_from_html
 from lms.spreadsheets import table_csv, table_workbook
 
 FORMATS = ("xlsx", "csv", "pdf")

@@ -13,6 +13,7 @@ from lms import ledger
 from lms.models import (
     Attendance,
     AttendanceMethod,
+    JobStateError,
     Person,
     Unit,
     UnitLevel,
@@ -223,3 +224,20 @@ def link_person(*, user):
 def link_person_at_login(sender, request, user, **kwargs):
     """Receiver of ``user_logged_in``: a learner's account is linked to their person as they log in."""
     link_person(user=user)
+
+
+def run_job(job, work):
+    """Run ``work(job)`` once, as ``job`` (which it tells its progress): a second delivery of the task finds the
+    job started and does nothing; if the work raises, the job has failed and the error goes on to the task's log.
+    Not one transaction: the job's progress is seen as it goes.
+    """
+    try:
+        job.start()
+    except JobStateError:
+        return
+    try:
+        work(job)
+    except Exception:
+        job.fail()
+        raise
+    job.finish()

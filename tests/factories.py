@@ -122,3 +122,28 @@ def make_trainings(person, *, day, times=1, reference="Tập huấn"):
             for _time in range(times)
         ]
     )
+
+
+def migrate_back(*targets):
+    """Migrate the test database back to ``targets`` (``(app, migration)`` pairs); the models as they were there."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_forward():
+    """Migrate the test database to the latest migrations again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def jobs_of(works, *fields):
+    """``{pk: (the job's fields)}`` of each piece of background work (assignment, bulk issue) in ``works``."""
+    return {work.pk: tuple(getattr(work.job, name) for name in fields) for work in works.select_related("job")}

@@ -1,8 +1,9 @@
 from .competences import Competence, CompetenceDomain
 from .pages import CourseIndexPage, CoursePage, EnrolmentMode, LessonPage
-from .progress import AssignmentStatus, CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
+from .progress import CourseAssignment, Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress
 from .questions import (
     QUESTION_TYPES,
+    QUESTION_TYPES_BY_NAME,
     DescriptionQuestion,
     EssayQuestion,
     MatchingQuestion,
@@ -18,7 +19,7 @@ from .quiz import Attempt, AttemptQuestion, AttemptState, GradingMethod, QuizPag
 
 __all__ = [
     "QUESTION_TYPES",
-    "AssignmentStatus",
+    "QUESTION_TYPES_BY_NAME",
     "Attempt",
     "AttemptQuestion",
     "AttemptState",

@@ -1,6 +1,5 @@
 """Who is enrolled in which course, and how far they are."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -86,13 +85,6 @@ class LessonProgress(models.Model):
         return f"{self.enrolment}: {self.lesson_id}"
 
 
-class AssignmentStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
 class CourseAssignmentQuerySet(UnitScopedQuerySet):
     unit_path = "unit__path"
 
@@ -100,9 +92,11 @@ class CourseAssignmentQuerySet(UnitScopedQuerySet):
 class CourseAssignment(models.Model):
     """An organiser's order to enrol the people of a unit subtree (of some categories) in a course.
 
-    The enrolments are made in the background; ``enrolled``/``total`` give the progress bar.
+    The enrolments are made in the background by its ``job``, which counts the people processed; those newly
+    enrolled are the enrolments that point back at the assignment.
     """
 
+    job = models.OneToOneField("lms.BackgroundJob", on_delete=models.PROTECT)
     course = models.ForeignKey(
         "courses.CoursePage", verbose_name=_("course"), on_delete=models.PROTECT, related_name="assignments"
     )
@@ -115,20 +109,13 @@ class CourseAssignment(models.Model):
         related_name="+",
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    enrolled = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = CourseAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("course assignment")
         verbose_name_plural = _("course assignments")
-        ordering = ["-created_at"]
+        ordering = ["-job__created_at"]
 
     def __str__(self):
         return f"{self.course} → {self.unit}"
@@ -137,9 +124,3 @@ class CourseAssignment(models.Model):
     def audit_unit_id(self):
         """The unit whose organisers may read this assignment's history (see ``lms.UnitLogEntry``)."""
         return self.unit_id
-
-    @property
-    def percent_done(self):
-        if self.status == AssignmentStatus.DONE:
-            return 100
-        return int(100 * self.processed / self.total) if self.total else 0

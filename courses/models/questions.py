@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from polymorphic.models import PolymorphicModel
 from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import RichTextField, StreamField
 
@@ -129,6 +130,11 @@ class Question(PolymorphicModel):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Each type's names in the files the bank reads and writes, and the admin panels of its own fields.
+    sheet_label = None  # the XLSX template's “Loại” column
+    moodle_type = None  # Moodle XML's <question type="...">
+    type_panels = []
 
     class Meta:
         verbose_name = _("question")
@@ -282,6 +288,10 @@ class SingleChoiceQuestion(ChoiceIds, Question):
 
     choices = choices_field()
 
+    sheet_label = "Một lựa chọn"
+    moodle_type = "multichoice"
+    type_panels = [FieldPanel("choices")]
+
     class Meta:
         verbose_name = _("single choice question")
         verbose_name_plural = _("single choice questions")
@@ -311,6 +321,10 @@ class MultipleChoiceQuestion(ChoiceIds, Question):
             "Each right choice earns its share and each wrong choice takes one away; otherwise all or nothing."
         ),
     )
+
+    sheet_label = "Nhiều lựa chọn"
+    moodle_type = "multichoice"
+    type_panels = [FieldPanel("choices"), FieldPanel("partial_credit")]
 
     class Meta:
         verbose_name = _("multiple choice question")
@@ -344,6 +358,10 @@ class TrueFalseQuestion(Question):
     correct_answer = models.BooleanField(_("the statement is true"))
     feedback_true = models.CharField(_("feedback for “true”"), max_length=500, blank=True)
     feedback_false = models.CharField(_("feedback for “false”"), max_length=500, blank=True)
+
+    sheet_label = "Đúng sai"
+    moodle_type = "truefalse"
+    type_panels = [FieldPanel("correct_answer"), FieldPanel("feedback_true"), FieldPanel("feedback_false")]
 
     class Meta:
         verbose_name = _("true/false question")
@@ -380,6 +398,10 @@ class ShortAnswerQuestion(Question):
     ignore_accents = models.BooleanField(
         _("ignore accents"), default=False, help_text=_("Accept “chu ky so” for “chữ ký số”.")
     )
+
+    sheet_label = "Trả lời ngắn"
+    moodle_type = "shortanswer"
+    type_panels = [FieldPanel("answers"), FieldRowPanel([FieldPanel("case_sensitive"), FieldPanel("ignore_accents")])]
 
     class Meta:
         verbose_name = _("short answer question")
@@ -451,6 +473,10 @@ class NumericalQuestion(Question):
 
     answers = StreamField([("answer", NumericalAnswerBlock(label=_("answer")))], verbose_name=_("answers"))
 
+    sheet_label = "Số"
+    moodle_type = "numerical"
+    type_panels = [FieldPanel("answers")]
+
     class Meta:
         verbose_name = _("numerical question")
         verbose_name_plural = _("numerical questions")
@@ -489,6 +515,10 @@ class MatchingQuestion(Question):
     adds a wrong answer to choose from."""
 
     pairs = StreamField([("pair", PairBlock(label=_("pair")))], verbose_name=_("pairs"))
+
+    sheet_label = "Ghép đôi"
+    moodle_type = "matching"
+    type_panels = [FieldPanel("pairs")]
 
     class Meta:
         verbose_name = _("matching question")
@@ -534,6 +564,10 @@ class EssayQuestion(Question):
     answer_template = models.TextField(_("answer template"), blank=True)
     grading_notes = models.TextField(_("notes for the grader"), blank=True)
 
+    sheet_label = "Tự luận"
+    moodle_type = "essay"
+    type_panels = [FieldPanel("answer_template"), FieldPanel("grading_notes")]
+
     class Meta:
         verbose_name = _("essay question")
         verbose_name_plural = _("essay questions")
@@ -548,6 +582,11 @@ class EssayQuestion(Question):
 class DescriptionQuestion(Question):
     """Text shown between questions (an instruction, a case to read); nothing to answer, no points.
     Never drawn at random."""
+
+    sheet_label = "Mô tả"
+    moodle_type = "description"
+    # text only: the admin form has neither points nor feedback
+    panels = [FieldPanel("category"), FieldPanel("name"), FieldPanel("text"), FieldPanel("is_active")]
 
     class Meta:
         verbose_name = _("description")
@@ -564,6 +603,8 @@ class DescriptionQuestion(Question):
         return Decimal(0)
 
 
+# The one registry of question types, in the order the admin offers them: the admin's forms, and the readers
+# and writers of every file format, derive from it.
 QUESTION_TYPES = (
     SingleChoiceQuestion,
     MultipleChoiceQuestion,
@@ -574,3 +615,4 @@ QUESTION_TYPES = (
     EssayQuestion,
     DescriptionQuestion,
 )
+QUESTION_TYPES_BY_NAME = {model._meta.model_name: model for model in QUESTION_TYPES}

@@ -1,5 +1,6 @@
 from .accounts import User
 from .audit import UnitLogEntry
+from .jobs import BackgroundJob, JobStateError, JobStatus
 from .people import Gender, Person, PersonCategory
 from .training import (
     Attendance,
@@ -14,7 +15,10 @@ from .units import Unit, UnitLevel
 __all__ = [
     "Attendance",
     "AttendanceMethod",
+    "BackgroundJob",
     "Gender",
+    "JobStateError",
+    "JobStatus",
     "Person",
     "PersonCategory",
     "SessionKind",

@@ -38,9 +38,18 @@ from certificates.signing import create_signing_key
 from courses import services as course_services
 from lms import ledger
 from lms import services as organisation_services
-from lms.models import AttendanceMethod, TrainingRecord
+from lms.models import AttendanceMethod, BackgroundJob, TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course
-from tests.factories import make_learner, make_organiser, make_person, make_session, make_unit_tree
+from tests.factories import (
+    jobs_of,
+    make_learner,
+    make_organiser,
+    make_person,
+    make_session,
+    make_unit_tree,
+    migrate_back,
+    migrate_forward,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -408,10 +417,10 @@ def test_a_bulk_issue_certifies_a_units_completions_and_ends_with_a_zip(
             {"template": template.pk, "course": course.pk, "unit": tree["commune"].pk},
         )
 
-    batch = CertificateBatch.objects.get()
+    batch = CertificateBatch.objects.select_related("job").get()
     assert ordered.url == reverse("certificates_batch:progress", args=[batch.pk])
-    assert (batch.status, batch.total, batch.done) == ("done", 3, 2)
-    assert batch.failures == [{"person": "Người học 1", "error": "máy in hết giấy"}]
+    assert (batch.job.status, batch.job.total, batch.job.done) == ("done", 3, 2)
+    assert batch.job.errors == [{"item": "Người học 1", "error": "máy in hết giấy"}]
     with batch.archive.open("rb") as archive:
         names = zipfile.ZipFile(archive).namelist()
     assert len(names) == 2
@@ -420,6 +429,46 @@ def test_a_bulk_issue_certifies_a_units_completions_and_ends_with_a_zip(
     progress = client.get(reverse("certificates_batch:progress", args=[batch.pk]))
     assert "máy in hết giấy" in progress.text
     assert client.get(reverse("certificates_batch:progress", args=[batch.pk]), {"download": 1}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_move_to_background_jobs_keeps_every_bulk_issue_with_its_status_counts_failures_and_author(
+    tree, template, course
+):
+    organiser = make_organiser(managed_unit=tree["commune"])
+    ordered = datetime.datetime(2026, 5, 4, 3, 2, 1, tzinfo=datetime.UTC)
+    apps = migrate_back(("certificates", "0003_private_storage"))
+    OldBatch = apps.get_model("certificates", "CertificateBatch")
+    ordered_for = {"template_id": template.pk, "course_id": course.pk, "unit_id": tree["commune"].pk}
+    running = OldBatch.objects.create(**ordered_for, status="running", total=3, done=1, created_by_id=organiser.pk)
+    done = OldBatch.objects.create(
+        **ordered_for,
+        status="done",
+        total=3,
+        done=2,
+        failures=[{"person": "Người học 1", "error": "máy in hết giấy"}],
+        archive="certificate-batches/chung-nhan-2.zip",
+    )
+    OldBatch.objects.filter(pk__in=[running.pk, done.pk]).update(created_at=ordered)  # it was auto_now_add
+
+    migrate_forward()
+
+    fields = ("kind", "status", "total", "done", "errors", "created_by", "created_at")
+    assert jobs_of(CertificateBatch.objects, *fields) == {
+        running.pk: ("certificates.certificatebatch", "running", 3, 1, [], organiser, ordered),
+        done.pk: (
+            "certificates.certificatebatch",
+            "done",
+            3,
+            2,
+            [{"item": "Người học 1", "error": "máy in hết giấy"}],
+            None,
+            ordered,
+        ),
+    }
+    moved = CertificateBatch.objects.get(pk=done.pk)
+    assert moved.archive.name == "certificate-batches/chung-nhan-2.zip"
+    assert (moved.template, moved.course, moved.unit) == (template, course, tree["commune"])
 
 
 def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, template):
@@ -480,7 +529,12 @@ def test_create_signing_key_makes_a_readable_key_and_keeps_an_existing_one(tmp_p
 
 def test_an_organiser_cannot_bulk_issue_for_another_unit_nor_see_its_batches(client, tree, template, course):
     complete(learner(tree["other_commune"]), course)
-    theirs = CertificateBatch.objects.create(template=template, course=course, unit=tree["other_commune"])
+    theirs = CertificateBatch.objects.create(
+        job=BackgroundJob.objects.create(kind="certificates.certificatebatch"),
+        template=template,
+        course=course,
+        unit=tree["other_commune"],
+    )
     client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
 
     ordered = client.post(

@@ -3,23 +3,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from certificates.models import Certificate, CertificateTemplate
 from lms import ledger
-from tests.factories import make_person, make_unit_tree
+from tests.factories import make_person, make_unit_tree, migrate_back, migrate_forward
 
 BEFORE = [("certificates", "0003_private_storage")]
-AFTER = [("certificates", "0006_certificate_training_record_required")]
-
-
-def migrate(targets):
-    """Migrate to ``targets`` and return the models as they are there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 def completion(person, course_id):
@@ -39,7 +28,7 @@ def test_certificates_are_linked_to_the_record_of_their_person_and_source_key_an
     person, other = make_person(unit=tree["area"]), make_person(unit=tree["area"])
     first, second, others = completion(person, 1), completion(person, 2), completion(other, 2)
     template = CertificateTemplate.objects.create(name="Mẫu", issuer="MTTQ", place="Thái Nguyên", signer_name="An")
-    old = migrate(BEFORE).get_model("certificates", "Certificate")
+    old = migrate_back(*BEFORE).get_model("certificates", "Certificate")
     for number, (record, status) in enumerate([(second, "revoked"), (second, "valid"), (others, "valid")], 1):
         old.objects.create(
             template_id=template.pk,
@@ -53,15 +42,15 @@ def test_certificates_are_linked_to_the_record_of_their_person_and_source_key_an
             status=status,
         )
 
-    migrate(AFTER)
+    migrate_forward()
 
     linked = Certificate.objects.order_by("number").values_list("training_record", "status")
     assert list(linked) == [(second.pk, "revoked"), (second.pk, "valid"), (others.pk, "valid")]
     assert not Certificate.objects.filter(training_record=first).exists()
-    undone = migrate(BEFORE).get_model("certificates", "Certificate")
+    undone = migrate_back(*BEFORE).get_model("certificates", "Certificate")
     assert list(undone.objects.order_by("number").values_list("person", "source_key")) == [
         (person.pk, second.source_key),
         (person.pk, second.source_key),
         (other.pk, others.source_key),
     ]
-    migrate(AFTER)
+    migrate_forward()

@@ -11,7 +11,7 @@ import csv
 import io
 import zoneinfo
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -28,7 +28,6 @@ from wagtail.models import Page
 from courses import services
 from courses.demo import seed_demo_catalogue
 from courses.models import (
-    AssignmentStatus,
     Competence,
     CompetenceDomain,
     CourseAssignment,
@@ -41,9 +40,10 @@ from courses.models import (
 )
 from home.models import HomePage
 from lms import services as organisation_services
-from lms.models import PersonCategory, UnitLogEntry
+from lms.models import JobStatus, PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
 from tests.factories import (
+    jobs_of,
     make_learner,
     make_organiser,
     make_person,
@@ -51,6 +51,8 @@ from tests.factories import (
     make_unit,
     make_unit_tree,
     make_user,
+    migrate_back,
+    migrate_forward,
 )
 
 pytestmark = pytest.mark.django_db
@@ -647,7 +649,7 @@ def test_an_assignment_enrols_the_active_people_of_the_subtree_in_its_categories
     assert response.status_code == 302
     assert response["Location"] == url("courses_assignment:progress", assignment.pk)
     course = assignable["assigned_course"]
-    assert (assignment.course, assignment.unit, assignment.due_date, assignment.created_by) == (
+    assert (assignment.course, assignment.unit, assignment.due_date, assignment.job.created_by) == (
         course,
         assignable["commune"],
         DUE,
@@ -660,14 +662,14 @@ def test_an_assignment_enrols_the_active_people_of_the_subtree_in_its_categories
     assert {(e.source, e.due_date, e.assignment_id, e.completed_at) for e in made} == {
         (EnrolmentSource.ASSIGNED, DUE, assignment.pk, None)
     }
-    assignment.refresh_from_db()
-    assert (assignment.status, assignment.total, assignment.processed, assignment.enrolled) == (
-        AssignmentStatus.DONE,
+    assignment.job.refresh_from_db()
+    assert (assignment.job.status, assignment.job.total, assignment.job.done, assignment.enrolments.count()) == (
+        JobStatus.DONE,
         4,
         4,
         4,
     )
-    assert assignment.finished_at is not None
+    assert assignment.job.finished_at is not None
 
 
 def test_the_assignment_progress_page_refreshes_while_waiting_and_then_shows_it_done(
@@ -705,11 +707,11 @@ def test_assigning_again_or_overlapping_enrols_nobody_twice(as_organiser, org, d
         with django_capture_on_commit_callbacks(execute=True):
             assert as_organiser.post(url("courses_assignment:add"), order).status_code == 302
 
-    first, second, third = CourseAssignment.objects.order_by("pk")
-    assert [(a.status, a.total, a.enrolled) for a in (first, second, third)] == [
-        (AssignmentStatus.DONE, 2, 2),  # Thắng and Bình
-        (AssignmentStatus.DONE, 4, 1),  # Lan; Hoa keeps her own enrolment
-        (AssignmentStatus.DONE, 4, 0),
+    first, second, third = CourseAssignment.objects.select_related("job").order_by("pk")
+    assert [(a.job.status, a.job.total, a.enrolments.count()) for a in (first, second, third)] == [
+        (JobStatus.DONE, 2, 2),  # Thắng and Bình
+        (JobStatus.DONE, 4, 1),  # Lan; Hoa keeps her own enrolment
+        (JobStatus.DONE, 4, 0),
     ]
     made = {
         e.person.full_name: (e.source, e.assignment_id, e.due_date) for e in Enrolment.objects.filter(course=course)
@@ -804,6 +806,46 @@ def test_nobody_changes_or_deletes_an_assignment(client, assignments, superuser,
         assert_refused(client.post(url(view, assignment.pk), assignment_form(assignments, course="course")), DENIED)
 
     assert CourseAssignment.objects.get(pk=assignment.pk).unit == assignments["commune"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_move_to_background_jobs_keeps_every_assignment_with_its_status_counts_author_and_times(org, organiser):
+    ordered = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
+    finished = ordered + timedelta(minutes=5)
+    course, commune = org["course"].pk, org["commune"].pk
+    apps = migrate_back(("courses", "0010_question_block_labels"))
+    OldAssignment = apps.get_model("courses", "CourseAssignment")
+    waiting = OldAssignment.objects.create(course_id=course, unit_id=commune, created_at=ordered)
+    done = OldAssignment.objects.create(
+        course_id=course,
+        unit_id=commune,
+        status="done",
+        total=4,
+        processed=4,
+        enrolled=2,
+        created_by_id=organiser.pk,
+        created_at=ordered,
+        finished_at=finished,
+    )
+    for person in (org["hoa"], org["thang"]):
+        apps.get_model("courses", "Enrolment").objects.create(
+            person_id=person.pk, course_id=course, source="assigned", assignment=done
+        )
+    failed = OldAssignment.objects.create(
+        course_id=course, unit_id=commune, status="failed", total=9, processed=5, created_at=ordered
+    )
+
+    migrate_forward()
+
+    fields = ("kind", "status", "total", "done", "created_by", "created_at", "finished_at")
+    assert jobs_of(CourseAssignment.objects, *fields) == {
+        waiting.pk: ("courses.courseassignment", JobStatus.WAITING, 0, 0, None, ordered, None),
+        done.pk: ("courses.courseassignment", JobStatus.DONE, 4, 4, organiser, ordered, finished),
+        failed.pk: ("courses.courseassignment", JobStatus.FAILED, 9, 5, None, ordered, None),
+    }
+    moved = CourseAssignment.objects.get(pk=done.pk)
+    assert moved.enrolments.count() == 2
+    assert (moved.course, moved.unit) == (org["course"], org["commune"])
 
 
 # Competences ----------------------------------------------------------------------------------------------

@@ -200,19 +200,54 @@ def test_learners_cannot_import_questions(client):
 
 
 def test_the_xlsx_template_offered_on_the_import_page_is_accepted_there(client, trainer):
+    response = client.post(
+        reverse("courses_question:import"),
+        {"file": upload(filled_template(client), "cau-hoi.xlsx"), "file_format": "xlsx", "category": "Mẫu"},
+    )
+
+    assert response.status_code == 302
+    assert TrueFalseQuestion.objects.get().correct_answer is True
+
+
+def filled_template(client):
     template = client.get(reverse("courses_question:import"), {"template": 1})
     workbook = load_workbook(io.BytesIO(template.content))
     workbook.active.append(["Đúng sai", "", "", "Zalo có xác thực hai lớp.", "", "", "", "", "", "", "Đúng", "", ""])
     filled = io.BytesIO()
     workbook.save(filled)
+    return filled.getvalue()
 
+
+# One true/false question in each format the import page offers.
+ONE_QUESTION = {
+    "gift": lambda client: upload("Zalo có xác thực hai lớp.{T}\n", "cau-hoi.gift"),
+    "aiken": lambda client: upload("Zalo có xác thực hai lớp?\nA. Có\nB. Không\nANSWER: A\n", "cau-hoi.txt"),
+    "xml": lambda client: upload(
+        '<?xml version="1.0" encoding="UTF-8"?><quiz><question type="truefalse"><name><text>Zalo</text></name>'
+        '<questiontext format="html"><text>Zalo có xác thực hai lớp.</text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+        "</question></quiz>",
+        "cau-hoi.xml",
+    ),
+    "xlsx": lambda client: upload(filled_template(client), "cau-hoi.xlsx"),
+}
+
+
+def test_the_import_page_offers_every_format_it_reads(client, trainer):
+    offered = client.get(reverse("courses_question:import")).context["form"].fields["file_format"].choices
+
+    assert {name for name, _label in offered} == set(ONE_QUESTION)
+
+
+@pytest.mark.parametrize("file_format", ONE_QUESTION)
+def test_every_format_the_import_page_offers_is_accepted_there(client, trainer, file_format):
     response = client.post(
         reverse("courses_question:import"),
-        {"file": upload(filled.getvalue(), "cau-hoi.xlsx"), "file_format": "xlsx", "category": "Mẫu"},
+        {"file": ONE_QUESTION[file_format](client), "file_format": file_format, "category": "Mẫu"},
     )
 
     assert response.status_code == 302
-    assert TrueFalseQuestion.objects.get().correct_answer is True
+    assert Question.objects.filter(category__name="Mẫu").count() == 1
 
 
 def test_an_import_that_could_not_keep_everything_shows_what_and_where(client, trainer):

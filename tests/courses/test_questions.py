@@ -8,6 +8,8 @@ import pytest
 from django.http import QueryDict
 
 from courses.models import (
+    QUESTION_TYPES,
+    QUESTION_TYPES_BY_NAME,
     EssayQuestion,
     MatchingQuestion,
     MultipleChoiceQuestion,
@@ -251,3 +253,19 @@ def test_a_number_frozen_before_weighted_answers_grades_as_it_did():
     question = NumericalQuestion.from_snapshot(snapshot_migration().converted_snapshot(frozen))
 
     assert [question.grade(typed) for typed in ("3,6", "3.4", "3.61")] == [1, 1, 0]
+
+
+def test_every_registered_question_type_is_read_and_written_by_every_format_and_has_an_admin_form():
+    from courses import question_export, question_formats, question_import, question_xml
+    from courses.question_admin import question_type_viewsets
+
+    names = set(QUESTION_TYPES_BY_NAME)
+    assert [viewset.model for viewset in question_type_viewsets()] == list(QUESTION_TYPES)
+    assert set(question_formats.SHEET_KINDS.values()) == names
+    assert {model._meta.model_name for model in question_export.SHEET_ANSWERS} == names
+    # a description is written to GIFT as its text alone
+    assert {model._meta.model_name for model in question_export.GIFT_ANSWERS} == names - {"descriptionquestion"}
+    assert set(question_xml.TYPE_WRITERS) == set(question_xml.MOODLE_TYPES) == names
+    assert {model.moodle_type for model in QUESTION_TYPES} <= set(question_xml.TYPE_READERS)
+    for name, model in QUESTION_TYPES_BY_NAME.items():
+        assert question_import.type_fields(question_formats.ParsedQuestion(kind=name, line=1, text=""))[0] is model
