@@ -99,8 +99,9 @@ def lessons_of(course):
 
 
 class PageTreeTests(WagtailPageTestCase):
-    def test_the_tree_is_home_then_catalogue_then_courses_then_lessons(self):
-        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+    def test_a_catalogue_goes_under_any_page_of_the_site_then_courses_then_lessons(self):
+        # The apps know nothing of the site's own page types: a province puts the catalogue where it likes.
+        self.assertAllowedParentPageTypes(CourseIndexPage, {Page, HomePage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
         self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
