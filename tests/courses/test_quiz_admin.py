@@ -71,7 +71,7 @@ def test_a_trainer_grades_an_essay_and_the_attempt_passes_and_completes_the_cour
     trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
 
     queue = trainer.get(reverse("courses_quiz:essays"))
-    (answer,) = queue.context["answers"]
+    (answer,) = queue.context["object_list"]
     form_page = trainer.get(reverse("courses_quiz:grade", args=[answer.pk]))
     too_many = trainer.post(reverse("courses_quiz:grade", args=[answer.pk]), {"points": "2.5", "feedback": ""})
     graded = trainer.post(
@@ -89,7 +89,7 @@ def test_a_trainer_grades_an_essay_and_the_attempt_passes_and_completes_the_cour
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, Decimal("2.5"), True)
     assert attempt.enrolment.__class__.objects.get(pk=attempt.enrolment_id).completed_at is not None
     assert TrainingRecord.objects.filter(person=attempt.enrolment.person).count() == 1
-    assert list(trainer.get(reverse("courses_quiz:essays")).context["answers"]) == []
+    assert list(trainer.get(reverse("courses_quiz:essays")).context["object_list"]) == []
 
 
 def test_the_attempt_waits_until_its_last_essay_is_graded(client, tree, category, course):
@@ -112,7 +112,7 @@ def test_essays_of_other_units_are_neither_listed_nor_gradable(client, tree, cou
     answer = attempt.questions.get(share__isnull=True)
     trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
 
-    assert list(trainer.get(reverse("courses_quiz:essays")).context["answers"]) == []
+    assert list(trainer.get(reverse("courses_quiz:essays")).context["object_list"]) == []
     assert trainer.get(reverse("courses_quiz:grade", args=[answer.pk])).status_code == 404
     assert trainer.post(reverse("courses_quiz:grade", args=[answer.pk]), {"points": "2"}).status_code == 404
     answer.refresh_from_db()
@@ -155,7 +155,7 @@ def test_statistics_of_a_quiz_and_its_questions(client, tree, course, two_questi
     rows = {row["name"]: (row["answers"], row["facility"], row["discrimination"]) for row in context["questions"]}
     # The best attempt (100%) got both right, the worst (0%) both wrong.
     assert rows == {"Câu A": (5, Decimal("0.60"), Decimal("1.00")), "Câu B": (5, Decimal("0.40"), Decimal("1.00"))}
-    listing = organiser.get(reverse("courses_quiz:index")).context["quizzes"]
+    listing = organiser.get(reverse("courses_quiz:index")).context["object_list"]
     assert [(quiz.title, quiz.graded_count) for quiz in listing] == [(two_question_quiz.title, 5)]
 
 
