@@ -7,8 +7,6 @@ tests/lms/test_organisation_admin.py, every refusal is checked next to the same 
 inside the scope succeeding, so that a broken URL cannot pass for a refusal.
 """
 
-import csv
-import io
 import zoneinfo
 from collections.abc import Callable
 from datetime import date, datetime
@@ -22,7 +20,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 from wagtail.models import Page
 
 from courses import services
@@ -43,6 +40,7 @@ from home.models import HomePage
 from lms import services as organisation_services
 from lms.models import PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
+from tests.exports import exported_rows
 from tests.factories import (
     make_learner,
     make_organiser,
@@ -306,17 +304,6 @@ EXPORT_HEADINGS = [
     "Trạng thái",
     "Thời điểm hoàn thành",
 ]
-
-
-def exported_rows(response, export_format):
-    """The rows of a download, the headings first, every cell as text."""
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    if export_format == "csv":
-        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    rows = load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
-    rows = [["" if value is None else str(value) for value in row] for row in rows]
-    return [row + [""] * (len(rows[0]) - len(row)) for row in rows]  # read-only mode drops empty cells at the end
 
 
 def exported_enrolments(response, export_format):
