@@ -13,7 +13,7 @@ from courses import quizzes, services
 from courses.models import AttemptState, EssayQuestion, QuestionCategory
 from lms.models import TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_quiz, make_single_choice
-from tests.exports import exported_formula_cell, exported_rows
+from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
 from tests.factories import make_organiser, make_trainer, make_unit_tree
 
 pytestmark = pytest.mark.django_db
@@ -206,10 +206,6 @@ def test_learners_and_other_units_see_no_statistics(client, tree, course, two_qu
 
 
 # The reports' refusals, exports and queries
-
-FORMULA_NAME = '=HYPERLINK("http://example.com";"Bấm")'
-# XLSX: a text cell, not a formula; CSV: an apostrophe before it, which spreadsheet programs read as "text"
-NEUTRALISED = {"xlsx": ("s", FORMULA_NAME), "csv": f"'{FORMULA_NAME}"}
 
 
 def test_a_learner_and_an_organiser_without_the_grading_permission_are_refused_the_essay_queue(
