@@ -14,6 +14,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
@@ -40,7 +41,7 @@ from home.models import HomePage
 from lms import services as organisation_services
 from lms.models import PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
-from tests.exports import exported_rows
+from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
 from tests.factories import (
     make_learner,
     make_organiser,
@@ -523,6 +524,59 @@ def test_progress_by_unit_exports_the_numbers_it_shows(as_organiser, enrolled, e
     assert {row[0]: row[1] for row in unit_rows} == {name: codes[name] for name in shown_rows}
     assert total_row == ["Tổng cộng", top.code, *(str(number) for number in shown_total)]
     assert response["Content-Disposition"].endswith(f'tien-do-{enrolled["course"].slug}-{top.code}.{export_format}"')
+
+
+def make_admin_user_without_a_role(unit):
+    """A user who may enter the admin, of ``unit``, but holds none of the roles' permissions."""
+    user = make_user(managed_unit=unit)
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
+@pytest.mark.parametrize("query", [{}, {"export": "csv"}, {"export": "xlsx"}])
+def test_progress_by_unit_and_its_export_are_refused_without_the_permission_to_view_enrolments(
+    client, as_organiser, enrolled, query
+):
+    assert as_organiser.get(by_unit(enrolled, **query)).status_code == 200
+
+    client.force_login(make_admin_user_without_a_role(enrolled["commune"]))
+    assert client.get(url("wagtailadmin_home")).status_code == 200
+    assert_refused(client.get(by_unit(enrolled, **query)), DENIED)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_an_organiser_of_another_commune_sees_and_exports_only_its_progress(client, enrolled, export_format):
+    client.force_login(make_organiser(managed_unit=enrolled["other_commune"]))
+
+    shown = progress_rows(client.get(by_unit(enrolled)))
+    _headings, *rows = exported_rows(client.get(by_unit(enrolled, export=export_format)), export_format)
+
+    assert shown == ({"Phường Gia Sàng": (1, 0, 0, 1), "Xóm Gia Sàng": (0, 0, 0, 0)}, (1, 0, 0, 1))
+    assert [[row[0], *row[2:]] for row in rows] == [
+        ["Phường Gia Sàng", "1", "0", "0", "1"],
+        ["Xóm Gia Sàng", "0", "0", "0", "0"],
+        ["Tổng cộng", "1", "0", "0", "1"],
+    ]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_unit_name_spreadsheets_would_run_as_a_formula_is_exported_as_text(as_organiser, enrolled, export_format):
+    enrol(make_person(unit=make_unit(parent=enrolled["commune"], name=FORMULA_NAME)), enrolled["course"])
+
+    response = as_organiser.get(by_unit(enrolled, export=export_format))
+
+    assert exported_formula_cell(response, export_format, "HYPERLINK") == NEUTRALISED[export_format]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_name_spreadsheets_would_run_as_a_formula_is_exported_as_text_from_the_enrolments(
+    as_organiser, enrolled, export_format
+):
+    enrol(make_person(unit=enrolled["area"], full_name=FORMULA_NAME), enrolled["course"])
+
+    response = as_organiser.get(url("courses_enrolment:index", export=export_format))
+
+    assert exported_formula_cell(response, export_format, "HYPERLINK") == NEUTRALISED[export_format]
 
 
 # Assignments --------------------------------------------------------------------------------------------
