@@ -14,16 +14,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
-# A spreadsheet program runs a cell starting with one of these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value):
-    """``value`` for a CSV cell: text that a spreadsheet would run as a formula starts with an apostrophe,
-    which Excel and LibreOffice read as "this is text"; numbers and dates are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from lms.spreadsheets import neutralised
 
 
 class Streamed:

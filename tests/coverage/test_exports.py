@@ -191,6 +191,15 @@ def test_the_files_take_the_same_number_of_queries_whatever_the_number_of_units_
     assert queries_of(client, page) == few
 
 
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_unit_name_spreadsheets_would_run_as_a_formula_is_written_as_text(commune_organiser, world, file_format):
+    make_person(unit=make_unit(parent=world.units["commune"], name=FORMULA_NAME))
+
+    response = download(commune_organiser, report_url(world), file_format)
+
+    assert exported_formula_cell(response, file_format, "HYPERLINK") == NEUTRALISED[file_format]
+
+
 # The people missing ---------------------------------------------------------------------------------------
 
 
