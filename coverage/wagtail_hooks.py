@@ -14,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from coverage import admin_views
 from coverage.models import ApiToken, Target
+from lms.admin_reports import report_urls
 from lms.admin_views import NeverDeletePermissionPolicy, menu_item_for
 from lms.models import UnitLogEntry
 from lms.wagtail_hooks import ScopedViewSet
@@ -82,7 +83,7 @@ class CoverageReportViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", admin_views.CoverageView.as_view(), name="index"),
-            path("missing/", admin_views.MissingPeopleView.as_view(), name="missing"),
+            *report_urls(self, "missing/", admin_views.MissingPeopleView, "missing"),
         ]
 
 

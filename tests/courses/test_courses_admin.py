@@ -14,7 +14,6 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
@@ -43,6 +42,7 @@ from lms.models import PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
 from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
 from tests.factories import (
+    make_admin_user_without_a_role,
     make_learner,
     make_organiser,
     make_person,
@@ -524,13 +524,6 @@ def test_progress_by_unit_exports_the_numbers_it_shows(as_organiser, enrolled, e
     assert {row[0]: row[1] for row in unit_rows} == {name: codes[name] for name in shown_rows}
     assert total_row == ["Tổng cộng", top.code, *(str(number) for number in shown_total)]
     assert response["Content-Disposition"].endswith(f'tien-do-{enrolled["course"].slug}-{top.code}.{export_format}"')
-
-
-def make_admin_user_without_a_role(unit):
-    """A user who may enter the admin, of ``unit``, but holds none of the roles' permissions."""
-    user = make_user(managed_unit=unit)
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
 
 
 @pytest.mark.parametrize("query", [{}, {"export": "csv"}, {"export": "xlsx"}])

@@ -14,7 +14,7 @@ from courses.models import AttemptState, EssayQuestion, QuestionCategory
 from lms.models import TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_quiz, make_single_choice
 from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
-from tests.factories import make_organiser, make_trainer, make_unit_tree
+from tests.factories import make_admin_user_without_a_role, make_organiser, make_trainer, make_unit_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -227,13 +227,20 @@ def test_a_learner_and_an_organiser_without_the_grading_permission_are_refused_t
     assert client.get(reverse("courses_quiz:index"))["Location"].startswith(reverse("wagtailadmin_login"))
 
 
-def test_a_learner_is_refused_the_quiz_list_and_its_export(client, tree):
-    client.force_login(make_learner_person(tree["area"]).user)
+def test_a_learner_and_an_admin_user_without_a_role_are_refused_the_quiz_list_and_its_export(client, tree):
+    organiser = make_organiser(is_staff=True, managed_unit=tree["commune"])
+    for query in ({}, {"export": "xlsx"}, {"export": "csv"}):
+        client.force_login(organiser)
+        assert client.get(reverse("courses_quiz:index"), query).status_code == 200
 
-    for query in ({}, {"export": "xlsx"}):
+        client.force_login(make_learner_person(tree["area"]).user)
         refused = client.get(reverse("courses_quiz:index"), query)
         assert refused.status_code == 302
         assert refused["Location"].startswith(reverse("wagtailadmin_login"))
+
+        client.force_login(make_admin_user_without_a_role(tree["commune"]))
+        refused = client.get(reverse("courses_quiz:index"), query)
+        assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
 
 
 def test_the_quiz_list_counts_nothing_of_another_commune(client, tree, course, two_question_quiz):
