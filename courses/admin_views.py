@@ -1,29 +1,26 @@
 """Admin screens for course progress and assignments; every queryset goes through the viewer's unit scope."""
 
-from datetime import datetime
-
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import CreateView
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses import selectors, services
 from courses.models import CourseAssignment, CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
-from lms.admin.exports import table_download
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.forms import ScopedFormMixin
+from lms.admin.reports import SafeExportMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, JobProgressView, ScopedIndexView, unit_in_scope
 from lms.models import Person, PersonCategory, Unit
 
@@ -54,16 +51,8 @@ class EnrolmentFilterSet(WagtailFilterSet):
         fields = ["course", "unit", "status", "source"]
 
 
-class EnrolmentIndexView(ScopedIndexView):
+class EnrolmentIndexView(SafeExportMixin, ScopedIndexView):
     """Who is enrolled in what, how far they are; filtered and exported within the viewer's subtree."""
-
-    custom_value_preprocess = {
-        **ScopedIndexView.custom_value_preprocess,
-        datetime: {  # in Vietnam's time, as the organisers read it
-            "xlsx": lambda value: timezone.localtime(value).replace(tzinfo=None),
-            "csv": lambda value: timezone.localtime(value).strftime("%d/%m/%Y %H:%M"),
-        },
-    }
 
     search_fields = ["person__full_name"]
     is_searchable = True
@@ -82,28 +71,54 @@ def course_progress_url(course, unit=None):
     return f"{url}?unit={unit.pk}" if unit else url
 
 
-COUNTS = ("enrolled", "not_started", "in_progress", "completed")
+def progress_label(row):
+    if row["own_people"]:
+        return _("%(unit)s (its own people)") % {"unit": row["name"]}
+    return row["name"]
 
 
-class CourseProgressView(AdminPageMixin, TemplateView):
-    """One course's enrolments counted for each unit below a unit, with drill-down and export."""
+class CourseProgressView(AdminPageMixin, UnitReportView):
+    """One course's enrolments counted for each unit below a unit (one aggregate query), with drill-down
+    and export. Not paginated: a unit has few units below it, and every page would need the total."""
 
-    template_name = "courses/admin/progress_by_unit.html"
+    model = Enrolment
+    permission_model = Enrolment
     header_icon = "group"
+    paginate_by = None
+    results_template_name = "courses/admin/progress_by_unit_results.html"
+    columns = [
+        TitleColumn("name", label=_("Unit"), accessor=progress_label, get_url=lambda row: row["url"]),
+        Column("enrolled", label=_("Enrolled")),
+        Column("not_started", label=_("Not started")),
+        Column("in_progress", label=_("In progress")),
+        Column("completed", label=_("Completed")),
+        Column("percent", label=_("Completed (%)"), accessor=lambda row: f"{row['percent']}%"),
+    ]
+    list_export = ["name", "code", "enrolled", "not_started", "in_progress", "completed"]
+    export_headings = {
+        "name": _("Unit"),
+        "code": _("Code"),
+        "enrolled": _("Enrolled"),
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "completed": _("Completed"),
+    }
 
-    def dispatch(self, request, course_pk):
-        if not request.user.has_perm("courses.view_enrolment"):
+    @cached_property
+    def course(self):
+        return get_object_or_404(CoursePage, pk=self.kwargs["course_pk"])
+
+    @cached_property
+    def unit(self):
+        """The unit broken down: asked for (within the viewer's subtree), or the viewer's own; None stands
+        for the whole country."""
+        if "unit" in self.request.GET:
+            return unit_in_scope(self.request.user, self.request.GET["unit"])
+        if self.request.user.is_superuser:
+            return None
+        if self.request.user.managed_unit is None:
             raise PermissionDenied
-        self.course = get_object_or_404(CoursePage, pk=course_pk)
-        if "unit" in request.GET:
-            self.unit = unit_in_scope(request.user, request.GET["unit"])
-        elif request.user.is_superuser:
-            self.unit = None  # the whole country
-        else:
-            self.unit = request.user.managed_unit
-            if self.unit is None:
-                raise PermissionDenied
-        return super().dispatch(request)
+        return self.request.user.managed_unit
 
     def get_page_title(self):
         return _("Progress by unit")
@@ -115,24 +130,31 @@ class CourseProgressView(AdminPageMixin, TemplateView):
         index_url = reverse("courses_enrolment:index")
         return [{"url": f"{index_url}?course={self.course.pk}", "label": capfirst(Enrolment._meta.verbose_name_plural)}]
 
+    def get_filename(self):
+        return "-".join(filter(None, ["tien-do", self.course.slug, self.unit.code if self.unit else ""]))
+
     @cached_property
     def table(self):
-        return selectors.progress_by_unit(self.course, self.unit, self.request.user)
+        """The rows by unit and their total, each with its label, link and share completed."""
+        rows, total = selectors.progress_by_unit(self.course, self.unit, self.request.user)
+        for row in rows:
+            row.update(name=row["unit"].name, code=row["unit"].code)
+            row["url"] = None if row["own_people"] else course_progress_url(self.course, row["unit"])
+        total.update(name=_("Total"), code=self.unit.code if self.unit else "", own_people=False, url=None)
+        for counts in [*rows, total]:
+            counts["percent"] = round(100 * counts["completed"] / counts["enrolled"]) if counts["enrolled"] else 0
+        return rows, total
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") in ("csv", "xlsx"):
-            return self.export(request.GET["export"])
-        return super().get(request, *args, **kwargs)
-
-    def export(self, file_format):
+    def get_base_queryset(self):
         rows, total = self.table
-        headers = [_("Unit"), _("Code"), _("Enrolled"), _("Not started"), _("In progress"), _("Completed")]
-        unit_code = self.unit.code if self.unit else ""
-        lines = [[row["unit"].name, row["unit"].code, *(row[key] for key in COUNTS)] for row in rows] + [
-            [_("Total"), unit_code, *(total[key] for key in COUNTS)]
-        ]
-        filename = "-".join(filter(None, ["tien-do", self.course.slug, unit_code]))
-        return table_download(headers, lines, filename=filename, file_format=file_format)
+        return [*rows, total]
+
+    @cached_property
+    def header_buttons(self):
+        list_url = f"{reverse('courses_enrolment:index')}?course={self.course.pk}"
+        if self.unit:
+            list_url += f"&unit={self.unit.pk}"
+        return [HeaderButton(_("List the people"), url=list_url, icon_name="list-ul")]
 
     def get_context_data(self, **kwargs):
         rows, total = self.table
@@ -140,18 +162,12 @@ class CourseProgressView(AdminPageMixin, TemplateView):
         ancestors = Unit.objects.visible_to(self.request.user).filter(
             path__in=[path[:end] for end in range(Unit.steplen, len(path), Unit.steplen)]
         )
-        for row in rows:
-            row["url"] = None if row["own_people"] else course_progress_url(self.course, row["unit"])
-        for counts in [*rows, total]:
-            counts["percent"] = round(100 * counts["completed"] / counts["enrolled"]) if counts["enrolled"] else 0
         return super().get_context_data(
             course=self.course,
             unit=self.unit,
             rows=rows,
             total=total,
             trail=[(unit, course_progress_url(self.course, unit)) for unit in ancestors.order_by("depth")],
-            list_url=f"{reverse('courses_enrolment:index')}?course={self.course.pk}"
-            + (f"&unit={self.unit.pk}" if self.unit else ""),
             **kwargs,
         )
 

@@ -5,42 +5,75 @@ Everything is counted within the viewer's unit subtree, like every other report.
 
 from decimal import Decimal
 
+import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import HeaderButton
 
 from courses import quiz_selectors, quizzes
-from courses.models import QuizPage
+from courses.models import Attempt, AttemptQuestion, CoursePage, QuizPage
 from lms.admin.exports import table_download
+from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.permissions import menu_item_for
+from lms.admin.reports import ModelPermissionMixin, UnitReportView, report_urls
 from lms.admin.views import AdminPageMixin
 
 
-def require(user, permission):
-    if not user.has_perm(permission):
-        raise PermissionDenied
+def quiz_statistics_url(quiz):
+    return reverse("courses_quiz:statistics", args=[quiz.pk])
 
 
-class QuizListView(AdminPageMixin, TemplateView):
-    template_name = "courses/admin/quiz_list.html"
-    header_icon = "tasks"
+class QuizFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        label=_("course"), queryset=CoursePage.objects.order_by("title"), method="filter_course"
+    )
+
+    class Meta:
+        model = QuizPage
+        fields = ["course"]
+
+    def filter_course(self, queryset, name, course):
+        return queryset.child_of(course) if course else queryset
+
+
+class QuizListView(UnitReportView):
+    """Every live quiz with the attempts graded and awaiting grading within the viewer's subtree."""
+
+    model = QuizPage
+    permission_model = Attempt
     page_title = _("Quizzes")
+    header_icon = "tasks"
+    filterset_class = QuizFilterSet
+    columns = [
+        TitleColumn("title", label=_("Quiz"), get_url=quiz_statistics_url),
+        Column("course_title", label=_("Course")),
+        Column("graded_count", label=_("Graded attempts")),
+        Column("waiting_count", label=_("Awaiting grading")),
+    ]
+    list_export = ["title", "course_title", "graded_count", "waiting_count"]
+    export_headings = {column.name: column.label for column in columns}
+    export_filename = "bai-kiem-tra"
+    no_results_message = _("No quiz is published yet. Add one inside a course in Pages.")
 
-    def dispatch(self, request, *args, **kwargs):
-        require(request.user, "courses.view_attempt")
-        return super().dispatch(request, *args, **kwargs)
+    def get_base_queryset(self):
+        return quiz_selectors.quizzes_overview(self.request.user)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            quizzes=quiz_selectors.quizzes_overview(self.request.user),
-            can_grade=self.request.user.has_perm("courses.grade_attempt"),
-            **kwargs,
-        )
+    @cached_property
+    def header_buttons(self):
+        if not self.user_has_permission("grade"):
+            return []
+        return [HeaderButton(_("Essays to grade"), url=reverse("courses_quiz:essays"), icon_name="edit")]
 
 
 def percent(value):
@@ -51,15 +84,16 @@ def ratio(value):
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-class QuizStatisticsView(AdminPageMixin, TemplateView):
+class QuizStatisticsView(ModelPermissionMixin, AdminPageMixin, TemplateView):
     template_name = "courses/admin/quiz_statistics.html"
     header_icon = "tasks"
     page_title = _("Quiz statistics")
+    permission_model = Attempt
+    permission_required = "view"
 
-    def dispatch(self, request, quiz_pk):
-        require(request.user, "courses.view_attempt")
-        self.quiz = get_object_or_404(QuizPage, pk=quiz_pk)
-        return super().dispatch(request)
+    @cached_property
+    def quiz(self):
+        return get_object_or_404(QuizPage, pk=self.kwargs["quiz_pk"])
 
     def get_page_subtitle(self):
         return self.quiz.title
@@ -97,20 +131,69 @@ class QuizStatisticsView(AdminPageMixin, TemplateView):
         return super().get_context_data(quiz=self.quiz, **self.statistics(), **kwargs)
 
 
-class EssayQueueView(AdminPageMixin, TemplateView):
-    template_name = "courses/admin/essay_queue.html"
-    header_icon = "edit"
-    page_title = _("Essays to grade")
+class EssayFilterSet(WagtailFilterSet):
+    quiz = django_filters.ModelChoiceFilter(
+        label=_("Quiz"), field_name="attempt__quiz", queryset=QuizPage.objects.live().order_by("title")
+    )
+    unit = UnitSubtreeFilter()
 
-    def dispatch(self, request, *args, **kwargs):
-        require(request.user, "courses.grade_attempt")
-        return super().dispatch(request, *args, **kwargs)
+    class Meta:
+        model = AttemptQuestion
+        fields = ["quiz", "unit"]
+
+
+def essay_label(answer):
+    return f"{answer.attempt.quiz.title} · {_('question %(number)s') % {'number': answer.position}}"
+
+
+def short_datetime(value):
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
+
+
+class EssayQueueView(AdminPageMixin, UnitReportView):
+    """The essays of the viewer's subtree waiting for a trainer, oldest first."""
+
+    model = AttemptQuestion
+    permission_model = Attempt
+    permission_required = "grade"
+    page_title = _("Essays to grade")
+    header_icon = "edit"
+    filterset_class = EssayFilterSet
+    columns = [
+        Column("essay", label=_("Quiz"), accessor=essay_label),
+        Column("person", label=_("Person"), accessor="attempt.enrolment.person.full_name"),
+        Column("unit", label=_("Unit"), accessor="attempt.enrolment.person.unit.name"),
+        Column("submitted", label=_("Submitted"), accessor=lambda answer: short_datetime(answer.attempt.submitted_at)),
+        TitleColumn(
+            "grade",
+            label="",
+            accessor=lambda answer: _("Grade"),
+            url_name="courses_quiz:grade",
+            link_classname="button button-small",
+        ),
+    ]
+    list_export = [
+        "attempt.quiz.title",
+        "position",
+        "attempt.enrolment.person.full_name",
+        "attempt.enrolment.person.unit.name",
+        "attempt.submitted_at",
+    ]
+    export_headings = {
+        "attempt.quiz.title": _("Quiz"),
+        "position": _("Question"),
+        "attempt.enrolment.person.full_name": _("Person"),
+        "attempt.enrolment.person.unit.name": _("Unit"),
+        "attempt.submitted_at": _("Submitted"),
+    }
+    export_filename = "bai-tu-luan-cho-cham"
+    no_results_message = _("No essay is waiting to be graded.")
+
+    def get_base_queryset(self):
+        return quiz_selectors.essays_to_grade(self.request.user)
 
     def parent_breadcrumbs(self):
         return [{"url": reverse("courses_quiz:index"), "label": _("Quizzes")}]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(answers=quiz_selectors.essays_to_grade(self.request.user)[:200], **kwargs)
 
 
 class EssayGradeForm(forms.Form):
@@ -126,16 +209,17 @@ class EssayGradeForm(forms.Form):
         self.fields["points"].widget.attrs["max"] = out_of
 
 
-class GradeEssayView(AdminPageMixin, FormView):
+class GradeEssayView(ModelPermissionMixin, AdminPageMixin, FormView):
     form_class = EssayGradeForm
     template_name = "courses/admin/grade_essay.html"
     header_icon = "edit"
     page_title = _("Grade an essay")
+    permission_model = Attempt
+    permission_required = "grade"
 
-    def dispatch(self, request, answer_pk):
-        require(request.user, "courses.grade_attempt")
-        self.answer = get_object_or_404(quiz_selectors.essays_to_grade(request.user), pk=answer_pk)
-        return super().dispatch(request)
+    @cached_property
+    def answer(self):
+        return get_object_or_404(quiz_selectors.essays_to_grade(self.request.user), pk=self.kwargs["answer_pk"])
 
     def parent_breadcrumbs(self):
         return [{"url": reverse("courses_quiz:essays"), "label": _("Essays to grade")}]
@@ -172,8 +256,8 @@ class QuizViewSet(ViewSet):
 
     def get_urlpatterns(self):
         return [
-            path("", QuizListView.as_view(), name="index"),
+            *report_urls(self, "", QuizListView, "index"),
             path("<int:quiz_pk>/statistics/", QuizStatisticsView.as_view(), name="statistics"),
-            path("essays/", EssayQueueView.as_view(), name="essays"),
+            *report_urls(self, "essays/", EssayQueueView, "essays"),
             path("essays/<int:answer_pk>/", GradeEssayView.as_view(), name="grade"),
         ]

@@ -3,7 +3,6 @@ of the viewer's subtree and of a target they report against."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -13,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView
 from wagtail.admin.widgets import AdminDateInput
 
@@ -20,8 +20,9 @@ from coverage import charts, exports, selectors
 from coverage.models import ApiToken, Target
 from lms.admin.filters import unit_filter_choices
 from lms.admin.forms import ScopedFormMixin
+from lms.admin.reports import ModelPermissionMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
-from lms.models import PersonCategory, Unit, UnitLevel
+from lms.models import Person, PersonCategory, Unit, UnitLevel
 
 
 class TargetForm(ScopedFormMixin, WagtailAdminModelForm):
@@ -66,37 +67,48 @@ class CoverageFilterForm(forms.Form):
         self.fields["unit"].label_from_instance = Unit.tree_label
 
 
-class CoverageMixin(AdminPageMixin):
-    """Reads the target, unit, category and day of a report from the query, refusing what the viewer may not
-    see: targets they do not report against and units outside their subtree are "not found"."""
+class CoverageMixin(ModelPermissionMixin, AdminPageMixin):
+    """Reads the target, unit, category and day of a report from the query, once the viewer's permission to
+    view targets is checked, refusing what they may not see: targets they do not report against and units
+    outside their subtree are "not found"."""
 
+    permission_model = Target
+    permission_required = "view"
     header_icon = "tasks"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("coverage.view_target"):
-            raise PermissionDenied
-        targets = selectors.targets_for(request.user)
-        target_id = request.GET.get("target")
-        if target_id:
-            self.target = targets.filter(pk=target_id).first() if target_id.isdigit() else None
-        else:
-            self.target = targets.first()
-        if self.target is None:
-            if target_id:
-                raise Http404
-            return self.no_target()
-        unit_id = request.GET.get("unit")
-        self.unit = unit_in_scope(request.user, unit_id) if unit_id else selectors.default_unit(request.user)
-        if self.unit is None:
-            raise PermissionDenied
-        self.filters = CoverageFilterForm(request.GET, request=request, target=self.target, unit=self.unit)
-        self.filters.is_valid()  # a wrong category or day is left out and shown in the form
-        self.category = self.filters.cleaned_data.get("category")
-        self.as_of = self.filters.cleaned_data.get("as_of")
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def target(self):
+        """The target asked for, or the first the viewer reports against; None if they report against none."""
+        targets = selectors.targets_for(self.request.user)
+        target_id = self.request.GET.get("target")
+        if not target_id:
+            return targets.first()
+        target = targets.filter(pk=target_id).first() if target_id.isdigit() else None
+        if target is None:
+            raise Http404
+        return target
 
-    def no_target(self):
-        raise Http404
+    @cached_property
+    def unit(self):
+        unit_id = self.request.GET.get("unit")
+        unit = unit_in_scope(self.request.user, unit_id) if unit_id else selectors.default_unit(self.request.user)
+        if unit is None:
+            raise PermissionDenied
+        return unit
+
+    @cached_property
+    def report_form(self):
+        form = CoverageFilterForm(self.request.GET, request=self.request, target=self.target, unit=self.unit)
+        form.is_valid()  # a wrong category or day is left out and shown in the form
+        return form
+
+    @property
+    def category(self):
+        return self.report_form.cleaned_data.get("category")
+
+    @property
+    def as_of(self):
+        return self.report_form.cleaned_data.get("as_of")
 
     def query(self, **changes):
         """The query string of this report with ``changes``; None values are dropped."""
@@ -123,14 +135,13 @@ class CoverageView(CoverageMixin, TemplateView):
     def get_page_title(self):
         return self.page_title
 
-    def no_target(self):
-        return self.render_to_response(super().get_context_data(no_target=True))
-
     @cached_property
     def report(self):
         return selectors.coverage(self.target, self.unit, as_of=self.as_of, category=self.category)
 
     def get(self, request, *args, **kwargs):
+        if self.target is None:
+            return self.render_to_response(super().get_context_data(no_target=True))
         file_format = request.GET.get("export")
         if file_format in exports.FORMATS:
             response = HttpResponse(exports.report_file(self.report, file_format), exports.CONTENT_TYPES[file_format])
@@ -161,7 +172,7 @@ class CoverageView(CoverageMixin, TemplateView):
         return super().get_context_data(
             report=report,
             rows=rows,
-            filters=self.filters,
+            filters=self.report_form,
             trail=self.trail(),
             bars=charts.bars(report),
             trend=charts.trend(trend_points, report.total.threshold),
@@ -171,42 +182,71 @@ class CoverageView(CoverageMixin, TemplateView):
         )
 
 
-class MissingPeopleView(CoverageMixin, TemplateView):
+def joined(lacks):
+    return "; ".join(lacks)
+
+
+class MissingPeopleView(CoverageMixin, UnitReportView):
     """The people of a unit's subtree who do not meet a target, with what each one lacks; exported whole."""
 
-    template_name = "coverage/admin/missing.html"
+    model = Person
     page_title = _("People not meeting the target")
-    per_page = 50
+    results_template_name = "coverage/admin/missing_results.html"
+    columns = [
+        Column("full_name", label=_("Full name")),
+        Column("unit", label=_("Unit"), accessor="unit.name"),
+        Column("category", label=_("Category"), accessor="category.name"),
+        Column("phone", label=_("Phone number")),
+        Column("lacks", label=_("Lacks"), accessor=lambda person: joined(person.lacks)),
+    ]
+    list_export = ["full_name", "unit.name", "category.name", "position", "phone", "trainings", "lacks"]
+    export_headings = {
+        "full_name": _("Full name"),
+        "unit.name": _("Unit"),
+        "category.name": _("Category"),
+        "position": _("Position"),
+        "phone": _("Phone number"),
+        "trainings": _("Trainings"),
+        "lacks": _("Lacks"),
+    }
+    custom_field_preprocess = {"lacks": {"csv": joined, "xlsx": joined}}
+    no_results_message = _("Everyone meets the target.")
 
-    def get_page_title(self):
-        return self.page_title
+    def get(self, request, *args, **kwargs):
+        if self.target is None:
+            raise Http404
+        return super().get(request, *args, **kwargs)
 
     def parent_breadcrumbs(self):
         return [{"url": reverse("coverage_report:index") + self.query(), "label": _("Coverage")}]
 
-    def get(self, request, *args, **kwargs):
-        requirement, people = selectors.people_missing(self.target, self.unit, as_of=self.as_of, category=self.category)
-        file_format = request.GET.get("export")
-        if file_format in ("xlsx", "csv"):
-            headers, lines = exports.missing_table(requirement, people)
-            filename = f"chua-dat-{self.target.slug}-{self.unit.code}"
-            response = HttpResponse(
-                exports.table_file(headers, lines, file_format=file_format, title=filename),
-                exports.CONTENT_TYPES[file_format],
-            )
-            response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-            return response
-        page = Paginator(people, self.per_page).get_page(request.GET.get("p"))
-        return self.render_to_response(
-            self.get_context_data(
-                page=page,
-                people=[(person, requirement.lacks(person)) for person in page],
-                unit=self.unit,
-                target=self.target,
-                export_urls={name: self.query(export=name) for name in ("xlsx", "csv")},
-                page_query=self.query(),
-            )
-        )
+    def get_filename(self):
+        return f"chua-dat-{self.target.slug}-{self.unit.code}"
+
+    @cached_property
+    def missing(self):
+        return selectors.people_missing(self.target, self.unit, as_of=self.as_of, category=self.category)
+
+    def get_base_queryset(self):
+        _requirement, people = self.missing
+        return people
+
+    def with_lacks(self, person):
+        """``person`` with ``lacks``: what they lack, read from the annotations (no query)."""
+        requirement, _people = self.missing
+        person.lacks = requirement.lacks(person)
+        return person
+
+    def decorate_paginated_queryset(self, people):
+        if self.is_export:
+            return people  # streamed, each row given what it lacks as it is written
+        return [self.with_lacks(person) for person in people]
+
+    def to_row_dict(self, person):
+        return super().to_row_dict(self.with_lacks(person))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(unit=self.unit, target=self.target, **kwargs)
 
 
 class ApiKeyCreateView(CreateView):

@@ -1,4 +1,4 @@
-"""A coverage report as a file: the table (and the people missing) as XLSX or CSV, or the whole report as a
+"""A coverage report as a file: the table as XLSX or CSV, or the whole report as a
 PDF laid out as an official report (Nghị định 30/2020: issuing body, national heading, place and date,
 title, table, signature block)."""
 
@@ -44,31 +44,8 @@ def report_table(report):
     return headers, [line(row, row_label(row)) for row in report.rows] + [line(report.total, _("Total"))]
 
 
-def missing_table(requirement, people):
-    headers = [_("Full name"), _("Unit"), _("Category"), _("Position"), _("Phone number"), _("Trainings"), _("Lacks")]
-    lines = (
-        [
-            person.full_name,
-            person.unit.name,
-            person.category.name,
-            person.position,
-            person.phone,
-            person.trainings,
-            "; ".join(requirement.lacks(person)),
-        ]
-        for person in people.iterator(chunk_size=2000)
-    )
-    return headers, lines
-
-
 def report_filename(report, suffix=""):
     return f"chi-tieu-{report.target.slug}-{report.unit.code}-{report.as_of:%Y%m%d}{suffix}"
-
-
-def table_file(headers, lines, *, file_format, title):
-    if file_format == "csv":
-        return table_csv(headers, lines)
-    return table_workbook(headers, lines, title=title)
 
 
 def report_file(report, file_format):
@@ -76,7 +53,9 @@ def report_file(report, file_format):
     if file_format == "pdf":
         return report_pdf(report)
     headers, lines = report_table(report)
-    return table_file(headers, lines, file_format=file_format, title=report.target.slug)
+    if file_format == "csv":
+        return table_csv(headers, lines)
+    return table_workbook(headers, lines, title=report.target.slug)
 
 
 def report_pdf(report):

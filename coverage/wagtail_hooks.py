@@ -15,6 +15,7 @@ from wagtail.permissions import register_permission_policy
 from coverage import admin_views
 from coverage.models import ApiToken, Target
 from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
+from lms.admin.reports import report_urls
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
 
@@ -81,7 +82,7 @@ class CoverageReportViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", admin_views.CoverageView.as_view(), name="index"),
-            path("missing/", admin_views.MissingPeopleView.as_view(), name="missing"),
+            *report_urls(self, "missing/", admin_views.MissingPeopleView, "missing"),
         ]
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -163,19 +164,40 @@ def template_workbook(columns, *, title):
     return table_workbook([column.header for column in columns], [], title=title)
 
 
+# A spreadsheet program runs a cell starting with one of these as a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula starts with an apostrophe,
+    which Excel and LibreOffice read as "this is text"; numbers and dates are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def text_cell(sheet, value):
+    """An .xlsx cell of ``value`` (translated labels may be lazy) that is never a formula, as in Wagtail's
+    exports: text starting with "=" stays text."""
+    cell = WriteOnlyCell(sheet, value=str(value) if isinstance(value, Promise) else value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def table_workbook(headers, rows, *, title):
-    """An .xlsx sheet of ``rows`` under ``headers`` in bold; translated labels may be lazy."""
+    """An .xlsx sheet of ``rows`` under ``headers`` in bold."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     header_font = Font(bold=True)
     header = []
     for value in headers:
-        cell = WriteOnlyCell(sheet, value=str(value))
+        cell = text_cell(sheet, str(value))
         cell.font = header_font
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([str(value) if isinstance(value, Promise) else value for value in row])  # lazy translations
+        sheet.append([text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -186,5 +208,5 @@ def table_csv(headers, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([str(value) for value in headers])
-    writer.writerows(rows)
+    writer.writerows([neutralised(force_str(value, strings_only=True)) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from lms import ledger, roles, services
@@ -43,6 +43,13 @@ def make_trainer(**fields):
 
 def make_organiser(**fields):
     return make_user(role=roles.ORGANISER, **fields)
+
+
+def make_admin_user_without_a_role(unit):
+    """A user of ``unit`` who may enter the admin but holds none of the roles' permissions."""
+    user = make_user(managed_unit=unit)
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
 
 
 def make_unit(*, parent=None, level=None, **fields):

@@ -200,6 +200,10 @@ class Attempt(models.Model):
         return (100 * self.score / self.max_score).quantize(Decimal("0.1"))
 
 
+class AttemptQuestionQuerySet(UnitScopedQuerySet):
+    unit_path = "attempt__enrolment__person__unit__path"
+
+
 class AttemptQuestion(models.Model):
     """A question as it was when the attempt started (its type, fields and version) and the learner's answer."""
 
@@ -216,6 +220,8 @@ class AttemptQuestion(models.Model):
     )
     grader_feedback = models.TextField(_("feedback"), blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AttemptQuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")

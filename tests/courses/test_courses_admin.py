@@ -7,8 +7,6 @@ tests/lms/test_organisation_admin.py, every refusal is checked next to the same 
 inside the scope succeeding, so that a broken URL cannot pass for a refusal.
 """
 
-import csv
-import io
 import zoneinfo
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +20,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 from wagtail.models import Page
 
 from courses import services
@@ -42,8 +39,10 @@ from home.models import HomePage
 from lms import services as organisation_services
 from lms.models import JobStatus, PersonCategory, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course, publish
+from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
 from tests.factories import (
     jobs_of,
+    make_admin_user_without_a_role,
     make_learner,
     make_organiser,
     make_person,
@@ -310,17 +309,6 @@ EXPORT_HEADINGS = [
 ]
 
 
-def exported_rows(response, export_format):
-    """The rows of a download, the headings first, every cell as text."""
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    if export_format == "csv":
-        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    rows = load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
-    rows = [["" if value is None else str(value) for value in row] for row in rows]
-    return [row + [""] * (len(rows[0]) - len(row)) for row in rows]  # read-only mode drops empty cells at the end
-
-
 def exported_enrolments(response, export_format):
     """The headings of an enrolment export, and its rows as dicts by heading."""
     headings, *rows = exported_rows(response, export_format)
@@ -538,6 +526,52 @@ def test_progress_by_unit_exports_the_numbers_it_shows(as_organiser, enrolled, e
     assert {row[0]: row[1] for row in unit_rows} == {name: codes[name] for name in shown_rows}
     assert total_row == ["Tổng cộng", top.code, *(str(number) for number in shown_total)]
     assert response["Content-Disposition"].endswith(f'tien-do-{enrolled["course"].slug}-{top.code}.{export_format}"')
+
+
+@pytest.mark.parametrize("query", [{}, {"export": "csv"}, {"export": "xlsx"}])
+def test_progress_by_unit_and_its_export_are_refused_without_the_permission_to_view_enrolments(
+    client, as_organiser, enrolled, query
+):
+    assert as_organiser.get(by_unit(enrolled, **query)).status_code == 200
+
+    client.force_login(make_admin_user_without_a_role(enrolled["commune"]))
+    assert client.get(url("wagtailadmin_home")).status_code == 200
+    assert_refused(client.get(by_unit(enrolled, **query)), DENIED)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_an_organiser_of_another_commune_sees_and_exports_only_its_progress(client, enrolled, export_format):
+    client.force_login(make_organiser(managed_unit=enrolled["other_commune"]))
+
+    shown = progress_rows(client.get(by_unit(enrolled)))
+    _headings, *rows = exported_rows(client.get(by_unit(enrolled, export=export_format)), export_format)
+
+    assert shown == ({"Phường Gia Sàng": (1, 0, 0, 1), "Xóm Gia Sàng": (0, 0, 0, 0)}, (1, 0, 0, 1))
+    assert [[row[0], *row[2:]] for row in rows] == [
+        ["Phường Gia Sàng", "1", "0", "0", "1"],
+        ["Xóm Gia Sàng", "0", "0", "0", "0"],
+        ["Tổng cộng", "1", "0", "0", "1"],
+    ]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_unit_name_spreadsheets_would_run_as_a_formula_is_exported_as_text(as_organiser, enrolled, export_format):
+    enrol(make_person(unit=make_unit(parent=enrolled["commune"], name=FORMULA_NAME)), enrolled["course"])
+
+    response = as_organiser.get(by_unit(enrolled, export=export_format))
+
+    assert exported_formula_cell(response, export_format, "HYPERLINK") == NEUTRALISED[export_format]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_name_spreadsheets_would_run_as_a_formula_is_exported_as_text_from_the_enrolments(
+    as_organiser, enrolled, export_format
+):
+    enrol(make_person(unit=enrolled["area"], full_name=FORMULA_NAME), enrolled["course"])
+
+    response = as_organiser.get(url("courses_enrolment:index", export=export_format))
+
+    assert exported_formula_cell(response, export_format, "HYPERLINK") == NEUTRALISED[export_format]
 
 
 # Assignments --------------------------------------------------------------------------------------------

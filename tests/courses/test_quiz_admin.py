@@ -13,7 +13,8 @@ from courses import quizzes, services
 from courses.models import AttemptState, EssayQuestion, QuestionCategory
 from lms.models import TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_quiz, make_single_choice
-from tests.factories import make_organiser, make_trainer, make_unit_tree
+from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
+from tests.factories import make_admin_user_without_a_role, make_organiser, make_trainer, make_unit_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +39,9 @@ def logged_in(client, user):
     return client
 
 
-def submitted(course, quiz, unit, answers):
+def submitted(course, quiz, unit, answers, **person_fields):
     """A new learner of ``unit`` takes ``quiz``: ``answers`` are the responses in question order."""
-    enrolment = services.enrol(person=make_learner_person(unit), course=course)
+    enrolment = services.enrol(person=make_learner_person(unit, **person_fields), course=course)
     attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
     data = QueryDict(mutable=True)
     for answer, response in zip(attempt.questions.order_by("position"), answers, strict=True):
@@ -71,7 +72,7 @@ def test_a_trainer_grades_an_essay_and_the_attempt_passes_and_completes_the_cour
     trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
 
     queue = trainer.get(reverse("courses_quiz:essays"))
-    (answer,) = queue.context["answers"]
+    (answer,) = queue.context["object_list"]
     form_page = trainer.get(reverse("courses_quiz:grade", args=[answer.pk]))
     too_many = trainer.post(reverse("courses_quiz:grade", args=[answer.pk]), {"points": "2.5", "feedback": ""})
     graded = trainer.post(
@@ -89,7 +90,7 @@ def test_a_trainer_grades_an_essay_and_the_attempt_passes_and_completes_the_cour
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, Decimal("2.5"), True)
     assert attempt.enrolment.__class__.objects.get(pk=attempt.enrolment_id).completed_at is not None
     assert TrainingRecord.objects.filter(person=attempt.enrolment.person).count() == 1
-    assert list(trainer.get(reverse("courses_quiz:essays")).context["answers"]) == []
+    assert list(trainer.get(reverse("courses_quiz:essays")).context["object_list"]) == []
 
 
 def test_the_attempt_waits_until_its_last_essay_is_graded(client, tree, category, course):
@@ -112,7 +113,7 @@ def test_essays_of_other_units_are_neither_listed_nor_gradable(client, tree, cou
     answer = attempt.questions.get(share__isnull=True)
     trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
 
-    assert list(trainer.get(reverse("courses_quiz:essays")).context["answers"]) == []
+    assert list(trainer.get(reverse("courses_quiz:essays")).context["object_list"]) == []
     assert trainer.get(reverse("courses_quiz:grade", args=[answer.pk])).status_code == 404
     assert trainer.post(reverse("courses_quiz:grade", args=[answer.pk]), {"points": "2"}).status_code == 404
     answer.refresh_from_db()
@@ -155,7 +156,7 @@ def test_statistics_of_a_quiz_and_its_questions(client, tree, course, two_questi
     rows = {row["name"]: (row["answers"], row["facility"], row["discrimination"]) for row in context["questions"]}
     # The best attempt (100%) got both right, the worst (0%) both wrong.
     assert rows == {"Câu A": (5, Decimal("0.60"), Decimal("1.00")), "Câu B": (5, Decimal("0.40"), Decimal("1.00"))}
-    listing = organiser.get(reverse("courses_quiz:index")).context["quizzes"]
+    listing = organiser.get(reverse("courses_quiz:index")).context["object_list"]
     assert [(quiz.title, quiz.graded_count) for quiz in listing] == [(two_question_quiz.title, 5)]
 
 
@@ -202,3 +203,130 @@ def test_learners_and_other_units_see_no_statistics(client, tree, course, two_qu
     refused = client.get(reverse("courses_quiz:statistics", args=[two_question_quiz.pk]))
     assert refused.status_code == 302
     assert refused["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+# The reports' refusals, exports and queries
+
+
+def test_a_learner_and_an_organiser_without_the_grading_permission_are_refused_the_essay_queue(
+    client, tree, course, essay_quiz
+):
+    submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"])
+    assert (
+        logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
+        .get(reverse("courses_quiz:essays_results"))
+        .status_code
+        == 200
+    )
+
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+    for view in ("courses_quiz:essays", "courses_quiz:essays_results"):
+        refused = client.get(reverse(view), {"export": "csv"})
+        assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
+    client.force_login(make_learner_person(tree["area"]).user)
+    assert client.get(reverse("courses_quiz:index"))["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_a_learner_and_an_admin_user_without_a_role_are_refused_the_quiz_list_and_its_export(client, tree):
+    organiser = make_organiser(is_staff=True, managed_unit=tree["commune"])
+    for query in ({}, {"export": "xlsx"}, {"export": "csv"}):
+        client.force_login(organiser)
+        assert client.get(reverse("courses_quiz:index"), query).status_code == 200
+
+        client.force_login(make_learner_person(tree["area"]).user)
+        refused = client.get(reverse("courses_quiz:index"), query)
+        assert refused.status_code == 302
+        assert refused["Location"].startswith(reverse("wagtailadmin_login"))
+
+        client.force_login(make_admin_user_without_a_role(tree["commune"]))
+        refused = client.get(reverse("courses_quiz:index"), query)
+        assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
+
+
+def test_the_quiz_list_counts_nothing_of_another_commune(client, tree, course, two_question_quiz):
+    submitted(course, two_question_quiz, tree["area"], ["a", "a"])
+    other = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["other_commune"]))
+
+    listing = other.get(reverse("courses_quiz:index")).context["object_list"]
+
+    assert [(quiz.title, quiz.course_title, quiz.graded_count) for quiz in listing] == [
+        (two_question_quiz.title, course.title, 0)
+    ]
+
+
+def test_the_quiz_list_is_filtered_by_course(client, tree, course, two_question_quiz):
+    other_course = make_course(course.get_parent(), lessons=0)
+    other_quiz = make_quiz(other_course, questions=[make_single_choice(QuestionCategory.objects.get())])
+    organiser = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    everything = organiser.get(reverse("courses_quiz:index")).context["object_list"]
+    of_course = organiser.get(reverse("courses_quiz:index_results"), {"course": other_course.pk})
+
+    assert [quiz.title for quiz in everything] == [two_question_quiz.title, other_quiz.title]
+    assert [quiz.title for quiz in of_course.context["object_list"]] == [other_quiz.title]
+
+
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_the_quiz_list_exports_each_quiz_with_its_counts_and_neutralises_formulas(
+    client, tree, course, category, export_format
+):
+    quiz = make_quiz(course, questions=[make_single_choice(category)], title=FORMULA_NAME)
+    for answers in (["a"], ["b"]):
+        submitted(course, quiz, tree["area"], answers)
+    submitted(course, quiz, tree["other_commune"], ["a"])
+    organiser = logged_in(client, make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    response = organiser.get(reverse("courses_quiz:index"), {"export": export_format})
+
+    assert exported_rows(response, export_format) == [
+        ["Bài kiểm tra", "Khóa học", "Số bài đã chấm", "Đang chờ chấm"],
+        [NEUTRALISED["csv"] if export_format == "csv" else FORMULA_NAME, course.title, "2", "0"],
+    ]
+    assert (
+        exported_formula_cell(response_again(organiser, export_format), export_format, "HYPERLINK")
+        == (NEUTRALISED[export_format])
+    )
+
+
+def response_again(client, export_format):
+    return client.get(reverse("courses_quiz:index"), {"export": export_format})
+
+
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_the_essay_queue_exports_the_essays_of_the_subtree_only(client, tree, course, essay_quiz, export_format):
+    submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"])
+    submitted(course, essay_quiz, tree["other_commune"], ["a", "Bài của xã khác"])
+    submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"], full_name=FORMULA_NAME)
+    trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
+
+    response = trainer.get(reverse("courses_quiz:essays"), {"export": export_format})
+
+    headings, *rows = exported_rows(response, export_format)
+    assert headings == ["Bài kiểm tra", "Câu hỏi", "Người học", "Đơn vị", "Nộp lúc"]
+    assert [row[:4] for row in rows] == [
+        [essay_quiz.title, "2", rows[0][2], "Tổ dân phố 1"],
+        [essay_quiz.title, "2", NEUTRALISED["csv"] if export_format == "csv" else FORMULA_NAME, "Tổ dân phố 1"],
+    ]
+    assert rows[0][2].startswith("Nguyễn Văn Thử")
+    assert all(row[4] for row in rows)  # when it was submitted
+    again = trainer.get(reverse("courses_quiz:essays"), {"export": export_format})
+    assert exported_formula_cell(again, export_format, "HYPERLINK") == NEUTRALISED[export_format]
+
+
+@pytest.mark.parametrize("view", ["courses_quiz:index", "courses_quiz:essays"])
+def test_the_quiz_reports_take_no_more_queries_for_more_rows(
+    client, tree, course, essay_quiz, view, django_assert_max_num_queries
+):
+    trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
+    submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"])
+    trainer.get(reverse(view))  # fills the caches
+    with django_assert_max_num_queries(20) as few:
+        assert trainer.get(reverse(view)).status_code == 200
+
+    for number in range(10):
+        submitted(course, essay_quiz, tree["area"], ["a", f"Bài {number}"])
+        make_quiz(course, questions=[make_single_choice(QuestionCategory.objects.get())])
+    with django_assert_max_num_queries(len(few)):
+        response = trainer.get(reverse(view))
+
+    assert len(response.context["object_list"]) == 11

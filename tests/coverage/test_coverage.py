@@ -16,6 +16,7 @@ from lms import ledger
 from lms.models import PersonCategory, UnitLevel
 from lms.services import merge_units
 from tests.courses.helpers import make_catalogue, make_course
+from tests.exports import downloaded
 from tests.factories import (
     make_learner,
     make_organiser,
@@ -257,7 +258,7 @@ def test_the_exports_hold_the_table_and_the_people_missing(client, tree):
         table[-1] == f"Tổng cộng,{units['commune'].code},3,1,6,33.3,100,2,Đúng tiến độ"
     )  # 31.5% of the term has passed
     missing = client.get(reverse("coverage_report:missing"), {"target": target.pk, "export": "csv"})
-    lines = missing.content.decode("utf-8-sig").splitlines()
+    lines = downloaded(missing).decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [
         person.full_name
         for person in sorted([people["commune_cadre"], people["other_area_head"]], key=lambda p: p.unit.path)

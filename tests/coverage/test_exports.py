@@ -22,6 +22,7 @@ from tests.coverage.test_admin import (
     queries_of,
     report_url,
 )
+from tests.exports import FORMULA_NAME, NEUTRALISED, downloaded, exported_formula_cell, exported_rows
 from tests.factories import make_organiser, make_person, make_trainer, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +191,15 @@ def test_the_files_take_the_same_number_of_queries_whatever_the_number_of_units_
     assert queries_of(client, page) == few
 
 
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_unit_name_spreadsheets_would_run_as_a_formula_is_written_as_text(commune_organiser, world, file_format):
+    make_person(unit=make_unit(parent=world.units["commune"], name=FORMULA_NAME))
+
+    response = download(commune_organiser, report_url(world), file_format)
+
+    assert exported_formula_cell(response, file_format, "HYPERLINK") == NEUTRALISED[file_format]
+
+
 # The people missing ---------------------------------------------------------------------------------------
 
 
@@ -209,7 +219,7 @@ def test_the_people_missing_are_exported_one_line_each_with_what_they_lack(commu
 
     code = world.units["commune"].code
     assert response["Content-Disposition"] == f'attachment; filename="chua-dat-3-lan-{code}.{file_format}"'
-    header, *lines = (workbook_rows if file_format == "xlsx" else csv_rows)(response.content)
+    header, *lines = (workbook_rows if file_format == "xlsx" else csv_rows)(downloaded(response))
     assert header[0] == "Họ và tên"
     expected = missing_lines(world)
     assert lines == (expected if file_format == "xlsx" else as_text(expected))
@@ -222,7 +232,7 @@ def test_the_people_missing_are_exported_whole_not_a_page(commune_organiser, wor
 
     response = download(commune_organiser, report_url(world, "coverage_report:missing"), file_format)
 
-    lines = (workbook_rows if file_format == "xlsx" else csv_rows)(response.content)[1:]
+    lines = (workbook_rows if file_format == "xlsx" else csv_rows)(downloaded(response))[1:]
     assert len(lines) == 63
 
 
@@ -234,6 +244,32 @@ def test_the_people_missing_of_another_unit_are_not_exported(commune_organiser, 
 
     assert_refused(response)
     assert "Hoàng Văn Nam".encode() not in response.content
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_an_organiser_of_another_commune_exports_only_the_people_missing_of_their_commune(client, world, file_format):
+    make_person(unit=world.units["outside_area"], full_name="Vũ Thị Xa")
+    client.force_login(make_organiser(managed_unit=world.units["other_commune"]))
+
+    rows = exported_rows(download(client, report_url(world, "coverage_report:missing"), file_format), file_format)
+
+    assert [row[:2] for row in rows[1:]] == [["Vũ Thị Xa", "Xóm Gia Sàng"]]
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_trainer_is_refused_the_people_missing_export(client, world, file_format):
+    client.force_login(make_trainer(managed_unit=world.units["commune"]))
+
+    assert_refused(client.get(report_url(world, "coverage_report:missing", export=file_format)), DENIED)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_name_spreadsheets_would_run_as_a_formula_is_exported_as_text(commune_organiser, world, file_format):
+    make_person(unit=world.units["area"], full_name=FORMULA_NAME)
+
+    response = download(commune_organiser, report_url(world, "coverage_report:missing"), file_format)
+
+    assert exported_formula_cell(response, file_format, "HYPERLINK") == NEUTRALISED[file_format]
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
-from courses.models import Attempt, CourseAssignment, Enrolment, EnrolmentSource
+from courses.models import Attempt, AttemptQuestion, CourseAssignment, Enrolment, EnrolmentSource, QuestionCategory
 from coverage.models import CoverageSnapshot, SnapshotCount, Target
-from lms.models import Person, TrainingRecord, TrainingSession, Unit, UnitLogEntry
-from tests.courses.helpers import make_catalogue, make_course, make_quiz
+from lms.models import BackgroundJob, Person, TrainingRecord, TrainingSession, Unit, UnitLogEntry
+from tests.courses.helpers import make_catalogue, make_course, make_quiz, make_single_choice
 from tests.factories import make_organiser, make_person, make_session, make_trainings, make_unit_tree, make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ class Shared:
     @cached_property
     def quiz(self):
         return make_quiz(self.course)
+
+    @cached_property
+    def question(self):
+        return make_single_choice(QuestionCategory.objects.create(name="Chung"))
 
     @cached_property
     def template(self):
@@ -68,6 +72,15 @@ def make_attempt(unit, shared):
     )
 
 
+def make_attempt_question(unit, shared):
+    attempt = make_attempt(unit, shared)
+    return AttemptQuestion.objects.create(attempt=attempt, position=1, question=shared.question, version=1, frozen={})
+
+
+def make_job(model):
+    return BackgroundJob.objects.create(kind=model._meta.label_lower)
+
+
 def make_certificate(unit, shared):
     record = make_record(unit, shared)
     return Certificate.objects.create(
@@ -91,10 +104,13 @@ ROW_OF_UNIT = {
     UnitLogEntry: lambda unit, shared: UnitLogEntry.objects.get(unit=unit),  # logged as the unit was added
     Enrolment: make_enrolment,
     Attempt: make_attempt,
-    CourseAssignment: lambda unit, shared: CourseAssignment.objects.create(course=shared.course, unit=unit),
+    AttemptQuestion: make_attempt_question,
+    CourseAssignment: lambda unit, shared: CourseAssignment.objects.create(
+        course=shared.course, unit=unit, job=make_job(CourseAssignment)
+    ),
     Certificate: make_certificate,
     CertificateBatch: lambda unit, shared: CertificateBatch.objects.create(
-        template=shared.template, course=shared.course, unit=unit
+        template=shared.template, course=shared.course, unit=unit, job=make_job(CertificateBatch)
     ),
     Target: lambda unit, shared: make_target(unit),
     SnapshotCount: lambda unit, shared: SnapshotCount.objects.create(
