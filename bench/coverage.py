@@ -196,9 +196,9 @@ def main():
 
     from django.db import connection
 
-    from coverage import selectors, services
-    from coverage.models import Target, TargetThreshold
     from lms.models import Person, PersonCategory, TrainingRecord, Unit, UnitLevel
+    from targets import selectors, services
+    from targets.models import Target, TargetThreshold
 
     generator = random.Random(2026)
     started = time.perf_counter()

@@ -16,8 +16,7 @@ from wagtail.permissions import register_permission_policy
 from certificates import admin_views
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from certificates.selectors import certificates_of
-from courses.admin_views import LimitedPermissionPolicy
-from lms.admin.permissions import NeverDeletePermissionPolicy
+from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 

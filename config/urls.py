@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("lms.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
-    path("", include("coverage.urls")),
+    path("", include("targets.urls")),
 ]
 
 if settings.DEBUG:

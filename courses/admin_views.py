@@ -13,7 +13,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from courses import selectors, services
 from courses.models import CourseAssignment, CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
@@ -23,21 +22,6 @@ from lms.admin.forms import ScopedFormMixin
 from lms.admin.reports import SafeExportMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, JobProgressView, ScopedIndexView, unit_in_scope
 from lms.models import Person, PersonCategory, Unit
-
-
-class LimitedPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions, but only for ``actions``, even for superusers: enrolments are only viewed
-    (learners and assignments make them); assignments are added and viewed, never changed."""
-
-    def __init__(self, model, *, actions):
-        super().__init__(model)
-        self.actions = actions
-
-    def user_has_permission(self, user, action):
-        return action in self.actions and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class EnrolmentFilterSet(WagtailFilterSet):

@@ -24,7 +24,7 @@ from courses.models import (
 )
 from courses.question_admin import QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from courses.quiz_admin import QuizViewSet
-from lms.admin.permissions import NeverDeletePermissionPolicy
+from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
@@ -188,9 +188,7 @@ def register_course_log_actions(actions):
     actions.register_action("courses.assign", _("Assign a course"), _("Course assigned to a unit"))
 
 
-register_permission_policy(Enrolment, admin_views.LimitedPermissionPolicy(Enrolment, actions={"view"}))
-register_permission_policy(
-    CourseAssignment, admin_views.LimitedPermissionPolicy(CourseAssignment, actions={"add", "view"})
-)
+register_permission_policy(Enrolment, LimitedPermissionPolicy(Enrolment, actions={"view"}))
+register_permission_policy(CourseAssignment, LimitedPermissionPolicy(CourseAssignment, actions={"add", "view"}))
 for never_deleted in (Competence, CompetenceDomain, QuestionCategory, Question, *QUESTION_TYPES):
     register_permission_policy(never_deleted, NeverDeletePermissionPolicy(never_deleted))

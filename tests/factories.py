@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from lms import ledger, roles, services
-from lms.models import Person, PersonCategory, TrainingSession, UnitLevel
+from lms.models import BackgroundJob, Person, PersonCategory, TrainingSession, UnitLevel
 
 PASSWORD = "Mật-khẩu-thử-2026"
 _sequence = itertools.count(1)
@@ -154,3 +154,8 @@ def migrate_forward():
 def jobs_of(works, *fields):
     """``{pk: (the job's fields)}`` of each piece of background work (assignment, bulk issue) in ``works``."""
     return {work.pk: tuple(getattr(work.job, name) for name in fields) for work in works.select_related("job")}
+
+
+def make_job(kind="tests.work", **fields):
+    """A background job of ``kind`` (the work's model label), waiting unless ``fields`` say otherwise."""
+    return BackgroundJob.objects.create(kind=kind, **fields)

@@ -21,7 +21,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "home",
-    "coverage",
+    "targets",
     "certificates",
     "courses",
     "lms",
@@ -227,7 +227,7 @@ LMS_TERM_START = date.fromisoformat(env_str("LMS_TERM_START", "2025-01-01"))
 LMS_TERM_END = date.fromisoformat(env_str("LMS_TERM_END", "2030-12-31"))
 
 # Coverage: reminders go out for targets whose deadline is this many days away or less, by these channels
-# (dotted paths of classes like coverage.channels.EmailChannel); snapshots and reminders run weekly.
+# (dotted paths of classes like targets.channels.EmailChannel); snapshots and reminders run weekly.
 COVERAGE_REMINDER_DAYS = env_int("COVERAGE_REMINDER_DAYS", 60)
-COVERAGE_REMINDER_CHANNELS = env_list("COVERAGE_REMINDER_CHANNELS", ["coverage.channels.EmailChannel"])
+COVERAGE_REMINDER_CHANNELS = env_list("COVERAGE_REMINDER_CHANNELS", ["targets.channels.EmailChannel"])
 COVERAGE_WEEKDAY = env_int("COVERAGE_WEEKDAY", 0)

@@ -59,10 +59,6 @@ class Enrolment(models.Model):
         raise ValidationError(_("Enrolments are never deleted."))
 
     @property
-    def is_completed(self):
-        return self.completed_at is not None
-
-    @property
     def status_label(self):
         """The label of the ``status`` that ``courses.selectors.enrolments_for`` annotates."""
         return EnrolmentStatus(self.status).label

@@ -1,4 +1,4 @@
-"""Who sees what in the admin menus, and a permission policy for models that are never deleted."""
+"""Who sees what in the admin menus, and permission policies that allow fewer actions than a model's permissions."""
 
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,8 +17,23 @@ def menu_item_for(permission):
 class NeverDeletePermissionPolicy(ModelPermissionPolicy):
     """Model permissions without delete, even for superusers: nothing here is hard-deleted."""
 
+    def allows(self, action):
+        return action != "delete"
+
     def user_has_permission(self, user, action):
-        return action != "delete" and super().user_has_permission(user, action)
+        return self.allows(action) and super().user_has_permission(user, action)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+
+class LimitedPermissionPolicy(NeverDeletePermissionPolicy):
+    """Model permissions for ``actions`` only, even for superusers: enrolments are only viewed (learners
+    and assignments make them); assignments and bulk issues are added and viewed, never changed."""
+
+    def __init__(self, model, *, actions):
+        super().__init__(model)
+        self.actions = actions
+
+    def allows(self, action):
+        return action in self.actions

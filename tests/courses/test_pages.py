@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 class CourseIndexPageTests(WagtailPageTestCase):
-    def test_the_catalogue_lives_under_the_home_page(self):
-        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+    def test_an_editor_can_add_the_catalogue_under_the_home_page(self):
+        self.assertCanCreateAt(HomePage, CourseIndexPage)
 
     def test_an_empty_catalogue_says_no_course_is_published_yet(self):
         catalogue = HomePage.objects.get().add_child(instance=CourseIndexPage(title="Khóa học", slug="khoa-hoc"))

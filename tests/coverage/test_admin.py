@@ -30,11 +30,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage import demo
-from coverage.models import CoverageSnapshot, Target, TargetThreshold
 from lms import roles
 from lms.demo import DEMO_COMMUNE_CODE, DEMO_PROVINCE_CODE
 from lms.models import PersonCategory, Unit, UnitLevel
+from targets import demo
+from targets.models import CoverageSnapshot, Target, TargetThreshold
 from tests.exports import downloaded
 from tests.factories import (
     make_learner,

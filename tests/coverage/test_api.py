@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage import services
-from coverage.models import ApiToken
+from targets import services
+from targets.models import ApiToken
 from tests.coverage.test_admin import grow, make_target, make_world, queries_of, train
 from tests.factories import make_user
 

@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Competence
-from coverage import selectors, services
-from coverage.models import ApiToken, Target, TargetThreshold
 from lms import ledger
 from lms.models import PersonCategory, UnitLevel
 from lms.services import merge_units
+from targets import selectors, services
+from targets.models import ApiToken, Target, TargetThreshold
 from tests.courses.helpers import make_catalogue, make_course
 from tests.exports import downloaded
 from tests.factories import (

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from coverage import services, tasks
-from coverage.models import CoverageSnapshot, Target
+from targets import services, tasks
+from targets.models import CoverageSnapshot, Target
 from tests.factories import make_organiser, make_person, make_trainings, make_unit_tree
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from coverage.models import Target
 from lms.demo import DEMO_COMMUNE_CODE
 from lms.models import Unit
+from targets.models import Target
 from tests.e2e.test_organisation import log_in
 
 pytestmark = pytest.mark.e2e

@@ -6,12 +6,9 @@ from django.utils import timezone
 
 from lms import services
 from lms.models import BackgroundJob, JobStateError, JobStatus
+from tests.factories import make_job
 
 pytestmark = pytest.mark.django_db
-
-
-def make_job(**fields):
-    return BackgroundJob.objects.create(kind="tests.work", **fields)
 
 
 def stored(job):

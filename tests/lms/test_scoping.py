@@ -11,10 +11,18 @@ from django.utils.functional import cached_property
 
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from courses.models import Attempt, AttemptQuestion, CourseAssignment, Enrolment, EnrolmentSource, QuestionCategory
-from coverage.models import CoverageSnapshot, SnapshotCount, Target
-from lms.models import BackgroundJob, Person, TrainingRecord, TrainingSession, Unit, UnitLogEntry
+from lms.models import Person, TrainingRecord, TrainingSession, Unit, UnitLogEntry
+from targets.models import CoverageSnapshot, SnapshotCount, Target
 from tests.courses.helpers import make_catalogue, make_course, make_quiz, make_single_choice
-from tests.factories import make_organiser, make_person, make_session, make_trainings, make_unit_tree, make_user
+from tests.factories import (
+    make_job,
+    make_organiser,
+    make_person,
+    make_session,
+    make_trainings,
+    make_unit_tree,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +85,6 @@ def make_attempt_question(unit, shared):
     return AttemptQuestion.objects.create(attempt=attempt, position=1, question=shared.question, version=1, frozen={})
 
 
-def make_job(model):
-    return BackgroundJob.objects.create(kind=model._meta.label_lower)
-
-
 def make_certificate(unit, shared):
     record = make_record(unit, shared)
     return Certificate.objects.create(
@@ -106,11 +110,11 @@ ROW_OF_UNIT = {
     Attempt: make_attempt,
     AttemptQuestion: make_attempt_question,
     CourseAssignment: lambda unit, shared: CourseAssignment.objects.create(
-        course=shared.course, unit=unit, job=make_job(CourseAssignment)
+        course=shared.course, unit=unit, job=make_job(CourseAssignment._meta.label_lower)
     ),
     Certificate: make_certificate,
     CertificateBatch: lambda unit, shared: CertificateBatch.objects.create(
-        template=shared.template, course=shared.course, unit=unit, job=make_job(CertificateBatch)
+        template=shared.template, course=shared.course, unit=unit, job=make_job(CertificateBatch._meta.label_lower)
     ),
     Target: lambda unit, shared: make_target(unit),
     SnapshotCount: lambda unit, shared: SnapshotCount.objects.create(

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from certificates.demo import seed_demo_certificates
 from courses.demo import seed_demo_catalogue, seed_demo_progress
-from coverage.demo import seed_demo_targets
 from home.models import HomePage
 from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts, seed_demo_organisation
+from targets.demo import seed_demo_targets
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coverage import api
+from targets import api
 
 urlpatterns = [
     path("api/v1/coverage/", api.coverage_api, name="coverage_api"),

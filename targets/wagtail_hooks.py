@@ -12,12 +12,12 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from coverage import admin_views
-from coverage.models import ApiToken, Target
 from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
 from lms.admin.reports import report_urls
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
+from targets import admin_views
+from targets.models import ApiToken, Target
 
 
 class TargetViewSet(ScopedViewSet):

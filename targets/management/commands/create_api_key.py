@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from coverage.models import ApiToken
 from lms.models import Unit
+from targets.models import ApiToken
 
 
 class Command(BaseCommand):

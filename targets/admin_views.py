@@ -16,13 +16,13 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView
 from wagtail.admin.widgets import AdminDateInput
 
-from coverage import charts, exports, selectors
-from coverage.models import ApiToken, Target
 from lms.admin.filters import unit_filter_choices
 from lms.admin.forms import ScopedFormMixin
 from lms.admin.reports import ModelPermissionMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.models import Person, PersonCategory, Unit, UnitLevel
+from targets import charts, exports, selectors
+from targets.models import ApiToken, Target
 
 
 class TargetForm(ScopedFormMixin, WagtailAdminModelForm):

@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from coverage import exports, selectors
-from coverage.models import Target
 from lms.models import PersonCategory, Unit
+from targets import exports, selectors
+from targets.models import Target
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from coverage import selectors
-from coverage.models import ApiToken, Target, hash_token
 from lms.models import Unit
+from targets import selectors
+from targets.models import ApiToken, Target, hash_token
 
 
 def error(status, message):

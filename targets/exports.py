@@ -6,9 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coverage import charts
 from lms.documents import date_line, font_face, pdf_from_html
 from lms.spreadsheets import table_csv, table_workbook
+from targets import charts
 
 FORMATS = ("xlsx", "csv", "pdf")
 CONTENT_TYPES = {

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import CoursePage
-from coverage import services
-from coverage.models import Target, TargetThreshold
 from lms.demo import DEMO_PROVINCE_CODE
 from lms.models import PersonCategory, Unit, UnitLevel
 from lms.services import CENTRAL_UNIT_CODE
+from targets import services
+from targets.models import Target, TargetThreshold
 
 FULL_TIME = "chuyen-trach"
 HEAD_OF_AREA = "truong-ban-cong-tac-mat-tran"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from coverage import services
+from targets import services
 
 
 def next_run(now):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from coverage.tasks import schedule_weekly_work
+from targets.tasks import schedule_weekly_work
 
 
 class Command(BaseCommand):

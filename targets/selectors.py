@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
-from coverage.models import CoverageSnapshot, SnapshotCount, Target
 from lms import ledger
 from lms import selectors as organisation
 from lms.models import Person, Unit, UnitLevel
+from targets.models import CoverageSnapshot, SnapshotCount, Target
 
 
 class Status:

@@ -8,11 +8,11 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from coverage import selectors
-from coverage.channels import reminder_channels
-from coverage.models import CoverageSnapshot, ReminderLog, SnapshotCount, Target
 from lms import roles
 from lms.models import Unit, User
+from targets import selectors
+from targets.channels import reminder_channels
+from targets.models import CoverageSnapshot, ReminderLog, SnapshotCount, Target
 
 REMINDER_INTERVAL = timedelta(days=7)
 

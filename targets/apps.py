@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoverageConfig(AppConfig):
     """Targets (chỉ tiêu), coverage reports against them, snapshots, reminders and the read-only API."""
 
-    name = "coverage"
+    # The package is not called "coverage" so that it cannot collide with coverage.py in a site's environment;
+    # the app label, and with it the tables, permissions and templates, stays "coverage".
+    name = "targets"
+    label = "coverage"
     # The ids the migrations were made with, whatever the site chooses as its DEFAULT_AUTO_FIELD.
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Targets and coverage")
