@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,12 +14,10 @@ from wagtail.admin.views.generic.models import CreateView
 
 from certificates import services
 from certificates.models import Certificate, CertificateBatch
-from certificates.tasks import run_batch
 from courses.models import CoursePage
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
 from lms.admin.forms import ScopedFormMixin
 from lms.admin.views import AdminPageMixin, JobProgressView
-from lms.models import BackgroundJob
 
 
 def certificates_for(user):
@@ -109,11 +106,7 @@ class BatchCreateView(CreateView):
     submit_button_label = _("Issue the certificates")
 
     def save_instance(self):
-        batch = self.form.save(commit=False)
-        batch.job = BackgroundJob.objects.create(kind=CertificateBatch._meta.label_lower, created_by=self.request.user)
-        batch.save()
-        transaction.on_commit(lambda: run_batch.enqueue(batch.pk))
-        return batch
+        return services.order_batch(**self.form.cleaned_data, user=self.request.user)
 
     def get_success_message(self, instance):
         return _("The certificates are being issued in the background.")

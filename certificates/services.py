@@ -21,7 +21,7 @@ from certificates.models import (
 from certificates.rendering import TEMPLATE_FIELDS, certificate_pdf, format_hours
 from certificates.signing import sign_pdf
 from lms import ledger
-from lms.models import Person, TrainingRecord
+from lms.models import BackgroundJob, Person, TrainingRecord
 from lms.services import run_job
 
 
@@ -137,6 +137,18 @@ def reissue_certificate(*, certificate, reason, user):
 def template_for(source):
     """The template that grants a certificate for a course or a session, if any."""
     return CertificateTemplate.objects.filter(**source).order_by("pk").first()
+
+
+def order_batch(*, template, course, session, unit, user):
+    """Order a bulk issue for the records of ``course`` or ``session`` in ``unit``'s subtree; the worker issues
+    the certificates (``run_batch``) once the order is saved."""
+    from certificates.tasks import run_batch
+
+    batch = CertificateBatch.objects.create(
+        job=BackgroundJob.order(CertificateBatch, by=user), template=template, course=course, session=session, unit=unit
+    )
+    transaction.on_commit(lambda: run_batch.enqueue(batch.pk))
+    return batch
 
 
 def batch_records(batch):

@@ -1,5 +1,7 @@
 """Reads on courses: the catalogue, a learner's progress, and per-course reports."""
 
+from datetime import timedelta
+
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -14,10 +16,20 @@ from courses.models import (
     LessonProgress,
     QuizPage,
 )
-from courses.services import done_allowed_at, missing_prerequisites
 from lms.models import PersonCategory, Unit
 from lms.selectors import person_of
 from lms.vietnamese import fold
+
+
+def missing_prerequisites(*, person, course):
+    """The prerequisite courses ``person`` has not completed yet."""
+    done = Enrolment.objects.filter(person=person, completed_at__isnull=False).values("course_id")
+    return list(course.prerequisites.live().exclude(pk__in=done).order_by("title"))
+
+
+def done_allowed_at(opened_at, lesson):
+    """When a lesson opened at ``opened_at`` may be marked done: after its minimum reading time."""
+    return opened_at + timedelta(minutes=lesson.min_reading_minutes or 0)
 
 
 def catalogue(index_page, params):

@@ -1,7 +1,5 @@
 """Writes on enrolments and progress: enrol, assign, open and finish lessons, complete courses."""
 
-from datetime import timedelta
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,18 +16,13 @@ from courses.models import (
     LessonProgress,
     QuizPage,
 )
+from courses.selectors import done_allowed_at, missing_prerequisites
 from courses.signals import course_completed
 from lms import ledger
 from lms.models import BackgroundJob, Person, Unit
 from lms.services import run_job
 
 ASSIGNMENT_CHUNK = 5000
-
-
-def missing_prerequisites(*, person, course):
-    """The prerequisite courses ``person`` has not completed yet."""
-    done = Enrolment.objects.filter(person=person, completed_at__isnull=False).values("course_id")
-    return list(course.prerequisites.live().exclude(pk__in=done).order_by("title"))
 
 
 def enrol(*, person, course):
@@ -61,11 +54,6 @@ def open_lesson(*, enrolment, lesson, at=None):
     if enrolment.last_lesson_id != lesson.pk:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
         enrolment.last_lesson = lesson
-
-
-def done_allowed_at(opened_at, lesson):
-    """When a lesson opened at ``opened_at`` may be marked done: after its minimum reading time."""
-    return opened_at + timedelta(minutes=lesson.min_reading_minutes or 0)
 
 
 @transaction.atomic
@@ -141,8 +129,9 @@ def assign_course(*, course, unit, categories, due_date, user):
 
     if not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("This unit is outside yours."))
-    job = BackgroundJob.objects.create(kind=CourseAssignment._meta.label_lower, created_by=user)
-    assignment = CourseAssignment.objects.create(job=job, course=course, unit=unit, due_date=due_date)
+    assignment = CourseAssignment.objects.create(
+        job=BackgroundJob.order(CourseAssignment, by=user), course=course, unit=unit, due_date=due_date
+    )
     assignment.categories.set(categories)
     log(instance=assignment, action="courses.assign", user=user, data={"course": course.title, "unit": unit.code})
     transaction.on_commit(lambda: run_assignment.enqueue(assignment.pk))

@@ -43,6 +43,11 @@ class BackgroundJob(models.Model):
     def __str__(self):
         return f"{self.kind} {self.pk}: {self.status}"
 
+    @classmethod
+    def order(cls, work_model, *, by):
+        """A new job, waiting, for a piece of work of ``work_model`` ordered by the user ``by``."""
+        return cls.objects.create(kind=work_model._meta.label_lower, created_by=by)
+
     @property
     def failed(self):
         return len(self.errors)
