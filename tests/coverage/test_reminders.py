@@ -7,12 +7,13 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from targets import services, tasks
 from targets.models import CoverageSnapshot, Target
-from tests.factories import make_organiser, make_person, make_trainings, make_unit_tree
+from tests.factories import make_organiser, make_person, make_trainings, make_unit_tree, migrate_back, migrate_forward
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,26 @@ def test_the_weekly_work_snapshots_every_active_target_and_reminds(due):
     tasks.weekly_coverage_work.call()
 
     assert CoverageSnapshot.objects.filter(target=target, taken_on=timezone.localdate()).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_weekly_work_queued_before_the_package_moved_still_finds_its_task():
+    migrate_back(("coverage", "0002_organiser_permissions"))  # the task queue's own tables stay as they are
+    queued = DBTaskResult.objects.create(
+        task_path="coverage.tasks.weekly_coverage_work",
+        args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    other = DBTaskResult.objects.create(
+        task_path="courses.tasks.close_overdue_attempt",
+        args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
+    migrate_forward()
+
+    paths = dict(DBTaskResult.objects.filter(pk__in=[queued.pk, other.pk]).values_list("pk", "task_path"))
+    assert paths == {queued.pk: "targets.tasks.weekly_coverage_work", other.pk: "courses.tasks.close_overdue_attempt"}
+    assert callable(import_string(paths[queued.pk]).call)
