@@ -25,7 +25,7 @@ from courses.models import (
 from courses.question_export import EXPORT_FORMATS, export_questions
 from courses.question_formats import SHEET_COLUMNS
 from courses.question_import import IMPORT_FORMATS, import_questions
-from lms.admin.exports import table_download
+from lms.admin.exports import workbook_download
 from lms.admin.views import AdminPageMixin
 from lms.vietnamese import fold
 
@@ -157,7 +157,7 @@ class QuestionImportView(AdminPageMixin, FormView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
             headers = [column.header for column in SHEET_COLUMNS]
-            return table_download(headers, [], filename="mau-cau-hoi", file_format="xlsx")
+            return workbook_download(headers, [], filename="mau-cau-hoi")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

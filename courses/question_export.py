@@ -32,8 +32,7 @@ from courses.question_formats import (
     weight_text,
 )
 from courses.question_xml import write_moodle_xml
-from lms.admin.exports import XLSX_TYPE
-from lms.spreadsheets import table_workbook
+from lms.spreadsheets import XLSX_TYPE, table_workbook
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from courses import quiz_selectors, quizzes
 from courses.models import Attempt, AttemptQuestion, CoursePage, QuizPage
-from lms.admin.exports import table_download
+from lms.admin.exports import workbook_download
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.permissions import menu_item_for
 from lms.admin.reports import ModelPermissionMixin, UnitReportView, report_urls
@@ -125,7 +125,7 @@ class QuizStatisticsView(ModelPermissionMixin, AdminPageMixin, TemplateView):
             [None, None, None, None],
         ]
         rows = [[row["name"], row["answers"], row["facility"], row["discrimination"]] for row in figures["questions"]]
-        return table_download(headers, summary + rows, filename=f"thong-ke-{self.quiz.slug}", file_format="xlsx")
+        return workbook_download(headers, summary + rows, filename=f"thong-ke-{self.quiz.slug}")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(quiz=self.quiz, **self.statistics(), **kwargs)

@@ -25,12 +25,11 @@ from wagtail.admin.widgets import AdminDateInput, HeaderButton
 
 from lms import selectors, services
 from lms.admin.choosers import unit_chooser_viewset
-from lms.admin.exports import XLSX_TYPE
 from lms.admin.forms import ScopedFormMixin
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
-from lms.spreadsheets import SPREADSHEET_SUFFIXES, template_workbook
+from lms.spreadsheets import SPREADSHEET_SUFFIXES, XLSX_TYPE, template_workbook
 
 
 class PersonForm(ScopedFormMixin, WagtailAdminModelForm):

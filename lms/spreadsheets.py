@@ -164,6 +164,8 @@ def template_workbook(columns, *, title):
     return table_workbook([column.header for column in columns], [], title=title)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # A spreadsheet program runs a cell starting with one of these as a formula ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
