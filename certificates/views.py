@@ -8,14 +8,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from certificates.models import Certificate
+from lms.clients import client_address
 
 # Wrong codes allowed from one address before it must wait out WRONG_GUESS_WINDOW (seconds).
 WRONG_GUESSES_ALLOWED = 10
 WRONG_GUESS_WINDOW = 15 * 60
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def wrong_guesses(request):

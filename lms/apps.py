@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
 
@@ -14,10 +15,18 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
         from lms.services import link_person_at_login
 
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lms.create_cache_tables")
+
+
+def create_cache_tables(using, **kwargs):
+    """Make the table of every database cache the settings name (idempotent), so that each `migrate`, the
+    first one of a fresh install included, leaves the throttles a working cache."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):

@@ -131,6 +131,20 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# The number of proxies in front of the site (nginx: 1) whose X-Forwarded-For gives the client's address;
+# 0 ignores the header, which the client could otherwise write itself (lms.clients.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# One cache for every process and host, so that throttles count each client once: a database table by default
+# (made by `migrate`), Redis when REDIS_URL is set. Sessions stay in the database; with Redis they are read from
+# the cache and written through to the database, so that restarting Redis logs nobody out.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lms_cache"}}
+
 
 # Content Security Policy: the public pages load nothing but the site's own files. The
 # Wagtail admin manages its own scripts and is left out.
