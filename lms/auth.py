@@ -27,6 +27,32 @@ def find_user_by_login(identifier):
     return found[0] if len(found) == 1 else None
 
 
+def account_key(identifier):
+    """The account that wrong passwords typed with ``identifier`` count against.
+
+    ``user:<pk>`` when the identifier names one account, whichever of its spellings was typed; otherwise the
+    identifier in one form (``phone:0912000400``, ``email:an@example.vn``, ``username:an``), so that an
+    unknown identity is counted, and locked, exactly like a known one.
+    """
+    user = find_user_by_login(identifier)
+    if user is not None:
+        return f"user:{user.pk}"
+    identifier = (identifier or "").strip()
+    if "@" in identifier:
+        key = f"email:{identifier.lower()}"
+    elif phone := normalize_phone(identifier):
+        key = f"phone:{phone}"
+    else:
+        key = f"username:{identifier}"
+    return key[:255]  # django-axes keeps it in a column of 255 characters
+
+
+def lockout_account_key(request, credentials=None):
+    """django-axes' ``AXES_USERNAME_CALLABLE``: the account key of the log-in name being tried."""
+    identifier = credentials.get("username") if credentials else request.POST.get("username")
+    return account_key(identifier)
+
+
 class UsernameEmailOrPhoneBackend(ModelBackend):
     """Log in with whichever of username, email or phone the person remembers."""
 

@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms import ledger
+from lms.auth import account_key, find_user_by_login
 from lms.models import (
     Attendance,
     AttendanceMethod,
     JobStateError,
+    LoginLockout,
     Person,
     Unit,
     UnitLevel,
@@ -241,3 +243,24 @@ def run_job(job, work):
         job.fail()
         raise
     job.finish()
+
+
+@transaction.atomic
+def record_lockout(*, identifier, ip_address, by_address):
+    """Record and log that wrong passwords locked the account ``identifier`` names or, ``by_address``, the
+    client address ``ip_address``; an account's lockout belongs to its person's unit."""
+    user = None if by_address else find_user_by_login(identifier)
+    lockout = LoginLockout.objects.create(
+        account=account_key(identifier),
+        user=user,
+        # the reverse accessor raises an AttributeError for an account without a person
+        unit_id=getattr(getattr(user, "person", None), "unit_id", None),
+        ip_address=ip_address or None,
+        by_address=by_address,
+    )
+    log(
+        instance=lockout,
+        action="lms.lockout",
+        data={"account": lockout.account, "ip_address": ip_address, "by_address": by_address},
+    )
+    return lockout

@@ -1,6 +1,7 @@
 """The organisation in the Wagtail admin: menus, viewsets, log actions, scoping by unit."""
 
 import django_filters
+from django.apps import apps
 from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,16 +11,17 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.filters import UnitSubtreeFilter
-from lms.admin.permissions import NeverDeletePermissionPolicy
+from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.importers import PeopleImport
-from lms.models import Person, PersonCategory, TrainingSession, Unit, UnitLogEntry
+from lms.models import LoginLockout, Person, PersonCategory, TrainingSession, Unit, UnitLogEntry
 
 
 class UnitViewSet(ScopedViewSet):
@@ -216,11 +218,20 @@ class PersonCategoryViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+def organisation_viewsets():
+    viewsets = [UnitViewSet, PersonViewSet, SessionViewSet, PersonCategoryViewSet]
+    if apps.is_installed("axes"):  # log-in lockouts are counted by django-axes, which the site may leave out
+        from lms.lockouts_admin import LockoutViewSet
+
+        viewsets.append(LockoutViewSet)
+    return tuple(viewsets)
+
+
 class OrganisationViewSetGroup(ViewSetGroup):
     menu_label = _("Organisation")
     menu_icon = "site"
     menu_order = 250
-    items = (UnitViewSet, PersonViewSet, SessionViewSet, PersonCategoryViewSet)
+    items = organisation_viewsets()
 
 
 @hooks.register("register_admin_viewset")
@@ -228,10 +239,25 @@ def register_organisation_viewsets():
     return [OrganisationViewSetGroup(), unit_chooser_viewset]
 
 
+class LockoutFormatter(LogFormatter):
+    label = _("Lock out")
+
+    def format_message(self, log_entry):
+        if log_entry.data.get("by_address"):
+            return _("Address %(address)s locked out after too many wrong passwords") % {
+                "address": log_entry.data.get("ip_address")
+            }
+        return _("Locked out after too many wrong passwords, the last one from %(address)s") % {
+            "address": log_entry.data.get("ip_address")
+        }
+
+
 @hooks.register("register_log_actions")
 def register_organisation_log_actions(actions):
-    for model in (Unit, Person, TrainingSession):
+    for model in (Unit, Person, TrainingSession, LoginLockout):
         actions.register_model(model, UnitLogEntry)
+    actions.register_action("lms.lockout")(LockoutFormatter)
+    actions.register_action("lms.lockout_lift", _("Lift lockout"), _("Lockout lifted"))
     actions.register_action("lms.load_official_units", _("Load official units"), _("Official units loaded"))
     actions.register_action("lms.unit_merge", _("Merge unit"), _("Merged into another unit"))
     actions.register_action("lms.unit_merge_target", _("Receive merged units"), _("Units merged into this one"))
@@ -241,3 +267,5 @@ def register_organisation_log_actions(actions):
 
 for organisation_model in (Unit, Person, TrainingSession, PersonCategory):
     register_permission_policy(organisation_model, NeverDeletePermissionPolicy(organisation_model))
+# Lockouts are made by wrong passwords and lifted by their own view, never added or edited in a form.
+register_permission_policy(LoginLockout, LimitedPermissionPolicy(LoginLockout, actions={"view"}))

@@ -123,11 +123,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_courses"
 LOGOUT_REDIRECT_URL = "/"
 
-# Five wrong passwords for one login name from one address lock it for 15 minutes.
+# Log-in lockouts (lms.lockouts, docs/configuration.md): 5 wrong passwords against one account, however its name
+# is spelled and from whatever addresses, lock the account for 15 minutes; 20 from one client address lock the
+# address. The address limit is the higher one so that a shared address (an office, a mobile network's NAT)
+# is not locked by a few typos. A locked-out client's further guesses are not counted, so one address
+# locks at most 20 / 5 = 4 accounts per cool-off, never everyone's.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LMS_LOGIN_FAILURES_PER_ADDRESS = env_int("LMS_LOGIN_FAILURES_PER_ADDRESS", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "lms.lockouts.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "lms.auth.lockout_account_key"
+AXES_CLIENT_IP_CALLABLE = "lms.clients.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "lms.lockouts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

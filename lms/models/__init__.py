@@ -1,6 +1,7 @@
 from .accounts import User
 from .audit import UnitLogEntry
 from .jobs import BackgroundJob, JobStateError, JobStatus
+from .lockouts import LoginLockout
 from .people import Gender, Person, PersonCategory
 from .training import (
     Attendance,
@@ -19,6 +20,7 @@ __all__ = [
     "Gender",
     "JobStateError",
     "JobStatus",
+    "LoginLockout",
     "Person",
     "PersonCategory",
     "SessionKind",
