@@ -47,7 +47,10 @@ class UnitLogEntry(BaseLogEntry):
     (models logged here give it as ``audit_unit_id``)."""
 
     object_id = models.CharField(max_length=255, db_index=True)
-    unit = models.ForeignKey("lms.Unit", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("unit"))
+    # none for what the whole install shares: only superusers read those entries
+    unit = models.ForeignKey(
+        "lms.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
 
     objects = UnitLogEntryManager()
 
