@@ -203,3 +203,13 @@ def test_the_site_history_shows_an_organiser_the_certificates_and_templates_of_t
     assert entries["other_province"] not in seen_by_commune
     assert template_entry not in seen_by_commune
     assert {entries["area"], entries["other_province"], template_entry} <= set(seen_by_superuser)
+
+
+def test_the_certificate_list_filters_by_the_templates_an_organiser_may_use_only(client, tree):
+    usable = {make_template(None), make_template(tree["province"])}
+    make_template(tree["other_province"])
+    client.force_login(organiser_of(tree["commune"]))
+
+    listing = client.get(reverse("certificates_certificate:index"))
+
+    assert set(listing.context["filters"].form.fields["template"].queryset) == usable
