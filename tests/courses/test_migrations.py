@@ -30,5 +30,6 @@ def test_a_category_goes_to_its_owners_unit_with_those_inside_it_and_its_history
 
     units = dict(QuestionCategory.objects.values_list("name", "unit"))
     assert units == {"Của tỉnh": tree["province"].pk, "Bên trong": tree["province"].pk, "Không chủ": None}
-    assert UnitLogEntry.objects.get(object_id=str(inside.pk)).unit == tree["province"]
+    moved = UnitLogEntry.objects.get(content_type__model="questioncategory", object_id=str(inside.pk))
+    assert moved.unit == tree["province"]
     assert not ModelLogEntry.objects.filter(content_type__app_label="courses").exists()
