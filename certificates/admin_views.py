@@ -13,7 +13,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import CreateView
 
 from certificates import services
-from certificates.models import Certificate, CertificateBatch
+from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from courses.models import CoursePage
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
 from lms.admin.forms import ScopedFormMixin
@@ -80,6 +80,19 @@ def certificate_pdf(request, pk):
     return FileResponse(certificate.pdf.open("rb"), filename=f"giay-chung-nhan-{certificate.number:04d}.pdf")
 
 
+class TemplateForm(ScopedFormMixin, WagtailAdminModelForm):
+    """A template of a unit the user keeps (only a superuser keeps shared ones), granted for live courses and for
+    the sessions of the user's units."""
+
+    unit_fields = ("unit",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = not self.for_user.is_superuser
+        self.fields["courses"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["sessions"].queryset = self.fields["sessions"].queryset.visible_to(self.for_user)
+
+
 class BatchForm(ScopedFormMixin, WagtailAdminModelForm):
     unit_fields = ("unit",)
 
@@ -90,6 +103,7 @@ class BatchForm(ScopedFormMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = CertificateTemplate.objects.usable_by(self.for_user)
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
         self.fields["session"].queryset = self.fields["session"].queryset.visible_to(self.for_user)
 
@@ -97,6 +111,13 @@ class BatchForm(ScopedFormMixin, WagtailAdminModelForm):
         data = super().clean()
         if bool(data.get("course")) == bool(data.get("session")):
             raise ValidationError(_("Choose a course or a session, not both."))
+        template, unit = data.get("template"), data.get("unit")
+        if template and unit and not CertificateTemplate.objects.for_unit(unit).filter(pk=template.pk).exists():
+            self.add_error(
+                "template",
+                _("The template of %(owner)s cannot be used for the people of %(unit)s, which is not below it.")
+                % {"owner": template.unit, "unit": unit},
+            )
         return data
 
 

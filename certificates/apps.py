@@ -11,4 +11,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
+        from django.core import checks
+
         from certificates import signals  # noqa: F401 - connects the receivers
+        from certificates.signing import check_signing_key
+
+        checks.register(check_signing_key, checks.Tags.security, deploy=True)

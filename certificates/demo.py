@@ -8,7 +8,8 @@ from certificates.services import issue_with_pdf
 from certificates.signing import create_signing_key
 from courses.demo_content import COURSES
 from courses.models import CoursePage
-from lms.models import TrainingKind, TrainingRecord
+from lms.demo import DEMO_PROVINCE_CODE
+from lms.models import TrainingKind, TrainingRecord, Unit
 
 TEMPLATE_NAME = "Giấy chứng nhận kỹ năng số - MTTQ tỉnh Thái Nguyên"
 
@@ -23,6 +24,7 @@ def seed_demo_certificates():
     template, created = CertificateTemplate.objects.get_or_create(
         name=TEMPLATE_NAME,
         defaults={
+            "unit": Unit.objects.get(code=DEMO_PROVINCE_CODE),
             "issuer": "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM\nTỈNH THÁI NGUYÊN",
             "place": "Thái Nguyên",
             "signer_title": "TM. BAN THƯỜNG TRỰC\nPHÓ CHỦ TỊCH",

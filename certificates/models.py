@@ -27,10 +27,31 @@ class Orientation(models.TextChoices):
     LANDSCAPE = "landscape", _("Landscape")
 
 
+class CertificateTemplateQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
+
+
 class CertificateTemplate(PreviewableMixin, models.Model):
-    """How a certificate looks and who issues it; the courses and sessions that grant it."""
+    """How a certificate looks and who issues it; the courses and sessions that grant it.
+
+    A template belongs to a unit: the organisers of that unit's subtree keep it, and it is used for the people of
+    the unit and of the units below it. A template of no unit is shared by the whole install: only superusers
+    change it, every unit may use it.
+    """
 
     name = models.CharField(_("name"), max_length=255)
+    unit = models.ForeignKey(
+        "lms.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Kept by the organisers of this unit and of the units above it; used for the people of this unit and "
+            "of the units below it. Empty: shared by every unit, kept by administrators."
+        ),
+    )
     orientation = models.CharField(_("orientation"), max_length=10, choices=Orientation, default=Orientation.LANDSCAPE)
     issuer = models.TextField(
         _("issuing body"),
@@ -87,6 +108,8 @@ class CertificateTemplate(PreviewableMixin, models.Model):
         "lms.TrainingSession", verbose_name=_("granted on attending these sessions"), blank=True, related_name="+"
     )
 
+    objects = CertificateTemplateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("certificate template")
         verbose_name_plural = _("certificate templates")
@@ -94,6 +117,11 @@ class CertificateTemplate(PreviewableMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this template's history (see ``lms.UnitLogEntry``)."""
+        return self.unit_id
 
     def serve_preview(self, request, mode_name):
         from certificates.rendering import preview_pdf
@@ -188,6 +216,11 @@ class Certificate(models.Model):
         return self.serial
 
     @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this certificate's history: its person's (see ``lms.UnitLogEntry``)."""
+        return self.person.unit_id
+
+    @property
     def serial(self):
         return f"{self.number:04d}/{self.suffix}"
 
@@ -242,3 +275,8 @@ class CertificateBatch(models.Model):
 
     def __str__(self):
         return f"{self.template} · {self.course or self.session} · {self.unit}"
+
+    @property
+    def audit_unit_id(self):
+        """The unit whose organisers may read this bulk issue's history (see ``lms.UnitLogEntry``)."""
+        return self.unit_id

@@ -7,6 +7,7 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -134,9 +135,12 @@ def reissue_certificate(*, certificate, reason, user):
     return make_pdf(new)
 
 
-def template_for(source):
-    """The template that grants a certificate for a course or a session, if any."""
-    return CertificateTemplate.objects.filter(**source).order_by("pk").first()
+def template_for(source, *, unit):
+    """The template that grants the people of ``unit`` a certificate for a course or a session, if any: the one of
+    the nearest unit at or above ``unit``, else one the whole install shares (a unit's template never reaches
+    people outside its subtree)."""
+    templates = CertificateTemplate.objects.filter(**source).for_unit(unit)
+    return templates.order_by(F("unit__depth").desc(nulls_last=True), "pk").first()
 
 
 def order_batch(*, template, course, session, unit, user):

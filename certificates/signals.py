@@ -9,22 +9,28 @@ from lms.models import TrainingRecord
 from lms.signals import attendance_recorded
 
 
-def issue_later(template, records):
+def issue_later(source, records):
+    """Issue, after the commit, each record's certificate with the template that grants it in its person's unit."""
     from certificates.tasks import issue_for_record
 
+    templates = {}  # by unit: the people of a session are mostly of a few units
     for record in records:
-        transaction.on_commit(lambda record=record: issue_for_record.enqueue(template.pk, record.pk))
+        unit = record.person.unit
+        if unit.pk not in templates:
+            templates[unit.pk] = template_for(source, unit=unit)
+        template = templates[unit.pk]
+        if template is not None:
+            transaction.on_commit(
+                lambda template=template, record=record: issue_for_record.enqueue(template.pk, record.pk)
+            )
 
 
 @receiver(course_completed)
 def certify_course(sender, enrolment, record, **kwargs):
-    template = template_for({"courses": enrolment.course_id})
-    if template is not None:
-        issue_later(template, [record])
+    issue_later({"courses": enrolment.course_id}, [record])
 
 
 @receiver(attendance_recorded)
 def certify_attendance(sender, session, people, **kwargs):
-    template = template_for({"sessions": session.pk})
-    if template is not None:
-        issue_later(template, TrainingRecord.objects.filter(session=session, person__in=people))
+    records = TrainingRecord.objects.filter(session=session, person__in=people).select_related("person__unit")
+    issue_later({"sessions": session.pk}, records)

@@ -1,10 +1,16 @@
-"""PAdES signatures on certificate PDFs with the PKCS#12 key named in settings (pyHanko)."""
+"""PAdES signatures on certificate PDFs with the PKCS#12 key named in settings (pyHanko).
+
+One key signs for the whole install: it is a file on the server, which no admin screen reads or changes (see
+"What is shared on one install" in docs/development.md); a deploy check keeps it private.
+"""
 
 import datetime
 import io
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 
 
 @cache
@@ -16,6 +22,32 @@ def signer():
     if loaded is None:
         raise RuntimeError(f"Cannot read the signing key {settings.CERTIFICATE_SIGNING_KEY}")
     return loaded
+
+
+def check_signing_key(app_configs=None, **kwargs):
+    """Deploy check: the signing key, when there is one, is readable by the application's user only and lies
+    outside the folders the web server serves."""
+    path = Path(settings.CERTIFICATE_SIGNING_KEY).resolve()
+    if not path.exists():
+        return []
+    found = [
+        checks.Warning(
+            f"The certificate signing key {path} is inside {root}, which the web server serves.",
+            hint="Keep CERTIFICATE_SIGNING_KEY outside MEDIA_ROOT and STATIC_ROOT.",
+            id="certificates.W001",
+        )
+        for root in (settings.MEDIA_ROOT, settings.STATIC_ROOT)
+        if root and path.is_relative_to(Path(root).resolve())
+    ]
+    if path.stat().st_mode & 0o077:
+        found.append(
+            checks.Warning(
+                f"The certificate signing key {path} can be read by other users of the server.",
+                hint=f"chmod 600 {path}, owned by the application's user.",
+                id="certificates.W002",
+            )
+        )
+    return found
 
 
 def sign_pdf(pdf):

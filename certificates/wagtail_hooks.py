@@ -1,35 +1,46 @@
 """Certificates in the Wagtail admin: templates (with a PDF preview), issued certificates and their
 register, bulk issues; all scoped to the organiser's units."""
 
+import django_filters
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic.preview import PreviewOnCreate, PreviewOnEdit
+from wagtail.admin.views.generic.preview import PreviewOnCreate
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from certificates import admin_views
-from certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
 from certificates.selectors import certificates_of
+from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
-from lms.admin.views import ScopedIndexView
+from lms.admin.views import ScopedIndexView, ScopedPreviewOnEdit
 from lms.admin.viewsets import ScopedViewSet
+from lms.models import UnitLogEntry
 
 
-class CertificateTemplateViewSet(ModelViewSet):
+class TemplateIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+
+class CertificateTemplateViewSet(ScopedViewSet):
+    """Templates of the user's units; the live preview too is of those only."""
+
     model = CertificateTemplate
     name = "certificates_template"
     url_prefix = "certificate-templates"
     icon = "doc-full"
     menu_order = 300
-    copy_view_enabled = False
+    index_view_class = TemplateIndexView
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("orientation")]),
+        FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
         MultiFieldPanel(
             [
                 FieldPanel("issuer"),
@@ -48,7 +59,10 @@ class CertificateTemplateViewSet(ModelViewSet):
         ),
         MultiFieldPanel([FieldPanel("courses"), FieldPanel("sessions")], heading=_("Granted for")),
     ]
-    list_display = ["name", "serial_suffix", "orientation"]
+    list_display = ["name", "unit", "serial_suffix", "orientation"]
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=admin_views.TemplateForm).bind_to_model(self.model)
 
     # The preview panel shows the template as a PDF filled with an example, live as it is edited.
     def get_add_view_kwargs(self, **kwargs):
@@ -59,11 +73,11 @@ class CertificateTemplateViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         preview_on_add = self.construct_view(PreviewOnCreate, form_class=self.get_form_class())
-        preview_on_edit = self.construct_view(PreviewOnEdit, form_class=self.get_form_class(for_update=True))
+        preview_on_edit = self.construct_view(ScopedPreviewOnEdit, form_class=self.get_form_class(for_update=True))
         return [
             *super().get_urlpatterns(),
             path("new/preview/", preview_on_add, name="preview_on_add"),
-            path("<str:pk>/preview/", preview_on_edit, name="preview_on_edit"),
+            path("<int:pk>/preview/", preview_on_edit, name="preview_on_edit"),
         ]
 
 
@@ -89,6 +103,20 @@ class CertificateIndexView(ScopedIndexView):
         return buttons
 
 
+class CertificateFilterSet(WagtailFilterSet):
+    """Narrow the certificates to a status, a template the organiser may use, or a year."""
+
+    status = django_filters.ChoiceFilter(label=_("status"), choices=CertificateStatus.choices)
+    template = django_filters.ModelChoiceFilter(
+        label=_("template"), queryset=lambda request: CertificateTemplate.objects.usable_by(request.user)
+    )
+    year = django_filters.NumberFilter(label=_("year"))
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "template", "year"]
+
+
 class CertificateViewSet(ScopedViewSet):
     model = Certificate
     name = "certificates_certificate"
@@ -97,7 +125,7 @@ class CertificateViewSet(ScopedViewSet):
     menu_order = 100
     index_view_class = CertificateIndexView
     form_fields = []
-    list_filter = ["status", "template", "year"]
+    filterset_class = CertificateFilterSet
     search_fields = ["person__full_name", "code", "what"]
     # The issuance register (sổ cấp): every certificate with what identifies it, exported as XLSX or CSV.
     list_export = [
@@ -205,6 +233,8 @@ def register_certificate_viewsets():
 
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
+    for model in (Certificate, CertificateBatch, CertificateTemplate):
+        actions.register_model(model, UnitLogEntry)  # so organisers read only their units' certificate history
     actions.register_action("certificates.issue", _("Issue a certificate"), _("Certificate issued"))
     actions.register_action("certificates.revoke", _("Revoke a certificate"), _("Certificate revoked"))
     actions.register_action("certificates.reissue", _("Reissue a certificate"), _("Certificate reissued"))

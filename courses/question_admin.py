@@ -1,20 +1,27 @@
 """The question bank in the Wagtail admin: one listing of every question, and one viewset per type
-(a multi-table subtype cannot be edited inline), reached by picking the type first."""
+(a multi-table subtype cannot be edited inline), reached by picking the type first.
 
+A trainer changes the categories and questions of their unit subtree (``visible_to``) and reads, exports and draws
+from those they may use (``usable_by``): the shared ones and those of the units above theirs.
+"""
+
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.widgets import HeaderButton
 
 from courses.models import (
@@ -25,13 +32,49 @@ from courses.models import (
 from courses.question_export import EXPORT_FORMATS, export_questions
 from courses.question_formats import SHEET_COLUMNS
 from courses.question_import import IMPORT_FORMATS, import_questions
+from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.exports import workbook_download
-from lms.admin.views import AdminPageMixin
+from lms.admin.forms import ScopedFormMixin
+from lms.admin.views import AdminPageMixin, ScopedEditView
+from lms.admin.viewsets import ScopedViewSet
 from lms.vietnamese import fold
 
 
 def type_namespace(model):
     return f"courses_{model._meta.model_name}"
+
+
+class UsableIndexView(IndexView):
+    """A listing of what the user may use; only what they keep (their unit subtree) opens for editing."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().usable_by(self.request.user)
+
+    @cached_property
+    def kept_ids(self):
+        return set(self.model.objects.visible_to(self.request.user).values_list("pk", flat=True))
+
+    def get_edit_url(self, instance):
+        return super().get_edit_url(instance) if instance.pk in self.kept_ids else None
+
+
+class CategoryForm(ScopedFormMixin, WagtailAdminModelForm):
+    """A category of a unit the user keeps (only a superuser keeps shared ones), or inside a category they keep."""
+
+    unit_fields = ("unit",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kept = QuestionCategory.objects.visible_to(self.for_user)
+        self.fields["parent"].queryset = kept.exclude(pk=self.instance.pk) if self.instance.pk else kept
+        if not self.for_user.is_superuser and not self.initial.get("unit"):
+            self.initial["unit"] = self.for_user.managed_unit_id
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("parent") and not data.get("unit") and not self.for_user.is_superuser:
+            self.add_error("unit", _("Choose the unit the category belongs to."))
+        return data
 
 
 class CategoryCreateView(CreateView):
@@ -44,20 +87,45 @@ class CategoryCreateView(CreateView):
         return instance
 
 
-class QuestionCategoryViewSet(ModelViewSet):
+class QuestionCategoryViewSet(ScopedViewSet):
     model = QuestionCategory
     name = "courses_questioncategory"
     url_prefix = "question-categories"
     icon = "folder-open-inverse"
     menu_order = 510
+    index_view_class = UsableIndexView
     add_view_class = CategoryCreateView
-    form_fields = ["name", "parent"]
-    list_display = ["name", "parent", "owner"]
+    base_form_class = CategoryForm
+    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("unit", widget=unit_chooser_viewset.widget_class)]
+    list_display = ["name", "parent", "unit", "owner"]
     search_fields = ["name"]
-    copy_view_enabled = False
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(self.model)
 
 
-class QuestionEditView(EditView):
+class QuestionFilterSet(WagtailFilterSet):
+    """Narrow a listing of questions to a category the user may use."""
+
+    category = django_filters.ModelChoiceFilter(
+        label=_("category"), queryset=lambda request: QuestionCategory.objects.usable_by(request.user)
+    )
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = Question
+        fields = ["category", "is_active"]
+
+
+class QuestionForm(WagtailAdminModelForm):
+    """A question goes only into a category the user keeps."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = QuestionCategory.objects.visible_to(self.for_user)
+
+
+class QuestionEditView(ScopedEditView):
     """Each save makes a new version; attempts already started keep the version they froze."""
 
     def save_instance(self):
@@ -68,14 +136,15 @@ class QuestionEditView(EditView):
         return instance
 
 
-class QuestionTypeViewSet(ModelViewSet):
+class QuestionTypeViewSet(ScopedViewSet):
     """Add and edit one type of question; its listing is the bank's, filtered to the type."""
 
     add_to_admin_menu = False
     icon = "help"
+    index_view_class = UsableIndexView
     edit_view_class = QuestionEditView
     list_display = ["name", "category", "points", "is_active"]
-    list_filter = ["category", "is_active"]
+    filterset_class = QuestionFilterSet
     search_fields = ["name"]
 
     def __init__(self, model):
@@ -95,15 +164,18 @@ class QuestionTypeViewSet(ModelViewSet):
             MultiFieldPanel([FieldPanel("general_feedback"), FieldPanel("is_active")], heading=_("After answering")),
         ]
 
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=QuestionForm).bind_to_model(self.model)
 
-class QuestionBankIndexView(IndexView):
-    """Every question, whatever its type; each row opens its type's form."""
+
+class QuestionBankIndexView(UsableIndexView):
+    """Every question the user may use, whatever its type; each row they keep opens its type's form."""
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("category", "polymorphic_ctype")
 
     def get_edit_url(self, instance):
-        if self.user_has_permission("change"):
+        if self.user_has_permission("change") and instance.pk in self.kept_ids:
             return reverse(f"{type_namespace(instance.get_real_instance_class())}:edit", args=[instance.pk])
         return None
 
@@ -147,7 +219,9 @@ class QuestionImportView(AdminPageMixin, FormView):
     header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("courses.add_question"):
+        user = request.user
+        # the questions go into a category of the user's unit: a user without one has nowhere to put them
+        if not user.has_perm("courses.add_question") or not (user.is_superuser or user.managed_unit_id):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -195,7 +269,7 @@ class QuestionImportView(AdminPageMixin, FormView):
 class QuestionExportForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=QuestionCategory.objects.all(),
+        queryset=QuestionCategory.objects.none(),
         help_text=_("Its active questions and those of the categories inside it."),
     )
     file_format = forms.ChoiceField(
@@ -204,6 +278,10 @@ class QuestionExportForm(forms.Form):
         initial="gift",
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = QuestionCategory.objects.usable_by(user)
 
 
 class QuestionExportView(AdminPageMixin, FormView):
@@ -225,7 +303,7 @@ class QuestionExportView(AdminPageMixin, FormView):
         return [{"url": reverse("courses_question:index"), "label": capfirst(Question._meta.verbose_name_plural)}]
 
     def get_form_kwargs(self):
-        return {"data": self.request.GET or None}
+        return {"data": self.request.GET or None, "user": self.request.user}
 
     def get(self, request, *args, **kwargs):
         form = self.get_form()
@@ -269,11 +347,11 @@ def question_type_label(question):
 
 def edit_by_type(request, pk):
     """The bank's own edit URL opens the form of the question's type."""
-    question = get_object_or_404(Question, pk=pk)
+    question = get_object_or_404(Question.objects.visible_to(request.user), pk=pk)
     return redirect(f"{type_namespace(question.get_real_instance_class())}:edit", question.pk)
 
 
-class QuestionBankViewSet(ModelViewSet):
+class QuestionBankViewSet(ScopedViewSet):
     model = Question
     name = "courses_question"
     url_prefix = "questions"
@@ -281,7 +359,7 @@ class QuestionBankViewSet(ModelViewSet):
     menu_label = _("Question bank")
     menu_order = 500
     index_view_class = QuestionBankIndexView
-    list_filter = ["category", "is_active"]
+    filterset_class = QuestionFilterSet
     search_fields = ["name"]
     form_fields = ["name"]  # never shown: adding and editing go through the question's type
     copy_view_enabled = False

@@ -126,9 +126,20 @@ def same_question(category, question, seen):
     return matches[0].get_real_instance() if matches else None
 
 
+def into_category(name, owner):
+    """The top category ``name`` that ``owner`` keeps, made in their unit if missing; without an owner (a command
+    run on the server), the shared one."""
+    roots = QuestionCategory.objects.filter(name=name, parent=None)
+    roots = roots.filter(unit=None) if owner is None else roots.visible_to(owner)
+    root = roots.order_by("pk").first()
+    if root is None:
+        root = QuestionCategory.objects.create(name=name, owner=owner, unit=owner.managed_unit if owner else None)
+    return root
+
+
 @transaction.atomic
 def import_questions(file, *, filename, file_format, category_name, owner=None, skip_invalid=False):
-    """Read the binary ``file`` and add its questions under the category ``category_name``.
+    """Read the binary ``file`` and add its questions under the category ``category_name`` (see ``into_category``).
 
     Nothing is saved when a question cannot be read, unless ``skip_invalid``.
     """
@@ -138,9 +149,7 @@ def import_questions(file, *, filename, file_format, category_name, owner=None, 
     )
     if errors and not skip_invalid:
         return result
-    root = QuestionCategory.objects.filter(name=category_name, parent=None).first()
-    if root is None:
-        root = QuestionCategory.objects.create(name=category_name, owner=owner)
+    root = into_category(category_name, owner)
     seen = {}
     for parsed in questions:
         category = category_at(root, parsed.category)

@@ -185,6 +185,8 @@ def let_only_enrolled_learners_into_lessons_and_quizzes(page, request, serve_arg
 @hooks.register("register_log_actions")
 def register_course_log_actions(actions):
     actions.register_model(CourseAssignment, UnitLogEntry)  # read by the organisers of the assigned unit
+    for bank_model in (QuestionCategory, Question, *QUESTION_TYPES):
+        actions.register_model(bank_model, UnitLogEntry)  # read by the trainers of the category's unit
     actions.register_action("courses.assign", _("Assign a course"), _("Course assigned to a unit"))
 
 

@@ -481,11 +481,11 @@ class PeopleImport(SpreadsheetImport):
         person = by_external_id.get(external_id) if external_id else by_phone.get(phone)
         phone_owner = by_phone.get(phone) if phone else None
         if phone_owner is not None and phone_owner is not person:
-            self.error(
-                row_number,
-                "phone",
-                _("The phone number %(phone)s belongs to %(name)s already.") % {"phone": phone, "name": phone_owner},
-            )
+            if self.in_scope(phone_owner.unit):
+                message = _("The phone number %(phone)s belongs to %(name)s already.")
+            else:  # a person outside the organiser's units is not named
+                message = _("The phone number %(phone)s is already used by someone outside your unit.")
+            self.error(row_number, "phone", message % {"phone": phone, "name": phone_owner})
         if person is not None and not self.in_scope(person.unit):
             self.error(row_number, "external_id", _("This person belongs to a unit outside yours."))
         if person is not None and person.pk in self.seen_people:

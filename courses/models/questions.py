@@ -1,4 +1,5 @@
-"""The question bank: categories owned by trainers and questions of several types, each grading its answers.
+"""The question bank: categories of a unit (or shared by the whole install) and questions of several types, each
+grading its answers.
 
 A question's ``grade(response)`` returns the share of its points earned, a Decimal from 0 to 1, or
 None when a trainer must grade it (essays). Choices and matching pairs are StreamField items, so
@@ -14,11 +15,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from polymorphic.managers import PolymorphicManager
 from polymorphic.models import PolymorphicModel
+from polymorphic.query import PolymorphicQuerySet
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.fields import RichTextField, StreamField
+
+from lms.models.scoping import UnitScopedQuerySet
 
 SHARE_PLACES = Decimal("0.0001")
 FRACTION_PLACES = Decimal("0.0000001")  # a weight of 33.33333% and a third are the same
@@ -45,10 +50,31 @@ def category_path(names):
     return "/".join(name.replace("/", "//") for name in names)
 
 
+class QuestionCategoryQuerySet(UnitScopedQuerySet):
+    unit_path = "unit__path"
+
+
 class QuestionCategory(models.Model):
-    """A folder of the question bank, possibly inside another; quizzes draw random questions from one."""
+    """A folder of the question bank, possibly inside another; quizzes draw random questions from one.
+
+    A category belongs to a unit, as the categories inside it do: the trainers of that unit's subtree keep it and
+    its questions, those of the units below use them as they are. A category of no unit is shared by the whole
+    install: every trainer uses it, only administrators change it.
+    """
 
     name = models.CharField(_("name"), max_length=255)
+    unit = models.ForeignKey(
+        "lms.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Kept by the trainers of this unit and of the units above it, used by those below. Empty: shared by "
+            "every unit, kept by administrators. A category inside another belongs to the other's unit."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("inside"),
@@ -66,6 +92,8 @@ class QuestionCategory(models.Model):
         related_name="+",
     )
 
+    objects = QuestionCategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
@@ -73,6 +101,19 @@ class QuestionCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.parent_id is not None:
+            self.unit_id = self.parent.unit_id
+        super().save(*args, **kwargs)
+        # the categories inside follow it to its unit
+        inside = QuestionCategory.objects.filter(pk__in=self.with_descendants()).exclude(unit_id=self.unit_id)
+        inside.update(unit_id=self.unit_id)
+
+    @property
+    def audit_unit_id(self):
+        """The unit whose trainers may read this category's history (see ``lms.UnitLogEntry``)."""
+        return self.unit_id
 
     def with_descendants(self):
         """The ids of this category and of every category inside it, at any depth."""
@@ -110,8 +151,12 @@ class QuestionCategory(models.Model):
         return sorted(((paths[question.category_id], question) for question in questions), key=lambda item: item[0])
 
 
+class QuestionQuerySet(UnitScopedQuerySet, PolymorphicQuerySet):
+    unit_path = "category__unit__path"
+
+
 class Question(PolymorphicModel):
-    """What every question has; a subtype says how it is answered and graded."""
+    """What every question has; a subtype says how it is answered and graded. It belongs to its category's unit."""
 
     category = models.ForeignKey(
         QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="questions"
@@ -136,6 +181,8 @@ class Question(PolymorphicModel):
     moodle_type = None  # Moodle XML's <question type="...">
     type_panels = []
 
+    objects = PolymorphicManager.from_queryset(QuestionQuerySet)()
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -143,6 +190,11 @@ class Question(PolymorphicModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def audit_unit_id(self):
+        """The unit whose trainers may read this question's history: its category's (see ``lms.UnitLogEntry``)."""
+        return self.category.unit_id
 
     def grade(self, response):
         raise NotImplementedError

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -28,8 +29,32 @@ class ReviewOption(models.TextChoices):
     CORRECT = "correct", _("The score, their answers and the correct answers")
 
 
+class QuizPageForm(WagtailAdminPageForm):
+    """A quiz's questions and draws are offered, and accepted, only from the bank its editor may use."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is None:
+            return
+        usable = {
+            "question": apps.get_model("courses", "Question").objects.usable_by(self.for_user),
+            "category": apps.get_model("courses", "QuestionCategory").objects.usable_by(self.for_user),
+        }
+        slots = self.formsets["slots"]
+
+        class SlotForm(slots.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, queryset in usable.items():
+                    self.fields[name].queryset = queryset
+
+        slots.form = SlotForm
+
+
 class QuizPage(Page):
     """A quiz of a course: fixed questions and random draws, a pass mark, attempts and a time limit."""
+
+    base_form_class = QuizPageForm
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "ul", "ol", "link"])
     required = models.BooleanField(

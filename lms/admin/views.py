@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.preview import PreviewOnEdit
 
 from lms.models import Unit
 
@@ -57,6 +58,14 @@ class ScopedHistoryView(ScopedObjectMixin, HistoryView):
 
 class ScopedUsageView(ScopedObjectMixin, UsageView):
     pass
+
+
+class ScopedPreviewOnEdit(PreviewOnEdit):
+    """The live preview of an object being edited, refused (404) for objects outside the viewer's unit subtree."""
+
+    def get_object(self):
+        get_object_or_404(self.model.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        return super().get_object()
 
 
 class JobProgressView(AdminPageMixin, TemplateView):

@@ -27,6 +27,8 @@ class ScopedViewSet(ModelViewSet):
         return wagtail_formfield_for_dbfield(db_field, **kwargs)  # keeps Wagtail's admin widgets
 
     def get_form_class(self, for_update=False):
+        if self._edit_handler:  # panels lay the form out, on the form class they name
+            return super().get_form_class(for_update)
         return modelform_factory(
             self.model,
             form=self.base_form_class,

@@ -47,7 +47,8 @@ class UnitLogEntry(BaseLogEntry):
     (models logged here give it as ``audit_unit_id``)."""
 
     object_id = models.CharField(max_length=255, db_index=True)
-    # None for what belongs to no unit (the lockout of an unknown identity): only superusers read those.
+    # None for what belongs to no unit (what the whole install shares, the lockout of an unknown identity):
+    # only superusers read those entries.
     unit = models.ForeignKey(
         "lms.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
     )

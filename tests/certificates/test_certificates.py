@@ -30,7 +30,6 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from wagtail.images.models import Image
-from wagtail.models import ModelLogEntry
 
 from certificates import services
 from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
@@ -38,7 +37,7 @@ from certificates.signing import create_signing_key
 from courses import services as course_services
 from lms import ledger
 from lms import services as organisation_services
-from lms.models import AttendanceMethod, BackgroundJob, TrainingRecord
+from lms.models import AttendanceMethod, BackgroundJob, TrainingRecord, UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course
 from tests.factories import (
     jobs_of,
@@ -364,7 +363,7 @@ def test_an_organiser_revokes_and_reissues_with_a_reason_in_the_audit_log(client
         2,
         True,
     )
-    actions = set(ModelLogEntry.objects.filter(user=organiser).values_list("action", flat=True))
+    actions = set(UnitLogEntry.objects.filter(user=organiser, unit=tree["area"]).values_list("action", flat=True))
     assert {"certificates.revoke", "certificates.reissue"} <= actions
 
 
@@ -472,11 +471,14 @@ def test_the_move_to_background_jobs_keeps_every_bulk_issue_with_its_status_coun
     assert (moved.template, moved.course, moved.unit) == (template, course, tree["commune"])
 
 
-def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, template):
-    client.force_login(make_organiser(is_staff=True))
+def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, tree, template):
+    template.unit = tree["province"]
+    template.save()
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["province"]))
     url = reverse("certificates_template:preview_on_edit", args=[template.pk])
     form = {
         "name": template.name,
+        "unit": tree["province"].pk,
         "orientation": "portrait",
         "issuer": "ỦY BAN MTTQ VIỆT NAM\nHUYỆN ĐỊNH HÓA",
         "serial_suffix": "GCN-DH",

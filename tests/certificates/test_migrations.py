@@ -1,11 +1,16 @@
-"""The migration that links each certificate to the training record it certifies, and its undoing."""
+"""The migration that links each certificate to the training record it certifies, and its undoing; the one that
+moves the history of certificates to the unit-scoped log."""
 
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate, CertificateTemplate
 from lms import ledger
+from lms.models import UnitLogEntry
 from tests.factories import make_person, make_unit_tree, migrate_back, migrate_forward
 
 BEFORE = [("certificates", "0003_private_storage")]
@@ -54,3 +59,38 @@ def test_certificates_are_linked_to_the_record_of_their_person_and_source_key_an
         (other.pk, others.source_key),
     ]
     migrate_forward()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_history_of_certificates_moves_to_the_unit_of_their_person():
+    tree = make_unit_tree()
+    record = completion(make_person(unit=tree["area"]), 1)
+    template = CertificateTemplate.objects.create(name="Mẫu", issuer="MTTQ", place="Thái Nguyên", signer_name="An")
+    certificate = Certificate.objects.create(
+        template=template,
+        person=record.person,
+        training_record=record,
+        what=record.reference,
+        completed_on=record.date,
+        year=2026,
+        suffix="CN",
+        number=1,
+    )
+    migrate_back(("certificates", "0008_batch_job_required"))
+    for instance, action in ((certificate, "certificates.issue"), (template, "wagtail.edit")):
+        ModelLogEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=str(instance.pk),
+            label=str(instance),
+            action=action,
+            timestamp=timezone.now(),
+        )
+
+    migrate_forward()
+
+    moved = UnitLogEntry.objects.filter(content_type__app_label="certificates")
+    assert sorted(moved.values_list("action", "unit")) == [
+        ("certificates.issue", tree["area"].pk),
+        ("wagtail.edit", None),
+    ]
+    assert not ModelLogEntry.objects.filter(content_type__app_label="certificates").exists()

@@ -1,4 +1,5 @@
-"""Trainers keep the question bank in the admin: categories, one form per question type, no deletion."""
+"""Trainers keep the question bank of their units in the admin: categories, one form per question type, no
+deletion; they use the shared categories and those of the units above as they are."""
 
 import io
 
@@ -15,21 +16,27 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from tests.factories import make_learner, make_trainer
+from lms.models import UnitLogEntry
+from tests.factories import make_learner, make_trainer, make_unit_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trainer(client):
-    user = make_trainer(is_staff=True)
+def tree():
+    return make_unit_tree()
+
+
+@pytest.fixture
+def trainer(client, tree):
+    user = make_trainer(is_staff=True, managed_unit=tree["province"])
     client.force_login(user)
     return user
 
 
 @pytest.fixture
-def category():
-    return QuestionCategory.objects.create(name="An toàn thông tin")
+def category(tree):
+    return QuestionCategory.objects.create(name="An toàn thông tin", unit=tree["province"])
 
 
 def question_form(category, **fields):
@@ -259,3 +266,160 @@ def test_an_import_that_could_not_keep_everything_shows_what_and_where(client, t
     assert response.status_code == 200
     assert [(note.line, note.reason) for note in response.context["notes"]] == [(2, "không giữ thẻ: dễ.")]
     assert Question.objects.count() == 1
+
+
+# Categories of units -----------------------------------------------------------------------------------------------
+
+
+def single_choice(category, name):
+    return SingleChoiceQuestion.objects.create(category=category, name=name, text="<p>?</p>", choices=[])
+
+
+@pytest.fixture
+def banks(tree):
+    """A category with one question for the whole install (shared), the centre, both provinces and a commune."""
+    banks = {}
+    for role in ("shared", "central", "province", "other_province", "commune"):
+        category = QuestionCategory.objects.create(name=f"Ngân hàng {role}", unit=tree.get(role))
+        banks[role] = (category, single_choice(category, f"Câu hỏi {role}"))
+    return banks
+
+
+def listed(response):
+    return {str(row) for row in response.context["object_list"]}
+
+
+def test_a_trainer_lists_the_shared_categories_those_above_and_their_own_but_not_another_provinces(
+    client, trainer, banks
+):
+    categories = client.get(reverse("courses_questioncategory:index"))
+    questions = client.get(reverse("courses_question:index"))
+
+    usable = ("shared", "central", "province", "commune")
+    assert listed(categories) == {f"Ngân hàng {role}" for role in usable}
+    assert listed(questions) == {f"Câu hỏi {role}" for role in usable}
+
+
+def test_a_trainer_uses_the_shared_category_read_only(client, trainer, banks):
+    shared, question = banks["shared"]
+
+    categories = client.get(reverse("courses_questioncategory:index"))
+    questions = client.get(reverse("courses_question:index"))
+    edit = client.post(reverse("courses_questioncategory:edit", args=[shared.pk]), {"name": "Đổi tên"})
+    edit_question = client.post(
+        reverse("courses_singlechoicequestion:edit", args=[question.pk]),
+        question_form(shared, name="Đổi"),
+    )
+    export = client.get(reverse("courses_question:export"), {"category": shared.pk, "file_format": "gift"})
+
+    assert reverse("courses_questioncategory:edit", args=[shared.pk]) not in categories.text
+    assert reverse("courses_singlechoicequestion:edit", args=[question.pk]) not in questions.text
+    assert (edit.status_code, edit_question.status_code) == (404, 404)
+    assert export.status_code == 200
+    shared.refresh_from_db()
+    question.refresh_from_db()
+    assert (shared.name, question.name) == ("Ngân hàng shared", "Câu hỏi shared")
+
+
+def test_a_trainer_cannot_open_change_export_or_file_into_another_provinces_category(client, trainer, banks):
+    theirs, question = banks["other_province"]
+
+    refused = {
+        "category": client.get(reverse("courses_questioncategory:edit", args=[theirs.pk])).status_code,
+        "question": client.get(reverse("courses_singlechoicequestion:edit", args=[question.pk])).status_code,
+        "history": client.get(reverse("courses_singlechoicequestion:history", args=[question.pk])).status_code,
+    }
+    export = client.get(reverse("courses_question:export"), {"category": theirs.pk, "file_format": "gift"})
+    form = client.get(reverse("courses_singlechoicequestion:add")).context["form"]
+    category_form = client.get(reverse("courses_questioncategory:add")).context["form"]
+
+    assert refused == {"category": 404, "question": 404, "history": 404}
+    assert export.context["form"].errors["category"]
+    kept = {banks["province"][0], banks["commune"][0]}
+    assert set(form.fields["category"].queryset) == kept
+    assert set(category_form.fields["parent"].queryset) == kept
+
+
+def test_a_trainer_changes_a_category_of_their_subtree(client, trainer, banks):
+    commune, _question = banks["commune"]
+
+    saved = client.post(
+        reverse("courses_questioncategory:edit", args=[commune.pk]), {"name": "Đổi tên", "unit": commune.unit_id}
+    )
+
+    assert saved.status_code == 302
+    commune.refresh_from_db()
+    assert commune.name == "Đổi tên"
+
+
+def test_an_import_files_into_the_trainers_own_category_never_a_same_named_one_of_another_unit(client, trainer, tree):
+    QuestionCategory.objects.create(name="Mật khẩu", unit=tree["other_province"])
+    QuestionCategory.objects.create(name="Mật khẩu", unit=None)
+
+    client.post(
+        reverse("courses_question:import"),
+        {"file": upload("Mật khẩu mạnh dài ít nhất 12 ký tự.{T}\n"), "file_format": "gift", "category": "Mật khẩu"},
+    )
+
+    assert TrueFalseQuestion.objects.get().category.unit == tree["province"]
+
+
+def test_a_trainer_without_a_unit_may_not_import_nor_add_a_category(client):
+    client.force_login(make_trainer(is_staff=True))
+
+    added = client.post(reverse("courses_questioncategory:add"), {"name": "Không đơn vị"})
+    imported = client.post(
+        reverse("courses_question:import"),
+        {"file": upload("Câu hỏi {T}"), "file_format": "gift", "category": "Không đơn vị"},
+    )
+
+    assert imported.url == reverse("wagtailadmin_home")  # refused, back to the dashboard
+    assert added.context["form"].errors["unit"]
+    assert not QuestionCategory.objects.exists()
+
+
+def test_a_category_inside_another_belongs_to_the_others_unit(tree):
+    province = QuestionCategory.objects.create(name="Tỉnh", unit=tree["province"])
+
+    inside = QuestionCategory.objects.create(name="Bên trong", parent=province, unit=tree["other_province"])
+    province.unit = tree["commune"]
+    province.save()
+
+    inside.refresh_from_db()
+    assert inside.unit == tree["commune"]
+
+
+def test_a_superuser_sees_and_changes_every_category(client, banks):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    theirs, _question = banks["other_province"]
+
+    categories = client.get(reverse("courses_questioncategory:index"))
+    saved = client.post(reverse("courses_questioncategory:edit", args=[theirs.pk]), {"name": "Quản trị đổi"})
+
+    assert len(categories.context["object_list"]) == 5
+    assert saved.status_code == 302
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.unit) == ("Quản trị đổi", None)
+
+
+def test_the_site_history_shows_a_trainer_the_changes_to_their_units_bank_only(client, trainer, tree, banks):
+    own, _question = banks["province"]
+    client.post(reverse("courses_questioncategory:edit", args=[own.pk]), {"name": "Đổi tên", "unit": own.unit_id})
+    entry = UnitLogEntry.objects.get(object_id=str(own.pk), action="wagtail.edit")
+
+    seen_by_trainer = client.get(reverse("wagtailadmin_reports:site_history")).context["object_list"]
+    client.force_login(make_trainer(is_staff=True, managed_unit=tree["other_province"]))
+    seen_by_other = client.get(reverse("wagtailadmin_reports:site_history")).context["object_list"]
+
+    assert entry.unit == tree["province"]
+    assert entry in seen_by_trainer
+    assert entry not in seen_by_other
+
+
+def test_the_bank_filters_by_the_categories_a_trainer_may_use_only(client, trainer, banks):
+    for url in (reverse("courses_question:index"), reverse("courses_singlechoicequestion:index")):
+        offered = client.get(url).context["filters"].form.fields["category"].queryset
+
+        assert {category.name for category in offered} == {
+            f"Ngân hàng {role}" for role in ("shared", "central", "province", "commune")
+        }

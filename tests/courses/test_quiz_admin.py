@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from courses import quizzes, services
-from courses.models import AttemptState, EssayQuestion, QuestionCategory
+from courses.models import AttemptState, EssayQuestion, QuestionCategory, QuizPage
 from lms.models import TrainingRecord
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_quiz, make_single_choice
 from tests.exports import FORMULA_NAME, NEUTRALISED, exported_formula_cell, exported_rows
@@ -330,3 +330,19 @@ def test_the_quiz_reports_take_no_more_queries_for_more_rows(
         response = trainer.get(reverse(view))
 
     assert len(response.context["object_list"]) == 11
+
+
+def test_a_quiz_offers_its_editor_only_the_questions_and_categories_they_may_use(tree, course):
+    banks = {role: QuestionCategory.objects.create(name=role, unit=tree.get(role)) for role in ("shared", "province")}
+    theirs = QuestionCategory.objects.create(name="other_province", unit=tree["other_province"])
+    usable_questions = {make_single_choice(category) for category in banks.values()}
+    their_question = make_single_choice(theirs)
+    quiz = make_quiz(course, questions=[their_question])
+    trainer = make_trainer(is_staff=True, managed_unit=tree["commune"])
+
+    form = QuizPage.get_edit_handler().get_form_class()(instance=quiz, for_user=trainer)
+    slots = form.formsets["slots"]
+
+    for slot_form in (slots.forms[0], slots.empty_form):
+        assert set(slot_form.fields["category"].queryset) == set(banks.values())
+        assert set(slot_form.fields["question"].queryset) == usable_questions

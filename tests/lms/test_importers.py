@@ -430,6 +430,24 @@ def test_an_organiser_scope_refuses_rows_outside_the_scope_units_subtree(tree):
     assert outsider.unit == tree["other_commune"]
 
 
+def test_a_phone_taken_outside_the_organisers_units_is_refused_without_naming_its_owner(tree):
+    make_person(unit=tree["other_province"], full_name="Lê Thị Bí Mật", phone="0977777777")
+    make_person(unit=tree["other_area"], full_name="Trần Văn Đồng Nghiệp", phone="0988888888")
+    rows = (
+        person_row(tree["area"], external_id="IN-1", phone="0977777777"),
+        person_row(tree["area"], external_id="IN-2", phone="0988888888"),
+    )
+
+    report = run_people(sheet(PeopleImport, *rows), apply=False, scope=tree["commune"])
+    outside, inside = (str(error) for error in report.errors)
+
+    assert "0977777777" in outside
+    assert "Bí Mật" not in outside
+    assert "Trần Văn Đồng Nghiệp" in inside  # a person of the organiser's own units may be named
+    national = run_people(sheet(PeopleImport, *rows), apply=False).errors[0]
+    assert "Lê Thị Bí Mật" in str(national)  # an import of the whole country names the owner
+
+
 def test_an_organiser_scope_accepts_rows_in_its_subtree(tree):
     file = sheet(PeopleImport, person_row(tree["other_area"], external_id="IN-1", phone="0911111111"))
 

@@ -221,3 +221,38 @@ def test_unit_scope_is_spelled_only_in_the_scoping_module():
 
     assert list(app_sources())
     assert offenders == [], "use .in_unit(unit) or .visible_to(user) of the model's queryset"
+
+
+@pytest.fixture
+def categories(tree):
+    """A question category of each unit of the tree, and one of no unit (shared by the install), by role."""
+    shared = {"shared": QuestionCategory.objects.create(name="shared")}
+    return shared | {role: QuestionCategory.objects.create(name=role, unit=unit) for role, unit in tree.items()}
+
+
+def names_of(queryset):
+    return set(queryset.values_list("name", flat=True))
+
+
+def test_usable_by_gives_the_subtree_the_units_above_and_the_shared_rows_but_no_sibling(tree, categories):
+    organiser = make_organiser(managed_unit=tree["commune"])
+
+    usable = names_of(QuestionCategory.objects.usable_by(organiser))
+
+    assert usable == {"shared", "central", "province", "commune", "area", "other_area"}
+
+
+def test_usable_by_gives_a_user_without_a_unit_the_shared_rows_and_a_superuser_everything(categories):
+    assert names_of(QuestionCategory.objects.usable_by(make_organiser())) == {"shared"}
+    assert names_of(QuestionCategory.objects.usable_by(make_user(is_superuser=True))) == set(categories)
+
+
+def test_for_unit_gives_the_rows_of_the_unit_the_units_above_and_the_shared_ones(tree, categories):
+    assert names_of(QuestionCategory.objects.for_unit(tree["area"])) == {
+        "shared",
+        "central",
+        "province",
+        "commune",
+        "area",
+    }
+    assert names_of(QuestionCategory.objects.for_unit(tree["central"])) == {"shared", "central"}
