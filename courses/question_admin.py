@@ -27,6 +27,7 @@ from courses.question_formats import SHEET_COLUMNS
 from courses.question_import import IMPORT_FORMATS, import_questions
 from lms.admin.exports import workbook_download
 from lms.admin.views import AdminPageMixin
+from lms.uploads import max_import_size
 from lms.vietnamese import fold
 
 
@@ -124,7 +125,7 @@ class QuestionBankIndexView(IndexView):
 
 
 class QuestionFileForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), validators=[max_import_size])
     file_format = forms.ChoiceField(
         label=_("Format"),
         choices=[(name, import_format.label) for name, import_format in IMPORT_FORMATS.items()],
