@@ -207,7 +207,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # the largest). Documents only of these types, always downloaded, never shown in the browser: a page or
 # script a trainer uploads must not run on the site's address. Images never SVG (it can carry scripts).
 MB = 1024 * 1024
-LMS_IMPORT_MAX_UPLOAD_SIZE = env_int("LMS_IMPORT_MAX_UPLOAD_MB", 20) * MB
+LMS_IMPORT_MAX_UPLOAD_SIZE = env_int("LMS_IMPORT_MAX_UPLOAD_MB", 50) * MB
 # An .xlsx is a ZIP: refused, before it is read, if it unpacks beyond this or is packed beyond this ratio.
 LMS_IMPORT_MAX_UNPACKED_SIZE = env_int("LMS_IMPORT_MAX_UNPACKED_MB", 300) * MB
 LMS_IMPORT_MAX_PACKING_RATIO = env_int("LMS_IMPORT_MAX_PACKING_RATIO", 100)
