@@ -127,9 +127,12 @@ class BatchCreateView(CreateView):
     submit_button_label = _("Issue the certificates")
 
     def save_instance(self):
-        return services.order_batch(**self.form.cleaned_data, user=self.request.user)
+        batch, self.ordered = services.order_batch(**self.form.cleaned_data, user=self.request.user)
+        return batch
 
     def get_success_message(self, instance):
+        if not self.ordered:
+            return _("These certificates are already being issued: here is the bulk issue ordered before.")
         return _("The certificates are being issued in the background.")
 
     def get_success_url(self):

@@ -1,7 +1,9 @@
 """Issuing certificates: one per training record, serial numbers without gaps, signed PDFs, revoking."""
 
 import hashlib
+import re
 import tempfile
+import unicodedata
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from certificates.models import (
 from certificates.rendering import TEMPLATE_FIELDS, certificate_pdf, format_hours
 from certificates.signing import sign_pdf
 from lms import ledger
-from lms.models import BackgroundJob, Person, TrainingRecord
+from lms.models import BackgroundJob, JobStatus, Person, TrainingRecord
 from lms.services import run_job
 
 
@@ -143,22 +145,56 @@ def template_for(source, *, unit):
     return templates.order_by(F("unit__depth").desc(nulls_last=True), "pk").first()
 
 
+@transaction.atomic
 def order_batch(*, template, course, session, unit, user):
     """Order a bulk issue for the records of ``course`` or ``session`` in ``unit``'s subtree; the worker issues
-    the certificates (``run_batch``) once the order is saved."""
+    the certificates (``run_batch``) once the order is saved. While a bulk issue of the same selection is
+    waiting or running, ordering it again (a double click, a second organiser) returns that one.
+
+    Returns the batch and whether it was ordered now.
+    """
     from certificates.tasks import run_batch
 
+    # Orders of one template are checked one at a time: the row lock on PostgreSQL, the write lock that an
+    # IMMEDIATE transaction takes at its start on SQLite.
+    CertificateTemplate.objects.select_for_update().get(pk=template.pk)
+    pending = CertificateBatch.objects.filter(
+        template=template,
+        course=course,
+        session=session,
+        unit=unit,
+        job__status__in=[JobStatus.WAITING, JobStatus.RUNNING],
+    ).first()
+    if pending is not None:
+        return pending, False
     batch = CertificateBatch.objects.create(
         job=BackgroundJob.order(CertificateBatch, by=user), template=template, course=course, session=session, unit=unit
     )
     transaction.on_commit(lambda: run_batch.enqueue(batch.pk))
-    return batch
+    return batch, True
 
 
 def batch_records(batch):
     """The training records a bulk issue covers: of its course or session, for people of its unit's subtree."""
     source_key = ledger.course_key(batch.course_id) if batch.course_id else ledger.session_key(batch.session_id)
     return TrainingRecord.objects.filter(source_key=source_key).in_unit(batch.unit).order_by("person__sort_key", "pk")
+
+
+# \w is Unicode-aware: Vietnamese letters (composed by NFC) stay, path separators and control characters go.
+NOT_IN_FILE_NAMES = re.compile(r"[^\w \-.,()]")
+
+
+def archive_entry_name(stem, taken):
+    """A name for ``stem``.pdf inside a ZIP that no unzip program reads as a path or hidden file: letters
+    (Vietnamese too), digits, spaces and a few marks kept, anything else "_", no leading dot; "(2)", "(3)"...
+    after a name already in ``taken``, to which the name is added."""
+    safe = " ".join(NOT_IN_FILE_NAMES.sub("_", unicodedata.normalize("NFC", stem)).split()).lstrip(". ")[:150] or "_"
+    name, copy = f"{safe}.pdf", 1
+    while name.casefold() in taken:
+        copy += 1
+        name = f"{safe} ({copy}).pdf"
+    taken.add(name.casefold())
+    return name
 
 
 def run_batch(batch):
@@ -169,7 +205,7 @@ def run_batch(batch):
     def issue(job):
         records = batch_records(batch).select_related("person")
         job.report(total=records.count())
-        errors, done = [], 0
+        errors, done, names = [], 0, set()
         with tempfile.TemporaryFile() as archive:
             with zipfile.ZipFile(archive, "w") as zipped:  # PDFs are compressed already
                 for record in records.iterator(chunk_size=500):
@@ -178,7 +214,8 @@ def run_batch(batch):
                             template=batch.template, record=record, user=job.created_by
                         )
                         with certificate.pdf.open("rb") as pdf:
-                            zipped.writestr(f"{certificate.number:04d}-{record.person.full_name}.pdf", pdf.read())
+                            name = archive_entry_name(f"{certificate.number:04d}-{record.person.full_name}", names)
+                            zipped.writestr(name, pdf.read())
                         done += 1
                     except Exception as error:
                         errors.append({"item": record.person.full_name, "error": str(error)})

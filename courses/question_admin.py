@@ -37,6 +37,7 @@ from lms.admin.exports import workbook_download
 from lms.admin.forms import ScopedFormMixin
 from lms.admin.views import AdminPageMixin, ScopedEditView
 from lms.admin.viewsets import ScopedViewSet
+from lms.uploads import max_import_size
 from lms.vietnamese import fold
 
 
@@ -196,7 +197,7 @@ class QuestionBankIndexView(UsableIndexView):
 
 
 class QuestionFileForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), validators=[max_import_size])
     file_format = forms.ChoiceField(
         label=_("Format"),
         choices=[(name, import_format.label) for name, import_format in IMPORT_FORMATS.items()],

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Substr
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses.models import (
     Attempt,
@@ -19,6 +21,16 @@ from courses.models import (
 from lms.models import PersonCategory, Unit
 from lms.selectors import person_of
 from lms.vietnamese import fold
+
+
+def kept_records_below(page):
+    """How many records that the site keeps (learners' enrolments, progress, attempts, certificates...) point at
+    ``page`` or at a page below it, so that deleting it would fail: none when it can be deleted."""
+    try:
+        Collector(using="default").collect(Page.objects.descendant_of(page, inclusive=True))
+    except (ProtectedError, RestrictedError) as error:
+        return len(getattr(error, "protected_objects", None) or error.restricted_objects)
+    return 0
 
 
 def missing_prerequisites(*, person, course):

@@ -2,15 +2,18 @@
 the enrolment gate of the lessons and quizzes on the site."""
 
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from courses import admin_views, views
+from courses import admin_views, selectors, views
 from courses.models import (
     QUESTION_TYPES,
     Competence,
@@ -179,6 +182,36 @@ def let_only_enrolled_learners_into_lessons_and_quizzes(page, request, serve_arg
     refusal or the way to log in or enrol."""
     if isinstance(page, (LessonPage, QuizPage)):
         return views.refusal_unless_enrolled(request, page)
+    return None
+
+
+def refusal_to_delete(request, pages):
+    """Back to the page with the reason, when learners' records point at one of ``pages`` or below."""
+    for page in pages:
+        records = selectors.kept_records_below(page)
+        if records:
+            messages.error(
+                request,
+                _(
+                    "“%(page)s” cannot be deleted: %(records)s records of learners (enrolments, progress, "
+                    "attempts, certificates) point at it or at a page below it, and they are kept. Unpublish it "
+                    "instead: it leaves the site and the records stay."
+                )
+                % {"page": page.get_admin_display_title(), "records": records},
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_a_page_with_learners_records(request, page):
+    return refusal_to_delete(request, [page])
+
+
+@hooks.register("before_bulk_action")
+def refuse_deleting_pages_with_learners_records(request, action_type, objects, action_class_instance):
+    if action_type == "delete" and all(isinstance(page, Page) for page in objects):
+        return refusal_to_delete(request, objects)
     return None
 
 

@@ -8,7 +8,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -30,6 +30,7 @@ from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
 from lms.spreadsheets import SPREADSHEET_SUFFIXES, XLSX_TYPE, template_workbook
+from lms.uploads import max_import_size
 
 
 class PersonForm(ScopedFormMixin, WagtailAdminModelForm):
@@ -220,6 +221,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),
+        validators=[max_import_size],
     )
 
     def clean_file(self):
@@ -264,10 +266,10 @@ class SpreadsheetImportView(AdminPageMixin, FormView):
         forget_stale_uploads()
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
-        stored_name = default_storage.save(f"{UPLOADS}/{token}{Path(upload.name).suffix.lower()}", upload)
+        stored_name = preview_storage().save(f"{UPLOADS}/{token}{Path(upload.name).suffix.lower()}", upload)
         options = {name: form.cleaned_data[name] for name in self.options}
         self.request.session[f"import-{token}"] = {"path": stored_name, "name": upload.name, "options": options}
-        with default_storage.open(stored_name, "rb") as handle:
+        with preview_storage().open(stored_name, "rb") as handle:
             report = self.importer(options).run(handle, upload.name, apply=False)
         return self.render_to_response(
             self.get_context_data(form=form, report=report, token=token, filename=upload.name)
@@ -275,12 +277,12 @@ class SpreadsheetImportView(AdminPageMixin, FormView):
 
     def apply(self, token):
         pending = self.request.session.pop(f"import-{token}", None)
-        if pending is None:
+        if pending is None or not preview_storage().exists(pending["path"]):
             messages.error(self.request, _("This preview has expired; upload the file again."))
             return redirect(self.request.path)
-        with default_storage.open(pending["path"], "rb") as handle:
+        with preview_storage().open(pending["path"], "rb") as handle:
             report = self.importer(pending["options"]).run(handle, pending["name"], apply=True)
-        default_storage.delete(pending["path"])
+        preview_storage().delete(pending["path"])
         if not report.applied:
             return self.render_to_response(self.get_context_data(report=report, filename=pending["name"]))
         messages.success(
@@ -312,15 +314,22 @@ UPLOADS = "imports"
 UPLOAD_KEPT_FOR = timedelta(hours=2)
 
 
+def preview_storage():
+    """Uploaded lists hold personal data: kept between preview and import where the web server never serves
+    files (``PRIVATE_MEDIA_ROOT``)."""
+    return storages["private"]
+
+
 def forget_stale_uploads():
     """Delete uploaded lists whose preview was never applied: they hold personal data."""
-    if not default_storage.exists(UPLOADS):
+    storage = preview_storage()
+    if not storage.exists(UPLOADS):
         return
     cutoff = timezone.now() - UPLOAD_KEPT_FOR
-    for name in default_storage.listdir(UPLOADS)[1]:
+    for name in storage.listdir(UPLOADS)[1]:
         path = f"{UPLOADS}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
 
 
 def template_download(importer_class, title):

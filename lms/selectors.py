@@ -60,6 +60,12 @@ def invited_people(session):
     return reduce(or_, (Person.objects.in_unit(unit) for unit in units)).filter(is_active=True)
 
 
+def may_check_in(session, person):
+    """Whether ``person`` may check in to ``session`` by its QR code: one of its invited people, or anyone on a
+    unit's list when the session is open to everyone."""
+    return session.open_to_everyone or invited_people(session).filter(pk=person.pk).exists()
+
+
 def trainings_of(person):
     """A learner's own training records, newest first."""
     if person is None:

@@ -3,10 +3,11 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from lms import ledger
@@ -20,11 +21,15 @@ from lms.models import (
     Unit,
     UnitLevel,
 )
-from lms.selectors import person_of
+from lms.selectors import may_check_in, person_of
 from lms.signals import attendance_recorded
 
 OFFICIAL_UNITS_VALID_FROM = date(2025, 7, 1)  # the day the 2025 reform took effect
 CENTRAL_UNIT_CODE = "TW"
+NOT_INVITED = gettext_lazy(
+    "You are not among the people invited to this session, so you cannot check in to it. "
+    "Ask its organisers if you think you should be."
+)
 
 
 def append_children(parent, children):
@@ -175,26 +180,36 @@ def merge_units(*, sources, target, on_date=None, user=None):
     return target
 
 
+def _inserted(row):
+    """Save the new ``row`` unless a unique constraint says it is there already (written by a parallel
+    request): whether this call wrote it, so what follows a write happens once."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
+
+
 @transaction.atomic
 def record_attendance(*, session, people, method, user=None, at=None):
     """Record that ``people`` attended ``session``, each once, with one training record each.
 
-    Repeating it (a double click, two scans, a re-imported sheet) adds nothing.
+    Repeating it (a double click, two scans, a re-imported sheet, fifty parallel requests) adds nothing: the
+    training records, the audit entry and the certificates follow only the attendances this call wrote.
     Returns the number of people newly recorded.
     """
     people = list({person.pk: person for person in people}.values())
     already = set(Attendance.objects.filter(session=session, person__in=people).values_list("person_id", flat=True))
-    newcomers = [person for person in people if person.pk not in already]
+    moment = at or timezone.now()
+    newcomers = [
+        person
+        for person in people
+        if person.pk not in already
+        and _inserted(Attendance(session=session, person=person, method=method, recorded_by=user, recorded_at=moment))
+    ]
     if not newcomers:
         return 0
-    moment = at or timezone.now()
-    Attendance.objects.bulk_create(
-        [
-            Attendance(session=session, person=person, method=method, recorded_by=user, recorded_at=moment)
-            for person in newcomers
-        ],
-        ignore_conflicts=True,
-    )
     ledger.record_session_attendance(session=session, people=newcomers)
     log(instance=session, action="lms.attendance", user=user, data={"people": len(newcomers), "method": method})
     attendance_recorded.send(sender=Attendance, session=session, people=newcomers)
@@ -202,10 +217,13 @@ def record_attendance(*, session, people, method, user=None, at=None):
 
 
 def check_in(*, session, person, at=None):
-    """A learner's own check-in by the session's QR code, accepted only while check-in is open."""
+    """A learner's own check-in by the session's QR code, accepted only while check-in is open and only from
+    the people the session invited (or anyone, for an open session)."""
     moment = at or timezone.now()
     if not session.checkin_is_open(moment):
         raise ValidationError(_("Check-in for this session is not open."))
+    if not may_check_in(session, person):
+        raise ValidationError(NOT_INVITED)
     return record_attendance(
         session=session, people=[person], method=AttendanceMethod.SELF_CHECKIN, user=person.user, at=moment
     )

@@ -2,11 +2,14 @@
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -75,7 +78,36 @@ def read_rows(file, filename, columns):
         )
 
 
+def check_unpacked_size(file):
+    """Refuse a workbook (a ZIP) that would unpack beyond ``LMS_IMPORT_MAX_UNPACKED_SIZE`` or is packed more
+    tightly than ``LMS_IMPORT_MAX_PACKING_RATIO`` (a "zip bomb"), reading only its table of contents."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SheetFormatError(_("The file is not a readable .xlsx workbook.")) from error
+    finally:
+        file.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    limit, ratio = settings.LMS_IMPORT_MAX_UNPACKED_SIZE, settings.LMS_IMPORT_MAX_PACKING_RATIO
+    if unpacked > limit or unpacked > ratio * max(packed, 1):
+        raise SheetFormatError(
+            _(
+                "The workbook unpacks to %(size)s (%(ratio)s times its size); workbooks that unpack to at most "
+                "%(limit)s and at most %(max_ratio)s times their size are read. Split the list into smaller files."
+            )
+            % {
+                "size": filesizeformat(unpacked),
+                "ratio": unpacked // max(packed, 1),
+                "limit": filesizeformat(limit),
+                "max_ratio": ratio,
+            }
+        )
+
+
 def _xlsx_rows(file):
+    check_unpacked_size(file)
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a file that is no workbook

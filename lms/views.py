@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from lms import services
 from lms.models import TrainingSession
-from lms.selectors import person_of
+from lms.selectors import may_check_in, person_of
 
 
 @login_required
 def session_checkin(request, code):
-    """Show the session; on POST, record the learner as present while check-in is open."""
+    """Show the session; on POST, record the learner as present while check-in is open, if invited."""
     session = get_object_or_404(TrainingSession.objects.select_related("organising_unit"), checkin_code=code)
     person = services.link_person(user=request.user) if request.method == "POST" else person_of(request.user)
     context = {"session": session, "person": person, "is_open": session.checkin_is_open()}
@@ -21,8 +21,10 @@ def session_checkin(request, code):
         context["already_present"] = session.attendances.filter(person=person).exists()
         if request.method == "POST" and not context["already_present"]:
             try:
-                services.check_in(session=session, person=person, at=timezone.now())
-                context["just_checked_in"] = context["already_present"] = True
+                context["just_checked_in"] = bool(services.check_in(session=session, person=person, at=timezone.now()))
+                context["already_present"] = True
             except ValidationError as error:
                 context["error"] = error.messages[0]
+        elif not context["already_present"] and not may_check_in(session, person):
+            context["error"] = services.NOT_INVITED
     return TemplateResponse(request, "lms/session_checkin.html", context)

@@ -176,6 +176,7 @@ class SessionViewSet(ScopedViewSet):
         "kind",
         "organising_unit",
         "invited_units",
+        "open_to_everyone",
         "starts_at",
         "ends_at",
         "hours",

@@ -225,6 +225,24 @@ WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+
+# Uploads: the largest file each kind of upload takes (see docs/configuration.md; a proxy in front must take
+# the largest). Documents only of these types, always downloaded, never shown in the browser: a page or
+# script a trainer uploads must not run on the site's address. Images never SVG (it can carry scripts).
+MB = 1024 * 1024
+LMS_IMPORT_MAX_UPLOAD_SIZE = env_int("LMS_IMPORT_MAX_UPLOAD_MB", 50) * MB
+# An .xlsx is a ZIP: refused, before it is read, if it unpacks beyond this or is packed beyond this ratio.
+LMS_IMPORT_MAX_UNPACKED_SIZE = env_int("LMS_IMPORT_MAX_UNPACKED_MB", 300) * MB
+LMS_IMPORT_MAX_PACKING_RATIO = env_int("LMS_IMPORT_MAX_PACKING_RATIO", 100)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("LMS_DOCUMENT_MAX_UPLOAD_MB", 100) * MB
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("LMS_IMAGE_MAX_UPLOAD_MB", 10) * MB
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("LMS_IMAGE_MAX_MEGAPIXELS", 40) * 1_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.ImageForm"
+WAGTAILDOCS_EXTENSIONS = env_list(
+    "WAGTAILDOCS_EXTENSIONS", ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "txt", "zip", "mp3", "mp4"]
+)
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.uploads.DocumentForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},

@@ -41,6 +41,11 @@ class TrainingSession(models.Model):
         related_name="invited_to_sessions",
         help_text=_("Their people (and those of the units below them) are listed for attendance."),
     )
+    open_to_everyone = models.BooleanField(
+        _("open session"),
+        default=False,
+        help_text=_("Anyone on a unit's list may check in by the QR code, not only the people of the invited units."),
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)

@@ -20,9 +20,10 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 from PIL import Image as PillowImage
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -528,6 +529,124 @@ def test_create_signing_key_makes_a_readable_key_and_keeps_an_existing_one(tmp_p
     assert certificate.subject.rfc4514_string() == "CN=Ủy ban MTTQ thử,C=VN"
     with pytest.raises(CommandError):
         call_command("create_signing_key", "--output", str(path), stdout=io.StringIO())
+
+
+def order(client, template, course, unit):
+    return client.post(
+        reverse("certificates_batch:add"), {"template": template.pk, "course": course.pk, "unit": unit.pk}
+    )
+
+
+def test_ordering_the_same_bulk_issue_again_while_it_is_pending_gives_the_one_ordered_before(
+    client, tree, template, course
+):
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+    first = order(client, template, course, tree["commune"])  # the worker has not taken it yet
+    batch = CertificateBatch.objects.get()
+
+    again = order(client, template, course, tree["commune"])
+    BackgroundJob.objects.filter(pk=batch.job_id).update(status="running")
+    while_running = order(client, template, course, tree["commune"])
+    page = client.get(while_running.url)
+
+    assert CertificateBatch.objects.count() == 1
+    assert first.url == again.url == while_running.url == reverse("certificates_batch:progress", args=[batch.pk])
+    already = "Các giấy chứng nhận này đang được cấp: đây là lượt cấp hàng loạt đã đặt trước đó."
+    assert already in page.text
+
+
+def test_a_bulk_issue_can_be_ordered_again_once_the_last_one_is_over_or_for_another_selection(
+    client, tree, template, course
+):
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+    order(client, template, course, tree["commune"])
+    order(client, template, course, tree["area"])
+    BackgroundJob.objects.update(status="done")
+    order(client, template, course, tree["commune"])
+
+    assert sorted(CertificateBatch.objects.values_list("unit__name", "job__status")) == [
+        ("Phường Phan Đình Phùng", "done"),
+        ("Phường Phan Đình Phùng", "waiting"),
+        ("Tổ dân phố 1", "done"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_fifty_parallel_orders_of_one_bulk_issue_make_one_batch_and_one_task_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    tree = make_unit_tree()
+    template = CertificateTemplate.objects.create(name="Song song", issuer="X", place="Y", signer_name="Z")
+    course = make_course(make_catalogue(), lessons=1)
+    organiser = make_organiser(is_staff=True, managed_unit=tree["commune"])
+    requests = 50
+    barrier = threading.Barrier(requests)
+    locations, errors = [], []
+
+    def post():
+        try:
+            browser = Client()
+            browser.force_login(organiser)
+            barrier.wait()
+            locations.append(order(browser, template, course, tree["commune"]).url)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _request in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    batch = CertificateBatch.objects.get()
+    assert locations == [reverse("certificates_batch:progress", args=[batch.pk])] * requests
+    assert DBTaskResult.objects.filter(task_path="certificates.tasks.run_batch").count() == 1
+
+
+def test_the_names_in_a_bulk_zip_are_plain_file_names_without_paths_and_without_repeats(
+    tree, template, course, django_capture_on_commit_callbacks
+):
+    names = ["../../etc/cron.d/x", "..\\..\\Windows\\win.ini", ".bashrc", "Lê\x00Văn\nTám", "Nguyễn Văn An"]
+    for name in names:
+        complete(learner(tree["area"], full_name=name), course)
+    namesake = learner(tree["area"], full_name="Nguyễn Văn An")
+    other_series = CertificateTemplate.objects.create(
+        name="Hội Phụ nữ", issuer="X", place="Y", signer_name="Z", serial_suffix="GCN-HPN"
+    )
+    services.issue_certificate(template=other_series, record=complete(namesake, course))  # also number 0001
+    organiser = make_organiser(is_staff=True, managed_unit=tree["commune"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch, _ordered = services.order_batch(
+            template=template, course=course, session=None, unit=tree["commune"], user=organiser
+        )
+
+    batch.refresh_from_db()
+    with batch.archive.open("rb") as archive:
+        entries = zipfile.ZipFile(archive).namelist()
+    assert sorted(entries) == [
+        "0001-Nguyễn Văn An (2).pdf",
+        "0001-Nguyễn Văn An.pdf",
+        "0002-.bashrc.pdf",
+        "0003-.._.._etc_cron.d_x.pdf",
+        "0004-Lê_Văn Tám.pdf",
+        "0005-.._.._Windows_win.ini.pdf",
+    ]
+
+
+def test_an_entry_name_never_starts_with_a_dot_nor_holds_a_separator():
+    taken = set()
+
+    assert services.archive_entry_name("../../x", taken) == "_.._x.pdf"
+    assert services.archive_entry_name("/etc/passwd", taken) == "_etc_passwd.pdf"
+    assert services.archive_entry_name("...", taken) == "_.pdf"
+    assert services.archive_entry_name("Ngô Thị Hồng", taken) == "Ngô Thị Hồng.pdf"
+    assert services.archive_entry_name("NGÔ THỊ HỒNG", taken) == "NGÔ THỊ HỒNG (2).pdf"
+    assert services.archive_entry_name("Ngô Thị Hồng", taken) == "Ngô Thị Hồng (3).pdf"
 
 
 def test_an_organiser_cannot_bulk_issue_for_another_unit_nor_see_its_batches(client, tree, template, course):

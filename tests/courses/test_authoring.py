@@ -5,11 +5,12 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from courses import services as course_services
 from courses.demo import seed_demo_catalogue
 from courses.models import Competence, CompetenceDomain, CoursePage, LessonPage
 from home.models import HomePage
-from tests.courses.helpers import make_catalogue
-from tests.factories import make_trainer
+from tests.courses.helpers import make_catalogue, make_course, make_learner_person
+from tests.factories import make_trainer, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,70 @@ def test_the_framework_has_six_domains_and_twenty_four_competences():
         "4.3",
         "4.4",
     ]
+
+
+# Nothing learners did is deleted with a page
+
+
+def delete_refusal(course):
+    return (
+        f"“{course.title}” không thể xóa: 1 bản ghi của người học (ghi danh, tiến độ, bài kiểm tra, giấy chứng nhận) "
+        "trỏ tới trang này hoặc một trang bên dưới, và các bản ghi đó được giữ lại. Hãy thôi xuất bản trang: "
+        "trang rời khỏi website còn các bản ghi vẫn còn."
+    )
+
+
+@pytest.fixture
+def course_with_a_learner():
+    course = make_course(make_catalogue(), lessons=1)
+    course_services.enrol(person=make_learner_person(make_unit()), course=course)
+    return course
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_deleting_a_course_learners_are_enrolled_in_is_refused_with_the_reason(admin_client, course_with_a_learner):
+    course = course_with_a_learner
+    delete_url = reverse("wagtailadmin_pages:delete", args=[course.pk])
+
+    page = admin_client.get(delete_url, follow=True)
+    posted = admin_client.post(delete_url, follow=True)
+
+    for response in (page, posted):
+        assert response.status_code == 200
+        assert response.redirect_chain == [(reverse("wagtailadmin_pages:edit", args=[course.pk]), 302)]
+        assert delete_refusal(course) in [str(message).strip() for message in response.context["messages"]]
+    assert CoursePage.objects.filter(pk=course.pk, live=True).exists()
+
+
+def test_deleting_the_catalogue_above_such_a_course_is_refused_too(admin_client, course_with_a_learner):
+    catalogue = course_with_a_learner.get_parent()
+
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=[catalogue.pk]))
+
+    assert response.status_code == 302
+    assert Page.objects.filter(pk=catalogue.pk).exists()
+    assert CoursePage.objects.filter(pk=course_with_a_learner.pk).exists()
+
+
+def test_deleting_such_a_course_among_others_in_bulk_deletes_none(admin_client, course_with_a_learner):
+    unused = make_course(course_with_a_learner.get_parent(), lessons=1)
+    bulk_url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+
+    response = admin_client.post(f"{bulk_url}?id={unused.pk}&id={course_with_a_learner.pk}")
+
+    assert response.status_code == 302
+    assert CoursePage.objects.filter(pk__in=[unused.pk, course_with_a_learner.pk]).count() == 2
+
+
+def test_a_course_nobody_took_is_deleted(admin_client):
+    course = make_course(make_catalogue(), lessons=1)
+
+    response = admin_client.post(reverse("wagtailadmin_pages:delete", args=[course.pk]))
+
+    assert response.status_code == 302
+    assert not Page.objects.filter(pk=course.pk).exists()

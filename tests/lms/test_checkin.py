@@ -1,11 +1,24 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
-from lms.models import Attendance, AttendanceMethod, Person, TrainingKind, TrainingRecord
+from certificates.models import CertificateTemplate
+from lms.models import (
+    Attendance,
+    AttendanceMethod,
+    Person,
+    TrainingKind,
+    TrainingRecord,
+    TrainingSession,
+    UnitLogEntry,
+)
 from tests.factories import make_learner, make_person, make_session, make_unit_tree
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +250,119 @@ def test_a_person_marked_inactive_cannot_check_in(client):
 
     assert response.context["person"] is None
     assert not Attendance.objects.filter(session=session).exists()
+
+
+# Only the invited
+
+
+def not_invited_message():
+    return in_site_language(
+        "You are not among the people invited to this session, so you cannot check in to it. "
+        "Ask its organisers if you think you should be."
+    )
+
+
+def test_a_learner_of_a_unit_not_invited_is_refused_and_nothing_is_recorded(client, tree):
+    learner = make_learner()
+    make_person(unit=tree["other_commune"], user=learner)
+    session = session_starting_in(tree, timedelta(minutes=10))  # invites tree["commune"] only
+    client.force_login(learner)
+
+    page = client.get(checkin_url(session))
+    response = client.post(checkin_url(session))
+
+    assert CHECK_IN_FORM not in page.text
+    assert not_invited_message() in page.text
+    assert response.status_code == 200
+    assert response.context["error"] == not_invited_message()
+    assert not_invited_message() in response.text
+    assert not Attendance.objects.exists()
+    assert not TrainingRecord.objects.exists()
+    assert not UnitLogEntry.objects.filter(action="lms.attendance").exists()
+
+
+def test_the_people_below_an_invited_unit_are_invited(client, tree, learner_on_a_list):
+    learner, person = learner_on_a_list  # of a residential area of the invited commune
+    session = session_starting_in(tree, timedelta(minutes=10))
+    client.force_login(learner)
+
+    page = client.get(checkin_url(session))
+    client.post(checkin_url(session))
+
+    assert CHECK_IN_FORM in page.text
+    assert "error" not in page.context
+    assert Attendance.objects.filter(session=session, person=person).exists()
+
+
+def test_a_session_inviting_no_unit_invites_the_people_of_its_organising_unit(client, tree):
+    session = make_session(organising_unit=tree["commune"], starts_at=timezone.now())
+    inside, outside = make_learner(), make_learner()
+    make_person(unit=tree["area"], user=inside)
+    make_person(unit=tree["other_commune"], user=outside)
+
+    for learner in (inside, outside):
+        client.force_login(learner)
+        client.post(checkin_url(session))
+
+    assert list(Attendance.objects.values_list("person__user", flat=True)) == [inside.pk]
+
+
+def test_an_open_session_takes_the_check_in_of_anyone_on_a_list(client, tree):
+    learner = make_learner()
+    person = make_person(unit=tree["other_province"], user=learner)
+    session = session_starting_in(tree, timedelta(minutes=10))
+    session.open_to_everyone = True
+    session.save()
+    client.force_login(learner)
+
+    response = client.post(checkin_url(session))
+
+    assert response.context["just_checked_in"] is True
+    assert Attendance.objects.filter(session=session, person=person).exists()
+
+
+def test_sessions_are_closed_to_the_uninvited_unless_opened():
+    assert TrainingSession._meta.get_field("open_to_everyone").default is False
+
+
+# Exactly once, whatever the number of parallel requests
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_parallel_check_ins_write_one_attendance_one_audit_entry_and_one_certificate_task_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    tree = make_unit_tree()
+    session = session_starting_in(tree, timedelta(minutes=10))
+    template = CertificateTemplate.objects.create(name="Dự hội nghị", issuer="X", place="Y", signer_name="Z")
+    template.sessions.add(session)
+    learner = make_learner()
+    person = make_person(unit=tree["area"], user=learner)
+    requests = 50
+    barrier = threading.Barrier(requests)
+    statuses, errors = [], []
+
+    def scan():
+        try:
+            browser = Client()
+            browser.force_login(learner)
+            barrier.wait()
+            statuses.append(browser.post(checkin_url(session)).status_code)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _request in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert statuses == [200] * requests
+    assert Attendance.objects.filter(session=session, person=person).count() == 1
+    assert TrainingRecord.objects.filter(session=session, person=person).count() == 1
+    assert UnitLogEntry.objects.filter(action="lms.attendance").count() == 1
+    assert DBTaskResult.objects.filter(task_path="certificates.tasks.issue_for_record").count() == 1
