@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.forms import LoginForm
+from lms.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,6 +18,11 @@ urlpatterns = [
         "tai-khoan/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
+    ),
+    path(
+        "tai-khoan/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
     ),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("", include("lms.urls")),

@@ -3,9 +3,11 @@
 import itertools
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.utils import timezone
 
 from lms import ledger, roles, services
@@ -159,3 +161,8 @@ def jobs_of(works, *fields):
 def make_job(kind="tests.work", **fields):
     """A background job of ``kind`` (the work's model label), waiting unless ``fields`` say otherwise."""
     return BackgroundJob.objects.create(kind=kind, **fields)
+
+
+def run_worker():
+    """Run the tasks waiting in the database (see the ``queued_tasks`` fixture), as ``db_worker`` does."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), stderr=StringIO())

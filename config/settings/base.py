@@ -183,7 +183,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 
 # Email
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every message goes through the task queue (lms.mail): no request waits for the mail server. The worker
+# delivers it with EMAIL_DELIVERY_BACKEND, which the environment variable EMAIL_BACKEND sets.
+EMAIL_BACKEND = "lms.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -199,6 +202,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.forms.AdminPasswordResetForm"  # queued, see lms.forms
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
