@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.activation_views import ActivationCodeView, ActivationLinkView
 from lms.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
+    path("tai-khoan/kich-hoat/", ActivationCodeView.as_view(), name="activate"),
+    path("tai-khoan/kich-hoat/<uidb64>/<token>/", ActivationLinkView.as_view(), name="activate_link"),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("", include("lms.urls")),
     path("", include("courses.urls")),

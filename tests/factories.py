@@ -163,6 +163,19 @@ def make_job(kind="tests.work", **fields):
     return BackgroundJob.objects.create(kind=kind, **fields)
 
 
+def make_imported_learner(*, unit, email="", **fields):
+    """A person of ``unit`` with a learner account that has no password yet, as ``import_people
+    --create-accounts`` makes them."""
+    person = make_person(unit=unit, email=email, **fields)
+    user = get_user_model()(username=person.phone, phone=person.phone, email=email, last_name="Nguyễn")
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.LEARNER))
+    person.user = user
+    person.save()
+    return person
+
+
 def run_worker():
     """Run the tasks waiting in the database (see the ``queued_tasks`` fixture), as ``db_worker`` does."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), stderr=StringIO())

@@ -229,6 +229,11 @@ LMS_CHECKIN_OPENS_MINUTES_BEFORE = env_int("LMS_CHECKIN_OPENS_MINUTES_BEFORE", 3
 # The current term (nhiệm kỳ): "trained this term" in the people list counts records in it.
 LMS_TERM_START = date.fromisoformat(env_str("LMS_TERM_START", "2025-01-01"))
 LMS_TERM_END = date.fromisoformat(env_str("LMS_TERM_END", "2030-12-31"))
+# First log-in of imported learners: activation links and one-time codes stay valid this many days; this
+# many wrong codes for one account block it for LMS_ACTIVATION_LOCK_MINUTES.
+LMS_ACTIVATION_DAYS = env_int("LMS_ACTIVATION_DAYS", 14)
+LMS_ACTIVATION_MAX_ATTEMPTS = env_int("LMS_ACTIVATION_MAX_ATTEMPTS", 5)
+LMS_ACTIVATION_LOCK_MINUTES = env_int("LMS_ACTIVATION_LOCK_MINUTES", 15)
 
 # Coverage: reminders go out for targets whose deadline is this many days away or less, by these channels
 # (dotted paths of classes like targets.channels.EmailChannel); snapshots and reminders run weekly.
