@@ -9,7 +9,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import Button, ListingButton
 from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
@@ -236,6 +236,18 @@ class OrganisationViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_organisation_viewsets():
     return [OrganisationViewSetGroup(), unit_chooser_viewset]
+
+
+@hooks.register("register_user_listing_buttons")
+def user_activation_button(user, request_user):
+    """In the users list, an account without a password leads to its person's activation page."""
+    if user.has_usable_password() or not request_user.has_perm("lms.change_person"):
+        return []
+    person = Person.objects.visible_to(request_user).filter(user=user).first()
+    if person is None:
+        return []
+    url = reverse("lms_person:activation_person", args=[person.pk])
+    return [Button(_("Account activation"), url=url, icon_name="key", priority=40)]
 
 
 @hooks.register("register_log_actions")

@@ -317,3 +317,14 @@ def test_import_without_send_activation_mails_nobody(tree, tmp_path):
     call_command("import_people", str(path), "--create-accounts", stdout=StringIO())
 
     assert mail.outbox == []
+
+
+def test_the_users_list_leads_from_an_account_without_a_password_to_its_activation(client, tree):
+    waiting = make_imported_learner(unit=tree["area"])
+    make_learner()
+    client.force_login(make_learner(is_superuser=True, is_staff=True))
+
+    listing = client.get(reverse("wagtailusers_users:index"))
+
+    assert reverse("lms_person:activation_person", args=[waiting.pk]) in listing.text
+    assert listing.text.count("/activation/") == 1
