@@ -8,7 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.forms import LoginForm
+from lms.activation_views import ActivationCodeView, ActivationLinkView
+from lms.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -19,6 +20,13 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path(
+        "tai-khoan/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path("tai-khoan/kich-hoat/", ActivationCodeView.as_view(), name="activate"),
+    path("tai-khoan/kich-hoat/<uidb64>/<token>/", ActivationLinkView.as_view(), name="activate_link"),
     path("tai-khoan/", include("django.contrib.auth.urls")),
     path("", include("lms.urls")),
     path("", include("courses.urls")),

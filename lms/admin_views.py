@@ -21,14 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import CreateView
-from wagtail.admin.widgets import AdminDateInput, HeaderButton
+from wagtail.admin.widgets import AdminDateInput, Button, HeaderButton
 
-from lms import selectors, services
+from lms import activation, selectors, services
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.forms import ScopedFormMixin
-from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
+from lms.admin.views import AdminPageMixin, ScopedEditView, ScopedIndexView, unit_in_scope
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
-from lms.models import AttendanceMethod, TrainingSession, Unit, UnitLevel
+from lms.models import AttendanceMethod, Person, TrainingSession, Unit, UnitLevel
 from lms.spreadsheets import SPREADSHEET_SUFFIXES, XLSX_TYPE, template_workbook
 from lms.uploads import max_import_size
 
@@ -235,6 +235,9 @@ class PeopleUploadForm(UploadForm):
     create_accounts = forms.BooleanField(
         label=gettext_lazy("Give people with a phone number a learner account"), required=False
     )
+    send_activation = forms.BooleanField(
+        label=gettext_lazy("Email each new account that has an email address an activation link"), required=False
+    )
 
 
 class SpreadsheetImportView(AdminPageMixin, FormView):
@@ -355,7 +358,7 @@ class PeopleImportView(SpreadsheetImportView):
     permission = "lms.add_person"
     importer_class = PeopleImport
     form_class = PeopleUploadForm
-    options = ("create_accounts",)
+    options = ("create_accounts", "send_activation")
 
     def get_done_url(self):
         return reverse("lms_person:index")
@@ -455,3 +458,80 @@ class AttendanceView(AdminPageMixin, FormView):
         )
         messages.success(self.request, _("%(count)s people recorded as present.") % {"count": recorded})
         return redirect(self.request.path)
+
+
+# Account activation ----------------------------------------------------------------------------
+
+
+class ActivationForm(ScopedFormMixin, forms.Form):
+    unit_fields = ("unit",)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=Unit.objects.none(), widget=unit_chooser_viewset.widget_class
+    )
+
+    def __init__(self, *args, for_user, **kwargs):
+        self.for_user = for_user
+        super().__init__(*args, **kwargs)
+
+
+class PersonEditView(ScopedEditView):
+    """A person's page, leading to their account's activation when they have an account."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.object.user_id and self.request.user.has_perm("lms.change_person"):
+            url = reverse("lms_person:activation_person", args=[self.object.pk])
+            buttons.append(Button(_("Account activation"), url=url, icon_name="key", priority=40))
+        return buttons
+
+
+class ActivationView(AdminPageMixin, FormView):
+    """First log-in of people whose account has no password yet, for a unit's subtree or (with ``pk``) one
+    person of the viewer's scope: email them activation links, or print one-time codes for those without email."""
+
+    template_name = "lms/admin/activation.html"
+    page_title = gettext_lazy("Account activation")
+    header_icon = "key"
+
+    def dispatch(self, request, pk=None):
+        if not request.user.has_perm("lms.change_person"):
+            raise PermissionDenied
+        self.person = (
+            get_object_or_404(Person.objects.visible_to(request.user).select_related("user", "unit"), pk=pk)
+            if pk
+            else None
+        )
+        return super().dispatch(request)
+
+    def get_form_class(self):
+        return forms.Form if self.person else ActivationForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return kwargs if self.person else {**kwargs, "for_user": self.request.user}
+
+    def get_page_subtitle(self):
+        return self.person.full_name if self.person else ""
+
+    def parent_breadcrumbs(self):
+        return [{"url": reverse("lms_person:index"), "label": capfirst(Person._meta.verbose_name_plural)}]
+
+    def get_context_data(self, **kwargs):
+        awaiting = self.person and activation.awaiting_activation(Person.objects.filter(pk=self.person.pk)).exists()
+        return super().get_context_data(person=self.person, awaiting=awaiting, **kwargs)
+
+    def form_valid(self, form):
+        if self.person:
+            unit, people = self.person.unit, Person.objects.filter(pk=self.person.pk)
+        else:
+            unit = form.cleaned_data["unit"]
+            people = Person.objects.visible_to(self.request.user).in_unit(unit).filter(is_active=True)
+        if "print_codes" in self.request.POST:
+            issued = activation.issue_codes(people, by=self.request.user)
+            response = HttpResponse(activation.codes_pdf(unit, issued), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="ma-kich-hoat-{unit.code}.pdf"'
+            return response
+        sent = activation.send_activation_links(people, by=self.request.user)
+        messages.success(self.request, _("Activation links sent: %(count)s.") % {"count": sent})
+        return redirect(self.request.get_full_path())

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from lms import ledger, roles, services
+from lms import activation, ledger, roles, services
 from lms.models import (
     Attendance,
     AttendanceMethod,
@@ -387,9 +387,11 @@ class PeopleImport(SpreadsheetImport):
         Column("is_active", "Đang hoạt động", help=gettext_lazy("Có (default) or Không")),
     )
 
-    def __init__(self, *, create_accounts=False, **kwargs):
+    def __init__(self, *, create_accounts=False, send_activation=False, **kwargs):
         super().__init__(**kwargs)
         self.create_accounts = create_accounts
+        self.send_activation = send_activation
+        self.people_with_new_accounts = []
         self.seen_external_ids = set()
         self.seen_phones = set()
         self.seen_people = set()
@@ -398,6 +400,16 @@ class PeopleImport(SpreadsheetImport):
             self.categories[fold(category.code)] = category
             self.categories[fold(category.name)] = category
         self.accounts_created = 0
+        self.activation_links_sent = 0
+
+    def run(self, file, filename, *, apply):
+        """Import; then, if asked, email an activation link to each new account that has an email address."""
+        report = super().run(file, filename, apply=apply)
+        if report.applied and self.send_activation:
+            self.activation_links_sent = activation.send_activation_links(
+                Person.objects.filter(pk__in=[person.pk for person in self.people_with_new_accounts]), by=self.user
+            )
+        return report
 
     def import_chunk(self, rows):
         units = self.units_by_code({text(values.get("unit_code")) for _row, values in rows})
@@ -516,7 +528,8 @@ class PeopleImport(SpreadsheetImport):
         return any(getattr(person, name) != value for name, value in person.previous_values.items())
 
     def give_accounts(self, people):
-        """Learner accounts (log in by phone; password set through "forgot password" or by an organiser)."""
+        """Learner accounts, without a password: the learner chooses one through an activation link or code
+        (``lms.activation``). They log in by phone."""
         candidates = [person for person in people if person.user_id is None and person.phone]
         if not candidates:
             return
@@ -532,6 +545,7 @@ class PeopleImport(SpreadsheetImport):
                 )
                 user.set_unusable_password()
                 new_users.append(user)
+                self.people_with_new_accounts.append(person)
             person.user = user
         User.objects.bulk_create(new_users)
         learners = Group.objects.get(name=roles.LEARNER)

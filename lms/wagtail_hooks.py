@@ -10,7 +10,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import Button, ListingButton
 from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
@@ -102,6 +102,10 @@ class PersonIndexView(ScopedIndexView):
         buttons = super().header_more_buttons
         if self.request.user.has_perm("lms.add_person"):
             buttons.append(ListingButton(_("Import people"), url=reverse("lms_person:import"), icon_name="upload"))
+        if self.request.user.has_perm("lms.change_person"):
+            buttons.append(
+                ListingButton(_("Account activation"), url=reverse("lms_person:activation"), icon_name="key")
+            )
         return buttons
 
 
@@ -113,6 +117,7 @@ class PersonViewSet(ScopedViewSet):
     menu_order = 200
     base_form_class = admin_views.PersonForm
     index_view_class = PersonIndexView
+    edit_view_class = admin_views.PersonEditView
     filterset_class = PersonFilterSet
     form_fields = [
         "full_name",
@@ -160,7 +165,12 @@ class PersonViewSet(ScopedViewSet):
         ]
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("import/", admin_views.PeopleImportView.as_view(), name="import")]
+        return [
+            *super().get_urlpatterns(),
+            path("import/", admin_views.PeopleImportView.as_view(), name="import"),
+            path("activation/", admin_views.ActivationView.as_view(), name="activation"),
+            path("<int:pk>/activation/", admin_views.ActivationView.as_view(), name="activation_person"),
+        ]
 
 
 class SessionViewSet(ScopedViewSet):
@@ -253,6 +263,18 @@ class LockoutFormatter(LogFormatter):
         }
 
 
+@hooks.register("register_user_listing_buttons")
+def user_activation_button(user, request_user):
+    """In the users list, an account without a password leads to its person's activation page."""
+    if user.has_usable_password() or not request_user.has_perm("lms.change_person"):
+        return []
+    person = Person.objects.visible_to(request_user).filter(user=user).first()
+    if person is None:
+        return []
+    url = reverse("lms_person:activation_person", args=[person.pk])
+    return [Button(_("Account activation"), url=url, icon_name="key", priority=40)]
+
+
 @hooks.register("register_log_actions")
 def register_organisation_log_actions(actions):
     for model in (Unit, Person, TrainingSession, LoginLockout):
@@ -264,6 +286,11 @@ def register_organisation_log_actions(actions):
     actions.register_action("lms.unit_merge_target", _("Receive merged units"), _("Units merged into this one"))
     actions.register_action("lms.import", _("Import"), _("Imported from a spreadsheet"))
     actions.register_action("lms.attendance", _("Record attendance"), _("Attendance recorded"))
+    actions.register_action("lms.activation_link_sent", _("Send activation link"), _("Activation link emailed"))
+    actions.register_action(
+        "lms.activation_code_issued", _("Issue activation code"), _("Activation code issued for printing")
+    )
+    actions.register_action("lms.activated", _("Activate account"), _("Account activated"))
 
 
 for organisation_model in (Unit, Person, TrainingSession, PersonCategory):

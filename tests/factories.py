@@ -3,9 +3,11 @@
 import itertools
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.utils import timezone
 
 from lms import ledger, roles, services
@@ -159,3 +161,21 @@ def jobs_of(works, *fields):
 def make_job(kind="tests.work", **fields):
     """A background job of ``kind`` (the work's model label), waiting unless ``fields`` say otherwise."""
     return BackgroundJob.objects.create(kind=kind, **fields)
+
+
+def make_imported_learner(*, unit, email="", **fields):
+    """A person of ``unit`` with a learner account that has no password yet, as ``import_people
+    --create-accounts`` makes them."""
+    person = make_person(unit=unit, email=email, **fields)
+    user = get_user_model()(username=person.phone, phone=person.phone, email=email, last_name="Nguyễn")
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.LEARNER))
+    person.user = user
+    person.save()
+    return person
+
+
+def run_worker():
+    """Run the tasks waiting in the database (see the ``queued_tasks`` fixture), as ``db_worker`` does."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), stderr=StringIO())

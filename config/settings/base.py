@@ -206,7 +206,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 
 # Email
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every message goes through the task queue (lms.mail): no request waits for the mail server. The worker
+# delivers it with EMAIL_DELIVERY_BACKEND, which the environment variable EMAIL_BACKEND sets.
+EMAIL_BACKEND = "lms.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -222,6 +225,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.forms.AdminPasswordResetForm"  # queued, see lms.forms
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -266,6 +270,11 @@ LMS_CHECKIN_OPENS_MINUTES_BEFORE = env_int("LMS_CHECKIN_OPENS_MINUTES_BEFORE", 3
 # The current term (nhiệm kỳ): "trained this term" in the people list counts records in it.
 LMS_TERM_START = date.fromisoformat(env_str("LMS_TERM_START", "2025-01-01"))
 LMS_TERM_END = date.fromisoformat(env_str("LMS_TERM_END", "2030-12-31"))
+# First log-in of imported learners: activation links and one-time codes stay valid this many days; this
+# many wrong codes for one account block it for LMS_ACTIVATION_LOCK_MINUTES.
+LMS_ACTIVATION_DAYS = env_int("LMS_ACTIVATION_DAYS", 14)
+LMS_ACTIVATION_MAX_ATTEMPTS = env_int("LMS_ACTIVATION_MAX_ATTEMPTS", 5)
+LMS_ACTIVATION_LOCK_MINUTES = env_int("LMS_ACTIVATION_LOCK_MINUTES", 15)
 
 # Coverage: reminders go out for targets whose deadline is this many days away or less, by these channels
 # (dotted paths of classes like targets.channels.EmailChannel); snapshots and reminders run weekly.

@@ -1,4 +1,4 @@
-from .accounts import User
+from .accounts import ActivationCode, User
 from .audit import UnitLogEntry
 from .jobs import BackgroundJob, JobStateError, JobStatus
 from .lockouts import LoginLockout
@@ -14,6 +14,7 @@ from .training import (
 from .units import Unit, UnitLevel
 
 __all__ = [
+    "ActivationCode",
     "Attendance",
     "AttendanceMethod",
     "BackgroundJob",

@@ -72,3 +72,26 @@ class User(AbstractUser):
     def get_short_name(self):
         """The given name: the last word of a Vietnamese full name."""
         return self.first_name.split()[-1] if self.first_name.strip() else self.username
+
+
+class ActivationCode(models.Model):
+    """A one-time code an organiser hands to a learner without email, to choose their first password.
+
+    Only a keyed hash of the code is kept; a code works once, until ``expires_at``, and issuing a new one
+    for the account ends the old one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes", verbose_name=_("user"))
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -14,5 +14,11 @@ class Command(ImportCommand):
             "--create-accounts", action="store_true", help="Give people with a phone a learner account."
         )
 
+        parser.add_argument(
+            "--send-activation",
+            action="store_true",
+            help="Email each new account that has an email address a link to choose its password.",
+        )
+
     def importer_kwargs(self, options):
-        return {"create_accounts": options["create_accounts"]}
+        return {"create_accounts": options["create_accounts"], "send_activation": options["send_activation"]}
