@@ -1,6 +1,7 @@
 """Demo accounts for development and trying the site out."""
 
 import random
+from base64 import b32decode
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -8,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from vietnamadminunits.database import get_data
 
-from lms import roles, services
+from lms import roles, services, two_factor
 from lms.models import AttendanceMethod, Person, PersonCategory, TrainingSession, Unit, UnitLevel, User
 from lms.selectors import invited_people
 
@@ -52,6 +54,28 @@ def seed_demo_accounts():
             user.groups.add(Group.objects.get(name=role))
         created.append(username)
     return created
+
+
+# Published in the README with the password: the authenticator key (base32) of the demo accounts that may
+# enter the admin. Add it to an authenticator app, or print the current code: `manage.py demo_two_factor_code`.
+DEMO_TOTP_SECRET = "MATTRANKYNANGSODEMOQUANTRITOCHUC"
+
+
+def demo_totp_key():
+    """The published demo key as django-otp stores it (hex)."""
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+@transaction.atomic
+def seed_demo_two_factor():
+    """Give each demo account that may enter the admin an authenticator app with the published key, unless
+    it has set one up; return the usernames given one."""
+    given = []
+    for user in User.objects.filter(username__in=[account[0] for account in DEMO_ACCOUNTS]).order_by("pk"):
+        if user.has_perm("wagtailadmin.access_admin") and two_factor.authenticator_app(user) is None:
+            TOTPDevice.objects.create(user=user, name="Demo authenticator app", key=demo_totp_key(), confirmed=True)
+            given.append(user.username)
+    return given
 
 
 DEMO_PROVINCE_CODE = "19"  # Thái Nguyên

@@ -1,9 +1,12 @@
-"""The organisation's public pages: a training session's QR self check-in."""
+"""The organisation's public pages: a training session's QR self check-in, and staff's two-step verification."""
 
 from django.urls import path
 
-from lms import views
+from lms import two_factor_views, views
 
 urlpatterns = [
     path("diem-danh/<str:code>/", views.session_checkin, name="session_checkin"),
+    path("tai-khoan/xac-thuc-hai-buoc/", two_factor_views.verify, name="two_factor_verify"),
+    path("tai-khoan/xac-thuc-hai-buoc/thiet-lap/", two_factor_views.enrol, name="two_factor_enrol"),
+    path("tai-khoan/xac-thuc-hai-buoc/ma-du-phong/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
 ]

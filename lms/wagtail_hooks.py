@@ -297,3 +297,16 @@ for organisation_model in (Unit, Person, TrainingSession, PersonCategory):
     register_permission_policy(organisation_model, NeverDeletePermissionPolicy(organisation_model))
 # Lockouts are made by wrong passwords and lifted by their own view, never added or edited in a form.
 register_permission_policy(LoginLockout, LimitedPermissionPolicy(LoginLockout, actions={"view"}))
+
+
+@hooks.register("register_log_actions")
+def register_two_factor_log_actions(actions):
+    # Logged on the user's account: superusers read them in its history and in Reports → Site history.
+    actions.register_action(
+        "lms.two_factor_enrol", _("Set up two-step verification"), _("Two-step verification set up")
+    )
+    actions.register_action("lms.two_factor_refused", _("Refuse a two-step code"), _("Two-step code refused"))
+    actions.register_action(
+        "lms.two_factor_recovery_code", _("Log in with a recovery code"), _("Logged in with a recovery code")
+    )
+    actions.register_action("lms.two_factor_reset", _("Reset two-step verification"), _("Two-step verification reset"))

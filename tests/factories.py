@@ -1,6 +1,7 @@
 """Factory functions for tests: each makes one valid object, overridable by keyword."""
 
 import itertools
+import time
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -9,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lms import ledger, roles, services
 from lms.models import BackgroundJob, Person, PersonCategory, TrainingSession, UnitLevel
@@ -52,6 +55,19 @@ def make_admin_user_without_a_role(unit):
     user = make_user(managed_unit=unit)
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     return user
+
+
+def make_authenticator_app(user):
+    """A confirmed authenticator app (TOTP device) for ``user``, as after enrolment."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def app_code(key, *, steps_ahead=0):
+    """The six digits an authenticator app with ``key`` (bytes) shows now, or ``steps_ahead`` 30-second steps
+    later: a code once accepted is never accepted again, so a second log-in within 30 s needs the next one."""
+    totp = TOTP(key)
+    totp.time = time.time() + steps_ahead * totp.step
+    return f"{totp.token():06d}"
 
 
 def make_unit(*, parent=None, level=None, **fields):

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lms.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -254,6 +259,11 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 
 # Demo accounts share a published password: only development and test may create them.
 LMS_ALLOW_DEMO_DATA = env_bool("LMS_ALLOW_DEMO_DATA", False)
+
+# Everyone who may enter the Wagtail admin gives a code from an authenticator app (or a recovery code)
+# after the password; learners log in with the password alone. Only the test settings switch it off.
+LMS_STAFF_TWO_FACTOR = env_bool("LMS_STAFF_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the name the authenticator app shows beside the code
 
 LOGGING = {
     "version": 1,

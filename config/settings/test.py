@@ -19,3 +19,5 @@ STORAGES["private"] = {  # noqa: F405
 LMS_ALLOW_DEMO_DATA = True
 CERTIFICATE_SIGNING_KEY = Path(tempfile.mkdtemp(prefix="lms-test-signing-")) / "test-key.p12"
 CERTIFICATE_SIGNING_PASSPHRASE = "test-only-passphrase"
+# The suite logs staff in with force_login; tests/lms/test_two_factor.py switches the second factor on.
+LMS_STAFF_TWO_FACTOR = False

@@ -7,7 +7,14 @@ from django.utils.translation import gettext as _
 from certificates.demo import seed_demo_certificates
 from courses.demo import seed_demo_catalogue, seed_demo_progress
 from home.models import HomePage
-from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts, seed_demo_organisation
+from lms.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    seed_demo_accounts,
+    seed_demo_organisation,
+    seed_demo_two_factor,
+)
 from targets.demo import seed_demo_targets
 
 
@@ -23,6 +30,7 @@ class Command(BaseCommand):
         if home_page is None:
             raise CommandError(_("There is no home page: run `manage.py migrate` first."))
         created = seed_demo_accounts()
+        seed_demo_two_factor()
         seed_demo_organisation()
         seed_demo_catalogue(home_page)
         seed_demo_progress()
@@ -35,3 +43,10 @@ class Command(BaseCommand):
         administrator = _("site administrator")
         for username, _family, _given, role, _email, _phone in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10} {role or administrator}")
+        self.stdout.write(
+            _(
+                "Staff accounts also ask for a two-step code: `manage.py demo_two_factor_code` prints it, or add the "
+                "key %(key)s to an authenticator app."
+            )
+            % {"key": DEMO_TOTP_SECRET}
+        )
