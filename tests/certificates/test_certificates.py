@@ -610,7 +610,7 @@ def test_fifty_parallel_orders_of_one_bulk_issue_make_one_batch_and_one_task_on_
 def test_the_names_in_a_bulk_zip_are_plain_file_names_without_paths_and_without_repeats(
     tree, template, course, django_capture_on_commit_callbacks
 ):
-    names = ["../../etc/cron.d/x", "..\\..\\Windows\\win.ini", ".bashrc", "Lê\x00Văn\nTám", "Nguyễn Văn An"]
+    names = ["../../etc/cron.d/x", "..\\..\\Windows\\win.ini", ".bashrc", "Lê\x1bVăn\nTám", "Nguyễn Văn An"]
     for name in names:
         complete(learner(tree["area"], full_name=name), course)
     namesake = learner(tree["area"], full_name="Nguyễn Văn An")
