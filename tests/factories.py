@@ -4,14 +4,14 @@ import itertools
 import time
 from datetime import timedelta
 from decimal import Decimal
-from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from lms import ledger, roles, services
 from lms.models import BackgroundJob, Person, PersonCategory, TrainingSession, UnitLevel
@@ -193,5 +193,18 @@ def make_imported_learner(*, unit, email="", **fields):
 
 
 def run_worker():
-    """Run the tasks waiting in the database (see the ``queued_tasks`` fixture), as ``db_worker`` does."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO(), stderr=StringIO())
+    """Run the tasks waiting in the database (see the ``queued_tasks`` fixture) as ``db_worker`` does, but inside
+    the test's transaction (the command's own loop closes the connection, which PostgreSQL tests cannot afford)."""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    while (waiting := DBTaskResult.objects.ready().first()) is not None:
+        waiting.claim(worker.worker_id)
+        worker.run_task(waiting)
