@@ -39,7 +39,10 @@ run: setup ## Serve the site with demo data at http://127.0.0.1:$(PORT) (SQLite)
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/). Ctrl-C stops."
 	@echo "Background task worker log: var/worker.log"
 	@$(MANAGE) schedule_coverage_work
-	@$(MANAGE) db_worker >var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# The worker is started again whenever it dies (it exits 0 only when asked to stop, as by Ctrl-C).
+	@( trap 'kill $$pid 2>/dev/null; exit' TERM; \
+		until $(MANAGE) db_worker & pid=$$!; wait $$pid; do echo "db_worker stopped; starting it again in 5 s"; sleep 5; done \
+	) >var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 browser: ## Install Debian's Chromium for the browser tests (needs root)

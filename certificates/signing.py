@@ -112,3 +112,16 @@ def create_signing_key(path, *, passphrase, common_name, days=3650):
     path.chmod(0o600)
     signer.cache_clear()
     return certificate
+
+
+def signature_is_valid(pdf):
+    """Whether ``pdf`` carries an intact signature, over the whole file, by the configured key."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signatures = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    return (
+        len(signatures) == 1
+        and validate_pdf_signature(signatures[0], ValidationContext(trust_roots=[signer().signing_cert])).bottom_line
+    )

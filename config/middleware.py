@@ -1,4 +1,4 @@
-"""Choose the interface language."""
+"""The site's own middleware: the interface language and the Permissions-Policy header."""
 
 from django.conf import settings
 from django.utils import translation
@@ -26,3 +26,27 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header built from ``settings.PERMISSIONS_POLICY``.
+
+    Each feature maps to the origins allowed to use it: "self", full origins, or none at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(map(allow_list_item, origins))})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def allow_list_item(origin):
+    """``self`` stays a keyword; an origin is quoted, as the header's structured-field syntax wants."""
+    return origin if origin == "self" else f'"{origin}"'

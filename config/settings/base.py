@@ -8,7 +8,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from wagtail.embeds import oembed_providers
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,11 +106,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work during a write; IMMEDIATE takes the write lock at BEGIN so
-    # concurrent writers queue instead of failing with "database is locked".
+    # concurrent writers queue instead of failing with "database is locked" (after SQLITE_LOCK_TIMEOUT seconds).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env_int("SQLITE_LOCK_TIMEOUT", 20),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,19 +163,71 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lms_cache"}}
 
 
-# Content Security Policy: the public pages load nothing but the site's own files. The
-# Wagtail admin manages its own scripts and is left out.
+# Lesson videos: the video block accepts links of these providers only (LMS_VIDEO_PROVIDERS, comma-separated
+# names), and the Content Security Policy lets in their players' frames and no other. YouTube plays from its
+# privacy-enhanced host, which sets no cookie before the learner presses play.
+VIDEO_PROVIDERS = {
+    "youtube": {
+        "finder": {"class": "courses.embeds.YouTubeNoCookieFinder", "providers": [oembed_providers.youtube]},
+        "frames": ["https://www.youtube-nocookie.com"],
+    },
+    "vimeo": {
+        "finder": {"class": "wagtail.embeds.finders.oembed", "providers": [oembed_providers.vimeo]},
+        "frames": ["https://player.vimeo.com"],
+    },
+}
+LMS_VIDEO_PROVIDERS = env_list("LMS_VIDEO_PROVIDERS", ["youtube"])
+if unknown_providers := set(LMS_VIDEO_PROVIDERS) - VIDEO_PROVIDERS.keys():
+    raise ImproperlyConfigured(
+        f"LMS_VIDEO_PROVIDERS: unknown {', '.join(sorted(unknown_providers))};"
+        f" choose from {', '.join(VIDEO_PROVIDERS)}."
+    )
+WAGTAILEMBEDS_FINDERS = [VIDEO_PROVIDERS[name]["finder"] for name in LMS_VIDEO_PROVIDERS]
+VIDEO_FRAME_SOURCES = [host for name in LMS_VIDEO_PROVIDERS for host in VIDEO_PROVIDERS[name]["frames"]]
+
+# Security headers. Content Security Policy: the public pages run only the site's own script files (no inline
+# script, event handler or style attribute) and frame only the video players. The Wagtail admin manages its own
+# scripts, some inline, and is left out (docs/deployment.md, "Security headers").
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        "frame-src": VIDEO_FRAME_SOURCES or [NONE],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
-        "frame-ancestors": [SELF],
+        "frame-ancestors": [NONE],
     },
 }
+# No page may be framed by another site (X-Frame-Options for older browsers, frame-ancestors for the rest); links to
+# other sites carry no address of ours (certificate codes and search terms sit in our URLs).
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Powerful browser features nobody needs here are off for every page and frame (the QR check-in is scanned by
+# the phone's own camera app, so the site never asks for the camera); the video players may go full screen.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "display-capture": [],
+    "browsing-topics": [],
+    "fullscreen": ["self", *VIDEO_FRAME_SOURCES],
+    "picture-in-picture": ["self", *VIDEO_FRAME_SOURCES],
+    "encrypted-media": ["self", *VIDEO_FRAME_SOURCES],
+}
+# Scripts read no cookie: the CSRF token comes from the form. Cookies go only with same-site navigations and
+# top-level links (Lax), so a learner who follows a link from an email stays logged in.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 
 # Languages and time: Vietnamese first, English as the fallback.

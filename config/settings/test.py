@@ -1,5 +1,6 @@
 """Tests: fast hashing, tasks run at once, email kept in memory, files in a temporary folder."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -10,14 +11,17 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-media-"))
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-private-"))
+# A restore drill run by a test points its own process at the restored folders by these variables.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="lms-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="lms-test-private-"))
 STORAGES["private"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
 }
 LMS_ALLOW_DEMO_DATA = True
-CERTIFICATE_SIGNING_KEY = Path(tempfile.mkdtemp(prefix="lms-test-signing-")) / "test-key.p12"
+CERTIFICATE_SIGNING_KEY = Path(
+    os.environ.get("CERTIFICATE_SIGNING_KEY") or Path(tempfile.mkdtemp(prefix="lms-test-signing-")) / "test-key.p12"
+)
 CERTIFICATE_SIGNING_PASSPHRASE = "test-only-passphrase"
 # The suite logs staff in with force_login; tests/lms/test_two_factor.py switches the second factor on.
 LMS_STAFF_TWO_FACTOR = False

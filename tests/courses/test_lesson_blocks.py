@@ -1,11 +1,14 @@
 """A lesson body's blocks as a learner's phone receives them."""
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
-from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds import oembed_providers
+from wagtail.embeds.finders import get_finders
 from wagtail.embeds.models import Embed
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -85,16 +88,45 @@ def test_callouts_and_steps_are_rendered(lesson_html):
     assert html.count("<li><strong>") == 2
 
 
-def test_a_video_is_embedded_from_its_link(lesson_html):
-    Embed.objects.create(  # as the oEmbed finder stores it on a first view; tests have no network
-        hash=get_embed_hash(VIDEO_URL),
-        url=VIDEO_URL,
-        max_width=None,
-        type="video",
-        html='<iframe src="https://www.youtube.com/embed/lesson-video" title="Bài giảng"></iframe>',
-        provider_name="YouTube",
-    )
+@pytest.fixture
+def youtube_oembed(settings):
+    """YouTube's oEmbed endpoint, faked on 127.0.0.1 with the answer YouTube gives, and the video block's finder
+    pointed at it."""
 
+    class OEmbed(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(
+                {
+                    "type": "video",
+                    "title": "Bài giảng",
+                    "provider_name": "YouTube",
+                    "html": '<iframe width="200" height="113" src="https://www.youtube.com/embed/lesson-video?feature=oembed"'
+                    ' referrerpolicy="strict-origin-when-cross-origin" allowfullscreen title="Bài giảng"></iframe>',
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OEmbed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    youtube = {**oembed_providers.youtube, "endpoint": f"http://127.0.0.1:{server.server_port}/oembed"}
+    settings.WAGTAILEMBEDS_FINDERS = [{"class": "courses.embeds.YouTubeNoCookieFinder", "providers": [youtube]}]
+    get_finders.cache_clear()
+    yield
+    get_finders.cache_clear()
+    server.shutdown()
+
+
+def test_a_youtube_video_plays_from_the_privacy_enhanced_player(lesson_html, youtube_oembed):
     html = lesson_html([{"type": "video", "value": VIDEO_URL}])
 
-    assert '<iframe src="https://www.youtube.com/embed/lesson-video"' in html
+    assert (
+        '<iframe width="200" height="113" src="https://www.youtube-nocookie.com/embed/lesson-video?feature=oembed"'
+        in html
+    )
+    assert Embed.objects.get(url=VIDEO_URL).html.count("youtube-nocookie.com") == 1

@@ -1,8 +1,9 @@
-"""The migration that gives question categories a unit and moves the bank's history to the unit-scoped log."""
+"""Data migrations of the courses app."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from wagtail.embeds.models import Embed
 from wagtail.models import ModelLogEntry
 
 from courses.models import QuestionCategory
@@ -33,3 +34,25 @@ def test_a_category_goes_to_its_owners_unit_with_those_inside_it_and_its_history
     moved = UnitLogEntry.objects.get(content_type__model="questioncategory", object_id=str(inside.pk))
     assert moved.unit == tree["province"]
     assert not ModelLogEntry.objects.filter(content_type__app_label="courses").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_youtube_videos_already_shown_move_to_the_privacy_enhanced_player():
+    migrate_back(("courses", "0013_category_unit"))
+    youtube = Embed.objects.create(
+        url="https://www.youtube.com/watch?v=lesson-video",
+        html='<iframe src="https://www.youtube.com/embed/lesson-video?feature=oembed"></iframe>',
+        hash="youtube",
+    )
+    vimeo = Embed.objects.create(
+        url="https://vimeo.com/76979871",
+        html='<iframe src="https://player.vimeo.com/video/76979871"></iframe>',
+        hash="vimeo",
+    )
+
+    migrate_forward()
+
+    youtube.refresh_from_db()
+    vimeo.refresh_from_db()
+    assert youtube.html == '<iframe src="https://www.youtube-nocookie.com/embed/lesson-video?feature=oembed"></iframe>'
+    assert vimeo.html == '<iframe src="https://player.vimeo.com/video/76979871"></iframe>'

@@ -38,10 +38,92 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.django_db
-def test_public_pages_forbid_scripts_and_styles_from_other_sites(client):
-    policy = client.get("/")["Content-Security-Policy"]
+def run_with_settings(environment, code):
+    """Run ``code`` in a new Python with Django set up from ``environment``; return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+    )
 
-    assert "default-src 'self'" in policy
-    assert "object-src 'none'" in policy
-    assert "frame-ancestors 'self'" in policy
+
+def policy_of(response):
+    """The Content-Security-Policy header as a dict of directive: sources."""
+    directives = (directive.split() for directive in response["Content-Security-Policy"].split(";"))
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.django_db
+def test_public_pages_run_only_the_sites_own_scripts_and_frame_only_the_video_player(client):
+    policy = policy_of(client.get("/"))
+
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["frame-src"] == ["https://www.youtube-nocookie.com"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "unsafe-inline" not in str(policy)
+
+
+@pytest.mark.django_db
+def test_every_page_turns_off_the_camera_and_other_powerful_features(client, admin_client):
+    for response in (client.get("/"), admin_client.get("/admin/")):
+        features = dict(item.split("=", 1) for item in response["Permissions-Policy"].split(", "))
+
+        assert features["camera"] == "()"
+        assert features["microphone"] == "()"
+        assert features["geolocation"] == "()"
+        assert features["fullscreen"] == '(self "https://www.youtube-nocookie.com")'
+
+
+def test_each_configured_video_provider_gets_its_player_frame_and_no_other():
+    result = run_with_settings(
+        {"DJANGO_SETTINGS_MODULE": "config.settings.test", "LMS_VIDEO_PROVIDERS": "youtube,vimeo"},
+        "from django.conf import settings; from wagtail.embeds.finders import get_finders\n"
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src'])\n"
+        "print([finder.accept('https://vimeo.com/76979871') for finder in get_finders()])\n"
+        "print([finder.accept('https://www.dailymotion.com/video/x7tgad0') for finder in get_finders()])",
+    )
+
+    assert result.stdout.splitlines() == [
+        "['https://www.youtube-nocookie.com', 'https://player.vimeo.com']",
+        "[False, True]",
+        "[False, False]",
+    ], result.stderr
+
+
+def test_an_unknown_video_provider_stops_the_site_from_starting_and_is_named():
+    result = run_with_settings(
+        {"DJANGO_SETTINGS_MODULE": "config.settings.test", "LMS_VIDEO_PROVIDERS": "youtube,tiktok"}, "pass"
+    )
+
+    assert result.returncode != 0
+    assert "LMS_VIDEO_PROVIDERS: unknown tiktok; choose from youtube, vimeo." in result.stderr
+
+
+def test_production_pages_send_hsts_and_the_cookies_only_over_https_to_this_site():
+    result = run_with_settings(
+        PRODUCTION_ENVIRONMENT,
+        "from django.test import Client\n"
+        "response = Client().post("
+        "    '/i18n/setlang/', {'language': 'en'}, secure=True, HTTP_HOST='kynangso.example.com'"
+        ")\n"
+        "cookie = response.cookies['django_language']\n"
+        "print(response['Strict-Transport-Security'])\n"
+        "print(response['X-Frame-Options'], response['Referrer-Policy'], response['X-Content-Type-Options'])\n"
+        "print(cookie['secure'], cookie['httponly'], cookie['samesite'])\n"
+        "from django.conf import settings as s\n"
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE)\n"
+        "print(s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.CSRF_COOKIE_SAMESITE)",
+    )
+
+    assert result.stdout.splitlines() == [
+        "max-age=31536000; includeSubDomains; preload",
+        "DENY same-origin nosniff",
+        "True True Lax",
+        "True True Lax",
+        "True True Lax",
+    ], result.stderr

@@ -267,7 +267,7 @@ def test_a_preview_whose_file_is_gone_asks_for_the_file_again(admin_client, tree
 
 
 def test_the_upgrade_deletes_the_lists_left_in_the_public_media_folder():
-    migration = importlib.import_module("lms.migrations.0007_open_sessions_and_private_import_previews")
+    migration = importlib.import_module("lms.migrations.0010_open_sessions_and_private_import_previews")
     left = default_storage.save("imports/cu.csv", ContentFile(b"Ho va ten\nLe An\n"))
     kept = default_storage.save("images/anh.png", ContentFile(png_bytes()))
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms", "0006_background_jobs"),
+        ("lms", "0010_open_sessions_and_private_import_previews"),
     ]
 
     operations = [

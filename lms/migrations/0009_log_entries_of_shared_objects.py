@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms", "0006_background_jobs"),
+        ("lms", "0008_organiser_lockout_permissions"),
     ]
 
     operations = [
