@@ -15,8 +15,10 @@ class LmsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from lms import converters
         from lms.services import link_person_at_login
 
+        converters.register()
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
 
 

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.converters import parse_id
 from lms.models import Unit
 
 
@@ -25,7 +26,8 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
 
 def unit_in_scope(user, unit_id):
     """The unit whose id a URL's query gives, if ``user`` may see it; otherwise 404."""
-    if not str(unit_id).isdigit():
+    unit_id = parse_id(unit_id)
+    if unit_id is None:
         raise Http404
     return get_object_or_404(Unit.objects.visible_to(user), pk=unit_id)
 
