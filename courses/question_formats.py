@@ -468,6 +468,10 @@ def text_reader(read):
             text = file.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             return [], [FormatError(1, _("the file is not UTF-8 text; save it as UTF-8."))]
+        if "\x00" in text:  # no text file holds one, and the database refuses to store it
+            return [], [
+                FormatError(text.count("\n", 0, text.index("\x00")) + 1, _("a NUL character: is this a text file?"))
+            ]
         return read(text)
 
     return read_file

@@ -542,3 +542,23 @@ def test_points_the_bank_cannot_hold_are_refused_in_the_spreadsheet(points):
 
     assert questions == []
     assert [(error.line, f"“{points}”" in error.reason) for error in errors] == [(2, True)]
+
+
+@pytest.mark.django_db
+def test_a_question_whose_name_the_bank_cannot_hold_is_refused_with_its_line():
+    source = "::Ngắn::Câu một? {T}\n\n::" + "Tên rất dài " * 30 + "::Câu hai? {T}\n"
+
+    result = import_questions(io.BytesIO(source.encode()), filename="q.gift", file_format="gift", category_name="Bank")
+
+    assert [(error.line, error.reason) for error in result.errors] == [(3, "Name: longer than 255 characters.")]
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_text_file_holding_a_nul_character_is_refused_with_its_line():
+    result = import_questions(
+        io.BytesIO(b"::A::Hai? {T}\n\n::B::Ba\x00? {T}\n"), filename="q.gift", file_format="gift", category_name="Bank"
+    )
+
+    assert [(error.line, error.reason) for error in result.errors] == [(3, "a NUL character: is this a text file?")]
+    assert not Question.objects.exists()
