@@ -1,5 +1,7 @@
 """The public check of a certificate, and a learner's download of their own."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404
@@ -13,6 +15,8 @@ from lms.clients import client_address
 # Wrong codes allowed from one address before it must wait out WRONG_GUESS_WINDOW (seconds).
 WRONG_GUESSES_ALLOWED = 10
 WRONG_GUESS_WINDOW = 15 * 60
+# What new_verification_code makes (URL-safe base64), up to the field's length: anything else is no code.
+CODE_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def wrong_guesses(request):
@@ -29,6 +33,8 @@ def note_wrong_guess(request):
 def verify(request, code=None):
     """By code (typed in the form, or in the QR code's URL): only what is needed to check it."""
     code = (code or request.GET.get("code", "")).strip()
+    if code and not CODE_FORMAT.fullmatch(code):  # e.g. the serial number 0001/GCN-MTTQ typed instead
+        return TemplateResponse(request, "certificates/verify.html", {"code": code, "malformed": True}, status=400)
     if code and not request.resolver_match.kwargs.get("code"):
         return redirect("certificate_verify", code=code)
     if wrong_guesses(request) >= WRONG_GUESSES_ALLOWED:

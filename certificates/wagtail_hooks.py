@@ -172,9 +172,9 @@ class CertificateViewSet(ScopedViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/pdf/", admin_views.certificate_pdf, name="pdf"),
-            path("<int:pk>/revoke/", admin_views.CertificateActionView.as_view(), name="revoke"),
-            path("<int:pk>/reissue/", admin_views.CertificateActionView.as_view(reissue=True), name="reissue"),
+            path("<id:pk>/pdf/", admin_views.certificate_pdf, name="pdf"),
+            path("<id:pk>/revoke/", admin_views.CertificateActionView.as_view(), name="revoke"),
+            path("<id:pk>/reissue/", admin_views.CertificateActionView.as_view(reissue=True), name="reissue"),
         ]
 
 
@@ -215,7 +215,7 @@ class BatchViewSet(ScopedViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/progress/", admin_views.BatchProgressView.as_view(), name="progress"),
+            path("<id:pk>/progress/", admin_views.BatchProgressView.as_view(), name="progress"),
         ]
 
 

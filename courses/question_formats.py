@@ -16,6 +16,7 @@ from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.admin.rich_text.converters.markdown_db import MarkdownConverter
 
 from courses.models.questions import (
+    LARGEST_DIGITS,
     QUESTION_TEXT_FEATURES,
     QUESTION_TYPES,
     category_names,
@@ -195,7 +196,7 @@ GIFT_ID = re.compile(r"\[id:((?:\\\]|[^\]])*)\]")
 GIFT_TAG = re.compile(r"\[tag:((?:\\\]|[^\]])*)\]")
 GIFT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 BLANK = "_____"
-LARGEST_DIGITS = 13  # numbers below 10^13, as the bank stores them
+POINTS_PLACES = Decimal("0.01")
 
 
 def gift_protect(text):
@@ -442,6 +443,16 @@ def weight_text(percent):
     return number_text(Decimal(percent).quantize(Decimal("0.00001")))
 
 
+def points_in(text):
+    """The points a question is worth, to the hundredth, from 0.01 to 9999.99 (what the bank stores); None
+    when ``text`` is no such number."""
+    points = parse_number(text)
+    if points is None:
+        return None
+    points = points.quantize(POINTS_PLACES)
+    return points if 0 < points < 10000 else None
+
+
 def number_in(text, answer):
     text = text.strip()
     if not GIFT_NUMBER.match(text) or Decimal(text).adjusted() >= LARGEST_DIGITS:
@@ -457,6 +468,10 @@ def text_reader(read):
             text = file.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             return [], [FormatError(1, _("the file is not UTF-8 text; save it as UTF-8."))]
+        if "\x00" in text:  # no text file holds one, and the database refuses to store it
+            return [], [
+                FormatError(text.count("\n", 0, text.index("\x00")) + 1, _("a NUL character: is this a text file?"))
+            ]
         return read(text)
 
     return read_file
@@ -517,8 +532,8 @@ def sheet_question(row, values):
         raise Invalid(_("column Loại: “%(value)s” is not a question type.") % {"value": values.get("kind", "")})
     if not values.get("text"):
         raise Invalid(_("column Câu hỏi is empty."))
-    points = parse_number(values["points"]) if values.get("points") else Decimal(1)
-    if points is None or points <= 0:
+    points = points_in(values["points"]) if values.get("points") else Decimal(1)
+    if points is None:
         raise Invalid(_("column Điểm: “%(value)s” is not a positive number.") % {"value": values["points"]})
     question = ParsedQuestion(
         kind=kind,
@@ -558,7 +573,7 @@ def sheet_question(row, values):
     elif kind == "numericalquestion":
         number, _sign, margin = answer.replace("+-", "±").partition("±")
         value, tolerance = parse_number(number), parse_number(margin) if margin.strip() else Decimal(0)
-        if value is None or tolerance is None or tolerance < 0 or value.adjusted() >= LARGEST_DIGITS:
+        if value is None or tolerance is None or tolerance < 0:
             raise Invalid(_("column Đáp án: “%(value)s” is not a number like 3,14 or 3,14 ± 0,01.") % {"value": answer})
         question.answers = [{"value": value, "tolerance": tolerance, "weight": Decimal(100), "feedback": ""}]
     elif kind == "matchingquestion":

@@ -11,6 +11,7 @@ from io import BytesIO
 
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 
@@ -101,6 +102,19 @@ def with_images(html, image_ids):
     return html
 
 
+def too_long(parsed):
+    """Why the bank cannot hold the parsed question's texts (one longer than its field), or None."""
+    model, fields = type_fields(parsed)
+    for name, value in {"name": parsed.name, "idnumber": parsed.idnumber, **fields}.items():
+        limit = model._meta.get_field(name).max_length
+        if limit and isinstance(value, str) and len(value) > limit:
+            return _("%(field)s: longer than %(limit)s characters.") % {
+                "field": capfirst(model._meta.get_field(name).verbose_name),
+                "limit": limit,
+            }
+    return None
+
+
 def model_and_values(parsed, category):
     """The model of the parsed question and the values of its fields, in ``category``."""
     model, fields = type_fields(parsed)
@@ -144,6 +158,9 @@ def import_questions(file, *, filename, file_format, category_name, owner=None, 
     Nothing is saved when a question cannot be read, unless ``skip_invalid``.
     """
     questions, errors = IMPORT_FORMATS[file_format].read(file, filename)
+    refused = {id(parsed): FormatError(parsed.line, reason) for parsed in questions if (reason := too_long(parsed))}
+    errors = sorted([*errors, *refused.values()], key=lambda error: error.line)
+    questions = [parsed for parsed in questions if id(parsed) not in refused]
     result = ImportResult(
         errors=errors, notes=[FormatError(parsed.line, note) for parsed in questions for note in parsed.notes]
     )

@@ -29,9 +29,8 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 from wagtail.rich_text.rewriters import extract_attrs
 
-from courses.models.questions import QUESTION_TYPES
+from courses.models.questions import LARGEST_DIGITS, QUESTION_TYPES
 from courses.question_formats import (
-    LARGEST_DIGITS,
     FormatError,
     Invalid,
     ParsedQuestion,
@@ -39,9 +38,11 @@ from courses.question_formats import (
     gift_category,
     number_text,
     plain,
+    points_in,
     rich_text,
     weight_text,
 )
+from lms.converters import parse_id
 
 # Reading
 
@@ -50,7 +51,6 @@ PLUGINFILE = "@@PLUGINFILE@@"
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 PICTURE_TYPES = ("gif", "jpeg", "jpg", "png", "webp")
-POINTS_PLACES = Decimal("0.01")
 WEIGHT_PLACES = Decimal("0.00001")
 PENALTIES = {"truefalse": Decimal(1), "essay": Decimal(0), "description": Decimal(0)}  # the others: a third
 DEFAULT_PENALTY = Decimal("0.3333333")  # as Moodle writes it
@@ -157,11 +157,8 @@ def xml_question(element, line, kind):
 
 def points_of(element):
     value = text_of(element, "defaultgrade") or "1"
-    try:
-        points = Decimal(value).quantize(POINTS_PLACES)
-    except InvalidOperation:
-        points = None
-    if points is None or not 0 < points < 10000:
+    points = points_in(value)
+    if points is None:
         raise Invalid(_("the default mark “%(value)s” is not a positive number.") % {"value": value})
     return points
 
@@ -384,8 +381,8 @@ def not_kept(element, kind):
     """What the question has in Moodle, set otherwise than Moodle's defaults, that the bank has no place for."""
     dropped = []
     try:
-        penalty = Decimal(text_of(element, "penalty") or DEFAULT_PENALTY)
-    except InvalidOperation:
+        penalty = decimal_in(text_of(element, "penalty"), DEFAULT_PENALTY)
+    except Invalid:
         penalty = DEFAULT_PENALTY
     # Moodle fixes the penalty of true/false (100%), essays and descriptions (none): only the others choose it.
     if kind not in PENALTIES and abs(penalty - DEFAULT_PENALTY) >= Decimal("0.005"):
@@ -423,7 +420,8 @@ def text_xml(value):
 
 def image_file(image_id):
     """(file name, bytes) of the Wagtail image ``image_id``, or None when it is gone."""
-    image = get_image_model().objects.filter(pk=image_id).first() if str(image_id).isdigit() else None
+    image_id = parse_id(str(image_id))
+    image = None if image_id is None else get_image_model().objects.filter(pk=image_id).first()
     if image is None:
         return None
     try:

@@ -257,7 +257,7 @@ class QuizViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             *report_urls(self, "", QuizListView, "index"),
-            path("<int:quiz_pk>/statistics/", QuizStatisticsView.as_view(), name="statistics"),
+            path("<id:quiz_pk>/statistics/", QuizStatisticsView.as_view(), name="statistics"),
             *report_urls(self, "essays/", EssayQueueView, "essays"),
-            path("essays/<int:answer_pk>/", GradeEssayView.as_view(), name="grade"),
+            path("essays/<id:answer_pk>/", GradeEssayView.as_view(), name="grade"),
         ]

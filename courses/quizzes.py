@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from courses.models import Attempt, AttemptQuestion, AttemptState, DescriptionQuestion, Enrolment, Question
 from courses.models.quiz import DEADLINE_GRACE
 from courses.services import complete_if_rule_met
+from lms.converters import parse_id
 
 
 def draw_questions(quiz):
@@ -121,7 +122,7 @@ def save_answers(*, attempt, data, at=None):
         shown = data.getlist("shown")
         questions = {
             str(question.pk): question
-            for question in attempt.questions.filter(pk__in=[value for value in shown if value.isdigit()])
+            for question in attempt.questions.filter(pk__in=[parse_id(value) for value in shown])
         }
         if any(value not in questions for value in shown):
             raise PermissionDenied(_("These answers are for questions that are not in this attempt."))

@@ -87,7 +87,7 @@ class EnrolmentViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("by-unit/<int:course_pk>/", admin_views.CourseProgressView.as_view(), name="by_unit"),
+            path("by-unit/<id:course_pk>/", admin_views.CourseProgressView.as_view(), name="by_unit"),
         ]
 
 
@@ -129,7 +129,7 @@ class AssignmentViewSet(ScopedViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/progress/", admin_views.AssignmentProgressView.as_view(), name="progress"),
+            path("<id:pk>/progress/", admin_views.AssignmentProgressView.as_view(), name="progress"),
         ]
 
 

@@ -17,8 +17,10 @@ class LmsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from lms import converters
         from lms.services import link_person_at_login
 
+        converters.register()
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lms.create_cache_tables")
 

@@ -34,7 +34,7 @@ from lms.spreadsheets import (
     Column,
     SheetFormatError,
     parse_date,
-    parse_decimal,
+    parse_hours,
     parse_yes_no,
     read_rows,
     text,
@@ -588,7 +588,7 @@ class TrainingHistoryImport(SpreadsheetImport):
         errors_before = len(self.report.errors)
         person = find_person(self, row_number, values, by_external_id, by_phone)
         date = self.read_cell(row_number, values, "date", parse_date)
-        hours = self.read_cell(row_number, values, "hours", parse_decimal)
+        hours = self.read_cell(row_number, values, "hours", parse_hours)
         reference = text(values.get("reference"))
         if date is None and "date" not in {error.column for error in self.report.errors[errors_before:]}:
             self.error(row_number, "date", _("The date is missing."))

@@ -125,11 +125,17 @@ def _csv_rows(file):
     except UnicodeDecodeError as error:
         raise SheetFormatError(_('The CSV file is not UTF-8 text; save it as "CSV UTF-8".')) from error
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         yield next(csv.reader([first_line], delimiter=delimiter))
-        yield from csv.reader(text, delimiter=delimiter)
+        yield from reader
     except UnicodeDecodeError as error:
         raise SheetFormatError(_('The CSV file is not UTF-8 text; save it as "CSV UTF-8".')) from error
+    except csv.Error as error:  # with the default dialect, only a cell over csv.field_size_limit()
+        raise SheetFormatError(
+            _("Line %(line)s of the CSV file has a cell longer than %(limit)s characters.")
+            % {"line": reader.line_num + 1, "limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+        ) from error
     finally:
         text.detach()
 
@@ -162,16 +168,20 @@ def parse_date(value):
     raise CellError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": text(value)})
 
 
-def parse_decimal(value):
-    """A number such as 3.5 or 3,5; None when blank."""
+def parse_hours(value):
+    """A number of hours such as 3.5 or 3,5, below 10,000 (what the ledger stores); None when blank."""
     if value in (None, ""):
         return None
     try:
         number = Decimal(text(value).replace(",", "."))
     except InvalidOperation:
-        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
+        number = None
+    if number is None or not number.is_finite():  # "NaN" and "Infinity" are Decimals too
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
     if number < 0:
         raise CellError(_("The number cannot be negative."))
+    if number >= 10000:
+        raise CellError(_("“%(value)s” hours is too many.") % {"value": text(value)})
     return number
 
 

@@ -62,7 +62,7 @@ class UnitViewSet(ScopedViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("merge/<int:parent_pk>/", admin_views.UnitMergeView.as_view(), name="merge"),
+            path("merge/<id:parent_pk>/", admin_views.UnitMergeView.as_view(), name="merge"),
             path("import/", admin_views.UnitImportView.as_view(), name="import"),
         ]
 
@@ -213,8 +213,8 @@ class SessionViewSet(ScopedViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/attendance/", admin_views.AttendanceView.as_view(), name="attendance"),
-            path("<int:pk>/attendance/import/", admin_views.AttendanceImportView.as_view(), name="attendance_import"),
+            path("<id:pk>/attendance/", admin_views.AttendanceView.as_view(), name="attendance"),
+            path("<id:pk>/attendance/import/", admin_views.AttendanceImportView.as_view(), name="attendance_import"),
         ]
 
 

@@ -20,6 +20,7 @@ from lms.admin.filters import unit_filter_choices
 from lms.admin.forms import ScopedFormMixin
 from lms.admin.reports import ModelPermissionMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
+from lms.converters import parse_id
 from lms.models import Person, PersonCategory, Unit, UnitLevel
 from targets import charts, exports, selectors
 from targets.models import ApiToken, Target
@@ -83,7 +84,8 @@ class CoverageMixin(ModelPermissionMixin, AdminPageMixin):
         target_id = self.request.GET.get("target")
         if not target_id:
             return targets.first()
-        target = targets.filter(pk=target_id).first() if target_id.isdigit() else None
+        target_id = parse_id(target_id)
+        target = None if target_id is None else targets.filter(pk=target_id).first()
         if target is None:
             raise Http404
         return target

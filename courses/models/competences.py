@@ -1,5 +1,8 @@
 """The digital-competence framework courses and reports are grouped by (Thông tư 02/2025/TT-BGDĐT)."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +20,9 @@ class CompetenceDomain(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+
+COMPETENCE_NUMBER = re.compile(r"([0-9]{1,2})(?:\.([0-9]{1,2}))?")  # "4" or "4.2"
 
 
 class Competence(models.Model):
@@ -39,6 +45,10 @@ class Competence(models.Model):
         return f"{self.number} {self.name}"
 
     def save(self, *args, **kwargs):
-        major, _dot, minor = self.number.partition(".")
-        self.sort_order = int(major or 0) * 100 + int(minor or 0) if (major + minor).isdigit() else 0
+        number = COMPETENCE_NUMBER.fullmatch(self.number)
+        self.sort_order = int(number[1]) * 100 + int(number[2] or 0) if number else 0
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not COMPETENCE_NUMBER.fullmatch(self.number):
+            raise ValidationError({"number": _("Write the number as digits, e.g. 4 or 4.2.")})

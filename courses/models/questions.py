@@ -26,6 +26,7 @@ from wagtail.fields import RichTextField, StreamField
 from lms.models.scoping import UnitScopedQuerySet
 
 SHARE_PLACES = Decimal("0.0001")
+LARGEST_DIGITS = 13  # numbers below 10^13: what the bank stores, and what a learner's answer is compared with
 FRACTION_PLACES = Decimal("0.0000001")  # a weight of 33.33333% and a third are the same
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image"]
 
@@ -500,7 +501,8 @@ def strip_accents(text):
 
 
 def parse_number(text):
-    """A number as a learner types it: "3,5", "3.5", "1 000" or "1.000,5"; None if it is not one."""
+    """A number as a learner types it: "3,5", "3.5", "1 000" or "1.000,5"; None if it is not one, or
+    is beyond what the bank holds (1e999999999 would overflow the arithmetic that grades it)."""
     cleaned = str(text).strip().replace(" ", "").replace("\xa0", "")
     if "," in cleaned:  # Vietnamese: "," is the decimal separator and "." groups thousands
         cleaned = cleaned.replace(".", "").replace(",", ".")
@@ -508,7 +510,7 @@ def parse_number(text):
         number = Decimal(cleaned)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and number.adjusted() < LARGEST_DIGITS else None
 
 
 class NumericalAnswerBlock(blocks.StructBlock):

@@ -8,8 +8,10 @@ from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.widgets.chooser import BaseChooser
 
 from lms import selectors
+from lms.converters import parse_id
 from lms.models import Unit
 
 
@@ -74,10 +76,20 @@ class UnitChosenMultipleView(ScopedUnitChosenMixin, chooser_views.ChosenMultiple
     pass
 
 
+class UnitChooser(BaseChooser):
+    """The unit field; a form shown again with a posted value that is no id shows no unit."""
+
+    def get_instance(self, value):
+        if isinstance(value, str) and parse_id(value) is None:
+            return None  # Wagtail's lookup takes any text for an id and fails on it
+        return super().get_instance(value)
+
+
 class UnitChooserViewSet(ChooserViewSet):
     """A searchable unit chooser: the tree is too long for a drop-down at national scale."""
 
     model = Unit
+    base_widget_class = UnitChooser
     icon = "site"
     per_page = 50
     choose_one_text = gettext_lazy("Choose a unit")

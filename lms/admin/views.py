@@ -11,6 +11,7 @@ from wagtail.admin.views.generic import EditView, HistoryView, IndexView, UsageV
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.preview import PreviewOnEdit
 
+from lms.converters import parse_id
 from lms.models import Unit
 
 
@@ -26,7 +27,8 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
 
 def unit_in_scope(user, unit_id):
     """The unit whose id a URL's query gives, if ``user`` may see it; otherwise 404."""
-    if not str(unit_id).isdigit():
+    unit_id = parse_id(unit_id)
+    if unit_id is None:
         raise Http404
     return get_object_or_404(Unit.objects.visible_to(user), pk=unit_id)
 

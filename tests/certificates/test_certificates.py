@@ -686,3 +686,12 @@ def test_learners_reach_no_certificate_screen_of_the_admin(client, tree, templat
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("wagtailadmin_login")), name
+
+
+@pytest.mark.parametrize("typed", ["0001/GCN-MTTQ", "a b", "x" * 33, "mã"])
+def test_a_code_that_cannot_be_a_verification_code_is_refused_naming_the_field(client, typed):
+    response = client.get(reverse("certificate_verify_form"), {"code": typed})
+
+    assert response.status_code == 400
+    assert "Mã xác minh: gồm các chữ cái" in response.text
+    assert 'aria-invalid="true"' in response.text

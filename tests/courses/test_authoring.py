@@ -119,6 +119,17 @@ def test_a_trainer_adds_a_competence_and_nobody_deletes_one(client, trainer):
     assert Competence.objects.filter(pk=competence.pk).exists()
 
 
+@pytest.mark.parametrize("number", ["²", "4.2.1", "99999.99", "4,2"])
+def test_a_competence_number_that_is_not_digits_like_4_2_is_refused_naming_the_field(client, trainer, number):
+    domain = CompetenceDomain.objects.get(number=6)
+
+    response = client.post(reverse("courses_competence:add"), {"domain": domain.pk, "number": number, "name": "Mới"})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["number"]
+    assert not Competence.objects.filter(number=number).exists()
+
+
 def test_the_framework_has_six_domains_and_twenty_four_competences():
     assert CompetenceDomain.objects.count() == 6
     assert Competence.objects.count() == 24

@@ -19,7 +19,7 @@ from courses.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from courses.question_formats import BLANK, read_aiken, read_gift
+from courses.question_formats import BLANK, read_aiken, read_gift, read_sheet
 from courses.question_import import import_questions, type_fields
 
 
@@ -532,3 +532,33 @@ def test_what_the_bank_cannot_keep_is_reported_with_the_line_and_the_rest_import
 
     assert result.added == 2
     assert [(note.line, note.reason) for note in result.notes] == [(4, "tags are not kept: dễ.")]
+
+
+@pytest.mark.parametrize("points", ["10000", "1e999999999", "0,001", "NaN"])
+def test_points_the_bank_cannot_hold_are_refused_in_the_spreadsheet(points):
+    row = ["Tự luận", "", "", "Kể một vụ lừa đảo.", "", "", "", "", "", "", "", points, ""]
+
+    questions, errors = read_sheet(sheet(row), "cau-hoi.xlsx")
+
+    assert questions == []
+    assert [(error.line, f"“{points}”" in error.reason) for error in errors] == [(2, True)]
+
+
+@pytest.mark.django_db
+def test_a_question_whose_name_the_bank_cannot_hold_is_refused_with_its_line():
+    source = "::Ngắn::Câu một? {T}\n\n::" + "Tên rất dài " * 30 + "::Câu hai? {T}\n"
+
+    result = import_questions(io.BytesIO(source.encode()), filename="q.gift", file_format="gift", category_name="Bank")
+
+    assert [(error.line, error.reason) for error in result.errors] == [(3, "Name: longer than 255 characters.")]
+    assert not Question.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_text_file_holding_a_nul_character_is_refused_with_its_line():
+    result = import_questions(
+        io.BytesIO(b"::A::Hai? {T}\n\n::B::Ba\x00? {T}\n"), filename="q.gift", file_format="gift", category_name="Bank"
+    )
+
+    assert [(error.line, error.reason) for error in result.errors] == [(3, "a NUL character: is this a text file?")]
+    assert not Question.objects.exists()

@@ -568,12 +568,26 @@ def test_a_question_without_text_or_with_a_bad_mark_is_reported():
     content = quiz(
         moodle_question("essay", "", text=""),
         moodle_question("essay", "").replace("1.0000000", "-2"),
+        moodle_question("essay", "").replace("1.0000000", "1e999999999"),
+        moodle_question("essay", "").replace("1.0000000", "10000"),
     )
 
     questions, errors = read(content)
 
     assert questions == []
-    assert ["no text" in errors[0].reason, "“-2”" in errors[1].reason] == [True, True]
+    assert "no text" in errors[0].reason
+    marks = ["“-2”", "“1e999999999”", "“10000”"]
+    assert [mark in error.reason for mark, error in zip(marks, errors[1:], strict=True)] == [True] * 3
+
+
+@pytest.mark.parametrize("penalty", ["1e999999999", "NaN", "²"])
+def test_a_penalty_that_is_no_number_is_read_as_moodles_default(penalty):
+    content = quiz(moodle_question("essay", "").replace("0.3333333", penalty))
+
+    questions, errors = read(content)
+
+    assert errors == []
+    assert questions[0].notes == []
 
 
 def test_moodle_text_formats_are_read_by_their_moodle_names():

@@ -117,7 +117,18 @@ def test_short_answer_compares_composed_and_decomposed_vietnamese_alike():
 
 @pytest.mark.parametrize(
     ("response", "expected"),
-    [("3.5", 1), ("3,5", 1), ("3,6", 1), ("3.61", 0), ("3,4", 1), ("3,39", 0), ("abc", 0), ("", 0), ("NaN", 0)],
+    [
+        ("3.5", 1),
+        ("3,5", 1),
+        ("3,6", 1),
+        ("3.61", 0),
+        ("3,4", 1),
+        ("3,39", 0),
+        ("abc", 0),
+        ("", 0),
+        ("NaN", 0),
+        ("1e999999999", 0),  # overflowed the subtraction that compares it
+    ],
 )
 def test_numerical_within_tolerance(response, expected):
     question = NumericalQuestion(answers=number_answer("3.5", "0.1"))
@@ -127,7 +138,17 @@ def test_numerical_within_tolerance(response, expected):
 
 @pytest.mark.parametrize(
     ("typed", "number"),
-    [("1 000", 1000), ("1.000,5", Decimal("1000.5")), ("-2", -2), ("2e3", 2000), ("Infinity", None), ("", None)],
+    [
+        ("1 000", 1000),
+        ("1.000,5", Decimal("1000.5")),
+        ("-2", -2),
+        ("2e3", 2000),
+        ("Infinity", None),
+        ("", None),
+        ("9999999999999", 9999999999999),
+        ("1e13", None),  # beyond what the bank holds
+        ("-1e999999999", None),
+    ],
 )
 def test_numbers_are_read_as_vietnamese_learners_type_them(typed, number):
     assert parse_number(typed) == (Decimal(number) if number is not None else None)

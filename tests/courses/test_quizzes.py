@@ -45,6 +45,7 @@ from tests.courses.helpers import (
     make_learner_person,
     make_quiz,
     make_single_choice,
+    number_answer,
 )
 from tests.factories import make_unit
 
@@ -716,3 +717,29 @@ def test_a_description_is_never_drawn_at_random(category, course, enrolment):
     attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
 
     assert [answer.question_id for answer in questions_of(attempt)] == [question.pk]
+
+
+def test_an_attempt_holding_a_numerical_answer_too_large_to_compare_is_graded(category, course, enrolment):
+    number = NumericalQuestion.objects.create(
+        category=category, name="Số", text="<p>Số khẩn cấp?</p>", answers=number_answer("113", "0.5")
+    )
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=make_quiz(course, questions=[number]))
+    (answer,) = questions_of(attempt)
+    answer.response = "1e999999999"  # as saved before numbers were bounded: such attempts were stuck
+    answer.save(update_fields=["response"])
+
+    quizzes.submit_attempt(attempt=attempt)
+
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score, questions_of(attempt)[0].share) == (AttemptState.GRADED, 0, 0)
+
+
+def test_answers_for_question_ids_that_are_no_ids_are_refused(client, course, enrolment, category, learner):
+    attempt = quizzes.start_attempt(
+        enrolment=enrolment, quiz=make_quiz(course, questions=[make_single_choice(category)])
+    )
+    client.force_login(learner.user)
+
+    response = client.post(reverse("quiz_save", args=[attempt.pk]), {"shown": ["²"], "answer-²": "a"})
+
+    assert response.status_code == 403

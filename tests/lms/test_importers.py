@@ -870,3 +870,24 @@ def test_people_categories_are_matched_by_name_or_code_without_diacritics(tree):
 
     assert counts(report) == (3, 0, 0), report.errors
     assert set(Person.objects.values_list("category", flat=True)) == {category.pk}
+
+
+@pytest.mark.parametrize("hours", ["NaN", "Infinity", "1e999999999", "10000"])
+def test_hours_that_are_no_number_of_hours_are_refused_naming_the_row_and_column(tree, hours):
+    person = make_person(unit=tree["area"])
+
+    report = TrainingHistoryImport().run(
+        sheet(TrainingHistoryImport, history_row(person, hours=hours)), "h.csv", apply=True
+    )
+
+    assert where(report) == [(2, "Số giờ")]
+    assert not TrainingRecord.objects.exists()
+
+
+def test_a_csv_cell_longer_than_the_csv_reader_takes_is_refused_naming_its_line(tree):
+    rows = [person_row(tree["area"], external_id="TN-001"), person_row(tree["area"], position="x" * 200_000)]
+
+    report = run_people(sheet(PeopleImport, *rows))
+
+    assert [str(error) for error in report.errors] == ["Dòng 3 của tệp CSV có một ô dài hơn 131.072 ký tự."]
+    assert not Person.objects.filter(external_id="TN-001").exists()

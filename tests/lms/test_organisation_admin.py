@@ -823,3 +823,11 @@ def test_a_listing_takes_no_more_queries_for_more_rows(as_organiser, org, listin
     assert many_rows > few_rows
     assert many_queries <= few_queries
     assert many_queries <= listing.most_queries
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "²"])
+def test_a_session_inviting_a_unit_id_that_is_no_id_is_refused_naming_the_field(as_organiser, org, value):
+    response = as_organiser.post(url("lms_session:add"), session_form(org, invited_units=[value]))
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["invited_units"]
