@@ -3,6 +3,7 @@
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 
 from lms import selectors
 from lms.converters import parse_id
@@ -28,14 +29,16 @@ def ids_only(field_class):
 
 
 class ScopedFormMixin:
-    """Unit fields of the form offer only the units the user may use."""
+    """Unit fields of the form offer only the units the user may use; every choice of objects takes ids only."""
 
     unit_fields = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ModelChoiceField):
+                field.__class__ = ids_only(type(field))
         for name in self.unit_fields:
             if name in self.fields:
-                self.fields[name].__class__ = ids_only(type(self.fields[name]))
                 self.fields[name].queryset = selectors.unit_choices_for(self.for_user)
                 self.fields[name].label_from_instance = Unit.tree_label
