@@ -121,7 +121,8 @@ def course_context(course, user):
         "missing_prerequisites": missing_prerequisites(person=person, course=course) if person else [],
         "competences": course.competences.select_related("domain"),
         "audience": course.audience.all(),
-        "prerequisites": course.prerequisites.live(),
+        # a revision's preview holds its prerequisites in memory, where there is no .live()
+        "prerequisites": [page for page in course.prerequisites.all() if page.live],
     }
 
 
