@@ -77,7 +77,7 @@ class CertificateTemplateViewSet(ScopedViewSet):
         return [
             *super().get_urlpatterns(),
             path("new/preview/", preview_on_add, name="preview_on_add"),
-            path("<int:pk>/preview/", preview_on_edit, name="preview_on_edit"),
+            path("<id:pk>/preview/", preview_on_edit, name="preview_on_edit"),
         ]
 
 

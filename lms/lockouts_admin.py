@@ -81,4 +81,4 @@ class LockoutViewSet(ScopedViewSet):
         ]
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("<int:pk>/lift/", LockoutLiftView.as_view(), name="lift")]
+        return [*super().get_urlpatterns(), path("<id:pk>/lift/", LockoutLiftView.as_view(), name="lift")]

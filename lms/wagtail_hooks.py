@@ -169,7 +169,7 @@ class PersonViewSet(ScopedViewSet):
             *super().get_urlpatterns(),
             path("import/", admin_views.PeopleImportView.as_view(), name="import"),
             path("activation/", admin_views.ActivationView.as_view(), name="activation"),
-            path("<int:pk>/activation/", admin_views.ActivationView.as_view(), name="activation_person"),
+            path("<id:pk>/activation/", admin_views.ActivationView.as_view(), name="activation_person"),
         ]
 
 
