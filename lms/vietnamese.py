@@ -28,8 +28,9 @@ def _letters_and_tones(word):
             if tones:
                 tones[-1] = TONE_MARKS[char]
         elif char in LETTER_MARKS:
-            if letters:
-                letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)
+            marked = unicodedata.normalize("NFC", letters[-1] + char) if letters else ""
+            if marked in _CODES:  # a mark Vietnamese does not put on this letter ("î") is dropped
+                letters[-1] = marked
         elif char in _CODES:
             letters.append(char)
             tones.append(0)

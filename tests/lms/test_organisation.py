@@ -125,6 +125,11 @@ def test_the_sort_key_ignores_case_extra_spaces_and_unicode_composition():
     assert name_sort_key(decomposed) == name_sort_key("Nguyễn Văn Ân")
 
 
+def test_a_mark_vietnamese_does_not_put_on_a_letter_sorts_as_the_bare_letter():
+    assert name_sort_key("Lê Văn Îm") == name_sort_key("Lê Văn Im")
+    assert name_sort_key("Bùi Ŭt") == name_sort_key("Bùi Ut")
+
+
 def test_the_database_lists_people_in_vietnamese_name_order():
     unit = make_unit()
     for name in random.Random(19).sample(NAMES_IN_ORDER, len(NAMES_IN_ORDER)):
