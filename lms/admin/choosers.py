@@ -16,10 +16,12 @@ from lms.models import Unit
 
 
 class UnitSearchForm(BaseFilterForm):
+    # SQLite refuses a LIKE pattern over 50,000 bytes ("pattern too complex"): a longer search is no search.
     q = forms.CharField(
         label=gettext_lazy("Name or code"),
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name or code")}),
         required=False,
+        max_length=255,
     )
 
     def filter(self, units):

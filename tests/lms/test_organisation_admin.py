@@ -224,6 +224,12 @@ def test_searching_the_unit_chooser_finds_no_unit_outside_the_commune(as_organis
     assert units_in_chooser(org, as_organiser.get(url(view, q="Tổ dân"))) == names(org, ["area", "other_area"])
 
 
+def test_a_search_too_long_for_any_unit_name_lists_the_units_instead_of_failing(as_organiser, org):
+    response = as_organiser.get(url("lms_unit_chooser:choose_results", q="Tổ dân " * 10_000))
+
+    assert units_in_chooser(org, response) == names(org, ["commune", "area", "other_area"])
+
+
 def test_the_unit_chooser_does_not_return_a_unit_outside_the_commune_by_id(as_organiser, org):
     def chosen(unit):
         response = as_organiser.get(url("lms_unit_chooser:chosen_multiple", id=unit.pk))
