@@ -72,6 +72,13 @@ def read_rows(file, filename, columns):
     for row_number, values in enumerate(rows, start=2):
         if not any(value not in (None, "") for value in values):
             continue
+        for index, value in enumerate(values):
+            if isinstance(value, str) and "\x00" in value:  # no database text may hold it (PostgreSQL refuses)
+                column = headers[index] if index < len(headers) else index + 1
+                raise SheetFormatError(
+                    _("Row %(row)s, column “%(column)s” holds a NUL character, which no text may hold.")
+                    % {"row": row_number, "column": column}
+                )
         yield (
             row_number,
             {field: (values[index] if index < len(values) else None) for field, index in positions.items()},

@@ -6,12 +6,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from lms.admin.panels import OrderedInlinePanel
 from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
 from lms.admin.reports import report_urls
 from lms.admin.viewsets import ScopedViewSet
@@ -44,7 +45,7 @@ class TargetViewSet(ScopedViewSet):
             MultiFieldPanel(
                 [
                     FieldPanel("threshold"),
-                    InlinePanel("level_thresholds", heading=_("Thresholds for levels"), label=_("level")),
+                    OrderedInlinePanel("level_thresholds", heading=_("Thresholds for levels"), label=_("level")),
                     FieldRowPanel([FieldPanel("starts_on"), FieldPanel("deadline")]),
                     FieldPanel("is_active"),
                 ],

@@ -586,6 +586,17 @@ def test_a_target_with_an_unknown_level_or_dates_the_wrong_way_round_is_refused_
     assert not Target.objects.filter(slug="xa-2026").exists()
 
 
+def test_a_form_count_larger_than_the_thresholds_posted_shows_the_form_again_with_its_error(commune_organiser, world):
+    form = target_form(world.units["commune"], thresholds=[(UnitLevel.COMMUNE, "80")], name="")
+    form["level_thresholds-TOTAL_FORMS"] = "3"  # two forms counted but never posted
+
+    response = commune_organiser.post(url("coverage_target:add"), form)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["name"]
+    assert not Target.objects.filter(slug="xa-2026").exists()
+
+
 def test_an_organiser_edits_the_thresholds_of_a_target_of_their_subtree(commune_organiser, world):
     target = make_target(world.units["commune"], slug="xa-2026")
     commune = TargetThreshold.objects.create(target=target, level=UnitLevel.COMMUNE, percent=80)

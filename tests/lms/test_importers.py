@@ -891,3 +891,14 @@ def test_a_csv_cell_longer_than_the_csv_reader_takes_is_refused_naming_its_line(
 
     assert [str(error) for error in report.errors] == ["Dòng 3 của tệp CSV có một ô dài hơn 131.072 ký tự."]
     assert not Person.objects.filter(external_id="TN-001").exists()
+
+
+def test_a_cell_holding_a_nul_character_is_refused_naming_its_row_and_column(tree):
+    rows = [person_row(tree["area"], external_id="TN-001"), person_row(tree["area"], position="Cán\x00 bộ")]
+
+    report = run_people(sheet(PeopleImport, *rows))
+
+    assert [str(error) for error in report.errors] == [
+        "Dòng 3, cột “Chức vụ” có ký tự NUL, ký tự mà không văn bản nào được chứa."
+    ]
+    assert not Person.objects.filter(external_id="TN-001").exists()
