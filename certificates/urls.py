@@ -7,5 +7,5 @@ from certificates import views
 urlpatterns = [
     path("certificates/verify/", views.verify, name="certificate_verify_form"),
     path("certificates/verify/<str:code>/", views.verify, name="certificate_verify"),
-    path("giay-chung-nhan/<str:code>/tai-ve/", views.download, name="certificate_download"),
+    path("giay-chung-nhan/<slug:code>/tai-ve/", views.download, name="certificate_download"),
 ]

@@ -5,7 +5,7 @@ from django.urls import path
 from lms import two_factor_views, views
 
 urlpatterns = [
-    path("diem-danh/<str:code>/", views.session_checkin, name="session_checkin"),
+    path("diem-danh/<slug:code>/", views.session_checkin, name="session_checkin"),
     path("tai-khoan/xac-thuc-hai-buoc/", two_factor_views.verify, name="two_factor_verify"),
     path("tai-khoan/xac-thuc-hai-buoc/thiet-lap/", two_factor_views.enrol, name="two_factor_enrol"),
     path("tai-khoan/xac-thuc-hai-buoc/ma-du-phong/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),

@@ -695,3 +695,11 @@ def test_a_code_that_cannot_be_a_verification_code_is_refused_naming_the_field(c
     assert response.status_code == 400
     assert "Mã xác minh: gồm các chữ cái" in response.text
     assert 'aria-invalid="true"' in response.text
+
+
+def test_a_download_address_with_characters_no_code_has_is_not_found(client):
+    client.force_login(make_learner())
+
+    response = client.get("/giay-chung-nhan/%00/tai-ve/")  # PostgreSQL cannot even compare a text holding NUL
+
+    assert response.status_code == 404

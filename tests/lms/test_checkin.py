@@ -239,6 +239,15 @@ def test_an_unknown_check_in_code_is_not_found(client, tree, learner_on_a_list):
     assert not Attendance.objects.exists()
 
 
+def test_a_check_in_address_with_characters_no_code_has_is_not_found(client, learner_on_a_list):
+    learner, _person = learner_on_a_list
+    client.force_login(learner)
+
+    response = client.get("/diem-danh/%00/")  # PostgreSQL cannot even compare a text holding NUL
+
+    assert response.status_code == 404
+
+
 def test_a_person_marked_inactive_cannot_check_in(client):
     tree = make_unit_tree()
     learner = make_learner()
