@@ -17,7 +17,7 @@ def delete_public_previews(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lms", "0009_log_entries_of_shared_objects"),
+        ("lms", "0008_organiser_lockout_permissions"),
     ]
 
     operations = [
