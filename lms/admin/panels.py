@@ -6,8 +6,17 @@ from wagtail.admin.panels import InlinePanel
 
 
 class FormSetOfPostedForms(BaseChildFormSet):
-    """A child formset whose every form has an order after cleaning, even a form counted in ``TOTAL_FORMS`` whose
-    fields were never posted: Wagtail's inline panel sorts by it and would fail with a server error."""
+    """A child formset that takes only the forms really posted: an existing row counts as one only when its id
+    was posted (a crafted ``INITIAL_FORMS`` would look up ids that are not there), and every form has an order
+    after cleaning, even a form counted in ``TOTAL_FORMS`` whose fields were never posted (Wagtail's inline
+    panel sorts by it). Either would otherwise be a server error."""
+
+    def initial_form_count(self):
+        counted = super().initial_form_count()
+        if not self.is_bound:
+            return counted
+        id_field = self.model._meta.pk.name
+        return next((i for i in range(counted) if f"{self.add_prefix(i)}-{id_field}" not in self.data), counted)
 
     def full_clean(self):
         super().full_clean()

@@ -586,9 +586,27 @@ def test_a_target_with_an_unknown_level_or_dates_the_wrong_way_round_is_refused_
     assert not Target.objects.filter(slug="xa-2026").exists()
 
 
-def test_a_form_count_larger_than_the_thresholds_posted_shows_the_form_again_with_its_error(commune_organiser, world):
+@pytest.mark.parametrize("total_forms", ["3", "1001", str(10**14)])
+def test_a_form_count_larger_than_the_thresholds_posted_shows_the_form_again_with_its_error(
+    commune_organiser, world, total_forms
+):
     form = target_form(world.units["commune"], thresholds=[(UnitLevel.COMMUNE, "80")], name="")
-    form["level_thresholds-TOTAL_FORMS"] = "3"  # two forms counted but never posted
+    form["level_thresholds-TOTAL_FORMS"] = total_forms  # forms counted but never posted; past 1,000 Django caps it
+
+    response = commune_organiser.post(url("coverage_target:add"), form)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["name"]
+    assert not Target.objects.filter(slug="xa-2026").exists()
+
+
+@pytest.mark.parametrize("counted", ["2", str(10**14)])
+def test_a_count_of_existing_thresholds_larger_than_the_ids_posted_shows_the_form_again(
+    commune_organiser, world, counted
+):
+    form = target_form(world.units["commune"], thresholds=[(UnitLevel.COMMUNE, "80")], name="")
+    form["level_thresholds-TOTAL_FORMS"] = form["level_thresholds-INITIAL_FORMS"] = counted
+    # counted as existing rows, whose ids were never posted (past 1,000 Django caps the count)
 
     response = commune_organiser.post(url("coverage_target:add"), form)
 
