@@ -6,9 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 CHROMIUM := /usr/bin/chromium
+# The PostgreSQL database of `make test-postgres` (Django's tests run in test_<its name>).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lms
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test fuzz browser lint format messages compilemessages plugin-check clean
+.PHONY: help run setup test postgres test-postgres test-parallel fuzz browser lint format messages compilemessages plugin-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,6 +62,22 @@ browser: ## Install Debian's Chromium for the browser tests (needs root)
 test: $(VENV)/.dev-installed compilemessages browser ## Run every test, browser tests included (DATABASE_URL picks the database)
 	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS) $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/suite.xml)
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS) $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/browser.xml)
+
+postgres: ## Start the local PostgreSQL if it is down and create the database of POSTGRES_URL if it is missing
+	@if ! pg_isready -q -d "$(POSTGRES_URL)"; then \
+		echo "Starting the local PostgreSQL..."; \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | sort -V | tail -n 1)" main start; \
+		for _ in $$(seq 30); do pg_isready -q -d "$(POSTGRES_URL)" && break; sleep 1; done; \
+	fi
+	@pg_isready -d "$(POSTGRES_URL)"
+	@psql "$(POSTGRES_URL)" -Atc "select 1" >/dev/null 2>&1 \
+		|| createdb --maintenance-db="$(dir $(POSTGRES_URL))postgres" "$(notdir $(POSTGRES_URL))"
+
+test-postgres: postgres ## Run every test on PostgreSQL (POSTGRES_URL), the parallel-request tests included
+	$(MAKE) --no-print-directory test DATABASE_URL="$(POSTGRES_URL)"
+
+test-parallel: $(VENV)/.dev-installed compilemessages postgres ## Run only the tests of parallel requests (exactly once), on PostgreSQL
+	DATABASE_URL="$(POSTGRES_URL)" $(BIN)/pytest tests --ignore=tests/e2e -k on_postgresql $(PYTEST_ARGS)
 
 fuzz: $(VENV)/.dev-installed compilemessages ## Send 2,000 generated inputs to every write endpoint and import (about an hour; the suite sends 50)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/*/test_fuzz.py -q --hypothesis-show-statistics --durations=0 $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
@@ -33,7 +34,13 @@ from pypdf import PdfReader
 from wagtail.images.models import Image
 
 from certificates import services
-from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
+from certificates.models import (
+    Certificate,
+    CertificateBatch,
+    CertificateSerial,
+    CertificateStatus,
+    CertificateTemplate,
+)
 from certificates.signing import create_signing_key
 from courses import services as course_services
 from lms import ledger
@@ -220,36 +227,84 @@ def test_serial_numbers_run_per_suffix_and_year(tree, template):
     assert numbers == ["0001/GCN-MTTQ", "0002/GCN-MTTQ", "0001/GCN-HPN", "0003/GCN-MTTQ"]
 
 
+def test_a_december_completion_certified_in_the_next_year_takes_the_next_number_of_the_issue_year(tree, template):
+    today = timezone.localdate()
+    this_year = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))[0]
+    december = ledger.record_course_completion(
+        person=learner(tree["area"]),
+        course_id=999,
+        title="Khóa học thử",
+        date=datetime.date(today.year - 1, 12, 31),
+        hours=None,
+        result="",
+    )
+
+    certificate, _issued = services.issue_certificate(template=template, record=december)
+
+    assert (this_year.year, this_year.number) == (today.year, 1)
+    assert (certificate.year, certificate.number, certificate.completed_on.year) == (today.year, 2, today.year - 1)
+    assert certificate.snapshot["issued_on"] == today.isoformat()
+
+
+def issue_in_parallel(template, records):
+    """Issue a certificate for each of ``records`` at once, each in its own thread and connection; returns
+    what each call returned (the certificate's pk and whether it issued it) and the errors."""
+    barrier = threading.Barrier(len(records))
+    results, errors = [], []
+
+    def issue(record):
+        try:
+            barrier.wait()
+            certificate, issued = services.issue_certificate(template=template, record=record)
+            results.append((certificate.pk, issued))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=[record]) for record in records]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_issuing_gives_unique_gapless_serials_and_no_duplicates_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("needs a database that runs requests in parallel")
     tree = make_unit_tree()
     template = CertificateTemplate.objects.create(name="Song song", issuer="X", place="Y", signer_name="Z")
-    records = [record_for(learner(tree["area"])) for _person in range(8)]
-    workers = [*records, records[0], records[0], records[1]]  # three retries of the same completions
-    barrier = threading.Barrier(len(workers))
-    errors = []
+    records = [record_for(learner(tree["area"])) for _person in range(40)]
+    retries = [records[0]] * 5 + [records[1]] * 5  # the same completions issued again at the same moment
 
-    def issue(record):
-        try:
-            barrier.wait()
-            services.issue_certificate(template=template, record=record)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=[record]) for record in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = issue_in_parallel(template, [*records, *retries])
 
     assert errors == []
+    assert sum(issued for _pk, issued in results) == 40
     certificates = Certificate.objects.all()
-    assert sorted(certificates.values_list("number", flat=True)) == list(range(1, 9))
-    assert certificates.values("person").distinct().count() == 8
+    assert sorted(certificates.values_list("number", flat=True)) == list(range(1, 41))
+    assert certificates.values("person").distinct().count() == 40
+    assert CertificateSerial.objects.get().last_number == 40
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_fifty_parallel_issues_for_one_person_and_course_give_one_certificate_and_no_serial_gap_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    tree = make_unit_tree()
+    template = CertificateTemplate.objects.create(name="Song song", issuer="X", place="Y", signer_name="Z")
+    record = record_for(learner(tree["area"]))
+
+    results, errors = issue_in_parallel(template, [record] * 50)
+    after, issued_after = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+
+    assert errors == []
+    certificate = Certificate.objects.get(training_record=record)
+    assert sorted(results) == [(certificate.pk, False)] * 49 + [(certificate.pk, True)]
+    assert (certificate.number, after.number, issued_after) == (1, 2, True)
+    assert UnitLogEntry.objects.filter(action="certificates.issue").count() == 2
 
 
 # Checking a certificate
@@ -283,6 +338,23 @@ def test_a_revoked_certificate_shows_as_revoked_and_an_unknown_code_as_unknown(c
     assert "Không có giấy chứng nhận nào có mã này" in unknown.text
     assert typed.status_code == 302
     assert typed.url == reverse("certificate_verify", args=[certificate.code])
+
+
+def test_revoking_a_revoked_certificate_is_refused_and_keeps_the_first_date_reason_and_log_entry(tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    services.revoke_certificate(certificate=certificate, reason="Cấp nhầm người", user=None)
+    first = Certificate.objects.get(pk=certificate.pk)
+
+    with pytest.raises(ValidationError):
+        services.revoke_certificate(certificate=certificate, reason="Lý do khác", user=None)
+
+    again = Certificate.objects.get(pk=certificate.pk)
+    assert (again.status, again.revoked_at, again.revoked_reason) == (
+        CertificateStatus.REVOKED,
+        first.revoked_at,
+        "Cấp nhầm người",
+    )
+    assert UnitLogEntry.objects.filter(action="certificates.revoke").count() == 1
 
 
 def test_repeated_wrong_guesses_from_one_address_are_slowed_down(tree, template):

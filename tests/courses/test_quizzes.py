@@ -381,6 +381,33 @@ def test_submitting_twice_gives_one_graded_attempt(category, course, enrolment, 
     assert Attempt.objects.count() == 1
 
 
+def test_submitting_a_graded_attempt_again_grades_nothing(category, course, enrolment, monkeypatch):
+    quiz = make_quiz(course, questions=three_questions(category), pass_mark=60)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    quizzes.save_answers(
+        attempt=attempt, data=form_data(answer_form(attempt, dict.fromkeys(questions_of(attempt), "a")))
+    )
+    gradings = []
+    grade = SingleChoiceQuestion.grade
+
+    def counted_grade(question, response):
+        gradings.append(response)
+        return grade(question, response)
+
+    monkeypatch.setattr(SingleChoiceQuestion, "grade", counted_grade)
+    submitted_at = timezone.now()
+
+    first = quizzes.submit_attempt(attempt=attempt, at=submitted_at)[1]
+    second = quizzes.submit_attempt(attempt=attempt, at=submitted_at + timedelta(minutes=5))[1]
+
+    assert (first, second) == (True, False)
+    assert gradings == ["a", "a", "a"]
+    attempt.refresh_from_db()
+    assert (attempt.state, attempt.score, attempt.submitted_at) == (AttemptState.GRADED, 3, submitted_at)
+    assert set(attempt.questions.values_list("graded_at", flat=True)) == {submitted_at}
+    assert TrainingRecord.objects.filter(person=enrolment.person).count() == 1
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_submits_grade_an_attempt_once_and_complete_the_course_once_on_postgresql():
     if connection.vendor != "postgresql":
@@ -392,7 +419,7 @@ def test_parallel_submits_grade_an_attempt_once_and_complete_the_course_once_on_
     enrolment = services.enrol(person=learner, course=course)
     attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
     data = form_data(answer_form(attempt, dict.fromkeys(questions_of(attempt), "a")))
-    requests = 4
+    requests = 50
     barrier = threading.Barrier(requests)
     results = []
 
