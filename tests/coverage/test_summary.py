@@ -145,7 +145,7 @@ def test_a_changed_requirement_makes_the_facts_again_once_committed(world, djang
         callback()
 
     assert_summary_agrees(world.target)
-    assert selectors.coverage(world.target, world.units["central"]).total.met == 6
+    assert selectors.coverage(world.target, world.units["central"]).total.met == 5
     with django_capture_on_commit_callbacks(execute=True):
         world.target.window_start = date(2026, 3, 2)  # the day after the trainings
         world.target.save()
