@@ -62,8 +62,13 @@ class CoverageFilterForm(forms.Form):
         # the form shows the report's target and unit, whether the query named them or they are the defaults
         super().__init__({**data.dict(), "target": target.pk, "unit": unit.pk})
         self.fields["target"].queryset = selectors.targets_for(request.user)
+        # the units a report moves to from here: those above it that the viewer may see, and those just below
+        # (the whole country would be thousands of options on every page)
+        above = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
+        visible_above = unit_filter_choices(request).filter(path__in=above)
+        below = Unit.objects.in_unit(unit).filter(depth=unit.depth + 1, is_active=True)
         self.fields["unit"].queryset = Unit.objects.filter(
-            Q(pk__in=unit_filter_choices(request).values("pk")) | Q(pk=unit.pk)
+            Q(pk__in=visible_above.values("pk")) | Q(pk__in=below.values("pk")) | Q(pk=unit.pk)
         ).order_by("path")
         self.fields["unit"].label_from_instance = Unit.tree_label
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Competence
@@ -19,7 +20,7 @@ from targets import selectors, summary
 from targets.models import CoverageFact, Target
 from tests.courses.helpers import make_catalogue, make_course
 from tests.coverage.test_admin import make_target, make_world, train
-from tests.factories import make_person, make_session, make_unit
+from tests.factories import make_person, make_session, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +191,27 @@ def test_a_report_from_the_facts_takes_one_query_for_its_numbers_whatever_the_tr
         area = make_unit(parent=world.units["commune"])
         train(make_person(unit=area), 3)
     assert {name: queries(world.units[name]) for name in ("central", "province", "commune")} == few
+
+
+
+def test_the_national_dashboard_is_a_few_kilobytes_in_a_few_queries_whatever_the_tree(client, world):
+    """The unit field offers the units above, the unit and those just below it, not the whole country; the
+    numbers come from the facts."""
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    page = reverse("coverage_report:index") + f"?target={world.target.pk}"
+
+    def measured():
+        client.get(page)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        assert response.context["report"].requirement is None  # read from the facts
+        return len(captured), len(response.content)
+
+    queries, size = measured()
+    for _number in range(40):
+        commune = make_unit(parent=world.units["other_province"])
+        make_unit(parent=commune)
+    assert measured() == (queries, size)
+    # the admin's frame takes 6 of them (session, user, profile, locale, the page explorer's two)
+    assert queries <= 16
+    assert size < 45_000
