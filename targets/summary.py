@@ -31,7 +31,9 @@ def facts_of(target, people):
         people.order_by()
         .annotate(**requirement.annotations())
         .annotate(
-            met=Case(When(requirement.met_condition(), then=Value(True)), default=Value(False), output_field=BooleanField()),
+            met=Case(
+                When(requirement.met_condition(), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
             latest_on=Max("training_records__date", filter=requirement.in_window()),
             person=F("pk"),
         )

