@@ -22,7 +22,7 @@ from lms.admin.reports import ModelPermissionMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.converters import parse_id
 from lms.models import Person, PersonCategory, Unit, UnitLevel
-from targets import charts, exports, selectors
+from targets import charts, exports, selectors, summary
 from targets.models import ApiToken, Target
 
 
@@ -232,7 +232,10 @@ class MissingPeopleView(CoverageMixin, UnitReportView):
 
     @cached_property
     def missing(self):
-        return selectors.people_missing(self.target, self.unit, as_of=self.as_of, category=self.category)
+        # a page is counted once it is cut (``decorate_paginated_queryset``); a download, as it is written
+        return selectors.people_missing(
+            self.target, self.unit, as_of=self.as_of, category=self.category, counted=self.is_export
+        )
 
     def get_base_queryset(self):
         _requirement, people = self.missing
@@ -247,7 +250,8 @@ class MissingPeopleView(CoverageMixin, UnitReportView):
     def decorate_paginated_queryset(self, people):
         if self.is_export:
             return people  # streamed, each row given what it lacks as it is written
-        return [self.with_lacks(person) for person in people]
+        requirement, _people = self.missing
+        return [self.with_lacks(person) for person in summary.count_for_lacks(requirement, list(people))]
 
     def to_row_dict(self, person):
         return super().to_row_dict(self.with_lacks(person))

@@ -311,20 +311,19 @@ def coverage(target, unit, *, as_of=None, category=None):
     )
 
 
-def people_missing(target, unit, *, as_of=None, category=None):
+def people_missing(target, unit, *, as_of=None, category=None, counted=True):
     """``(requirement, people)``: the people of the target's population in ``unit``'s subtree who do not
-    meet it, annotated so that ``requirement.lacks(person)`` says what each one lacks; by unit, then name."""
-    as_of = min(as_of or timezone.localdate(), timezone.localdate())
+    meet it, annotated so that ``requirement.lacks(person)`` says what each one lacks; by unit, then name.
+    With ``counted=False`` they may come without the annotations (told from the facts, today, without
+    counting the ledger): give a page of them to ``summary.count_for_lacks`` before asking what they lack."""
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
     requirement = Requirement.of(target, as_of)
-    people = (
-        within_unit(in_population(target, as_of=as_of, category=category), unit)
-        .annotate(**requirement.annotations())
-        .annotate(met=requirement.met_annotation())
-        .filter(met=0)
-        .select_related("unit", "category")
-        .order_by("unit__path", "sort_key", "id")
-    )
-    return requirement, people
+    people = within_unit(in_population(target, as_of=as_of, category=category), unit)
+    not_met = None if counted or as_of != today else summary.people_not_met(target, people, as_of=as_of)
+    if not_met is None:  # the full computation, over the ledger
+        not_met = people.annotate(**requirement.annotations()).annotate(met=requirement.met_annotation()).filter(met=0)
+    return requirement, not_met.select_related("unit", "category").order_by("unit__path", "sort_key", "id")
 
 
 def monthly_trend(target, unit, *, months=12):

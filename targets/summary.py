@@ -111,6 +111,26 @@ def grouped_counts(target, people, branch, *, as_of):
     return counts
 
 
+def people_not_met(target, people, *, as_of):
+    """Those of ``people`` who do not meet ``target`` by the facts; None when the facts cannot tell (not ready,
+    or a training dated after ``as_of`` counted anywhere)."""
+    if not target.summary_ready or CoverageFact.objects.filter(target=target, latest_on__gt=as_of).exists():
+        return None
+    facts = FilteredRelation("coverage_facts", condition=Q(coverage_facts__target=target))
+    return people.annotate(fact=facts).filter(~Q(fact__met=True))
+
+
+def count_for_lacks(requirement, people):
+    """Give each of ``people`` (a page of a list) the counts ``requirement.lacks`` reads, in one query."""
+    counts = requirement.annotations()
+    counted = Person.objects.filter(pk__in=[person.pk for person in people]).annotate(**counts).values("pk", *counts)
+    by_person = {row["pk"]: row for row in counted}
+    for person in people:
+        for name in counts:
+            setattr(person, name, by_person[person.pk][name])
+    return people
+
+
 def training_recorded(sender, person_ids, **kwargs):
     """Receiver of ``lms.signals.training_recorded``."""
     refresh(person_ids)

@@ -220,3 +220,37 @@ def test_the_national_dashboard_is_a_few_kilobytes_in_a_few_queries_whatever_the
     # 6 are the admin's frame (session, user, profile, locale, the page explorer's two): 12 are the page's
     assert queries <= 18
     assert max(size, more_size) < 45_000  # the admin's frame is most of it
+
+
+def test_the_people_missing_are_told_from_the_facts_and_counted_a_page_at_a_time(world):
+    train(world.people["lan"], 1, day=date(2024, 12, 31))  # the day before the window: lacks still 2
+    reference = copy.copy(world.target)
+    reference.summary_ready = False
+    for name in ("central", "province", "commune", "area"):
+        requirement, fast = selectors.people_missing(world.target, world.units[name], counted=False)
+        assert "lms_trainingrecord" not in str(fast.query)
+        page = summary.count_for_lacks(requirement, list(fast[:50]))
+        _requirement, full = selectors.people_missing(reference, world.units[name])
+        assert [(person.pk, requirement.lacks(person)) for person in page] == [
+            (person.pk, requirement.lacks(person)) for person in full
+        ]
+    requirement, fast = selectors.people_missing(world.target, world.units["commune"], counted=False)
+    assert [requirement.lacks(person) for person in summary.count_for_lacks(requirement, list(fast))] == [
+        ["2/3 lần tập huấn"],
+        ["0/3 lần tập huấn"],
+        ["1/3 lần tập huấn"],
+    ]
+
+
+def test_the_page_of_people_missing_lists_from_the_facts_what_each_lacks(client, world):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    page = reverse("coverage_report:missing") + f"?target={world.target.pk}&unit={world.units['commune'].pk}"
+
+    response = client.get(page)
+
+    listed = [(person.full_name, person.lacks) for person in response.context["object_list"]]
+    assert listed == [
+        ("Nguyễn Thị Hoa", ["2/3 lần tập huấn"]),
+        ("Lê Văn Cường", ["0/3 lần tập huấn"]),
+        ("Phạm Thị Lan", ["1/3 lần tập huấn"]),
+    ]
