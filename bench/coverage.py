@@ -294,8 +294,8 @@ def one_size(people_wanted, records_wanted):
             return response
 
         def first_missing_page(target=target):
-            _requirement, missing = selectors.people_missing(target, province)
-            return missing.count(), list(missing[:50])
+            requirement, missing = selectors.people_missing(target, province, counted=False)  # as the page does
+            return missing.count(), summary.count_for_lacks(requirement, list(missing[:50]))
 
         size = len(dashboard().content)
         bare = None
