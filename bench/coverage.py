@@ -1,20 +1,27 @@
-"""Time of the coverage reports at national scale: 150,000 people and 2,000,000 training records.
+"""Time of the coverage reports as the organisation grows: 15,000, 150,000 (and, with --largest, 1,500,000) people.
 
     createdb -h 127.0.0.1 -U postgres lms_bench_coverage
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms_bench_coverage .venv/bin/python bench/coverage.py
-    .venv/bin/python bench/coverage.py --people 15000 --records 200000     # SQLite under var/bench/, smaller
+    .venv/bin/python bench/coverage.py                                    # SQLite under var/bench/
+    .venv/bin/python bench/coverage.py --sizes 15000                      # one size only
 
-Loads `seed_demo` into an emptied database, adds 33 provinces of 100 communes of 10 residential areas
-each (with full-time cadres at provinces and communes, a head and three members of the Ban công tác
-Mặt trận in each residential area, one in ten people inactive) and the training records (0-30 a person,
-2024-2026), then times the national, a province's and a commune's report of two targets (median and p90
-of 11 runs after one to warm up, with the number of queries), the first page of the people missing,
-and a national snapshot.
+Each size runs in a process of its own on a database made anew (`seed_demo`, then bulk inserts): 33 provinces
+of communes of 10 residential areas, as many communes as the size needs (10, 100, 1,010 a province), with
+full-time cadres at provinces and communes, a head and three members of the Ban công tác Mặt trận in each
+residential area (one in ten people inactive) and about 13 training records a person (0-30, 2024-2026). Then
+it makes the facts of two targets and times, median and p90 of 11 runs after one to warm up: the national, a
+province's and a commune's report read from the facts, the national report by the full computation over the
+ledger, a bare GROUP BY of the same people by province, the national dashboard page through Django's whole
+stack, and the first page of the people missing; with the ratios of each to the bare GROUP BY. The last table
+compares the sizes.
 """
 
 import argparse
+import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -24,12 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from demo_database import prepare_database
 
 PROVINCES = 33
-COMMUNES_PER_PROVINCE = 100
 AREAS_PER_COMMUNE = 10
+PEOPLE_PER_COMMUNE = 5 + 4 * AREAS_PER_COMMUNE
+RECORDS_PER_PERSON = 13
 RUNS = 11
 
 
-def build_units(root):
+def build_units(root, communes_per_province):
     """The provinces, communes and residential areas, with their materialised paths made here:
     treebeard's one-by-one inserts would take an hour for 36,000 units."""
     from django.db.models import F
@@ -40,7 +48,7 @@ def build_units(root):
         Unit(
             path=Unit._get_path(root.path, root.depth + 1, root.numchild + number),
             depth=root.depth + 1,
-            numchild=COMMUNES_PER_PROVINCE,
+            numchild=communes_per_province,
             name=f"Tỉnh thử {number:02d}",
             code=f"BP{number:02d}",
             level=UnitLevel.PROVINCE,
@@ -55,13 +63,13 @@ def build_units(root):
             path=Unit._get_path(province.path, province.depth + 1, number),
             depth=province.depth + 1,
             numchild=AREAS_PER_COMMUNE,
-            name=f"Xã thử {province.code}-{number:03d}",
-            code=f"{province.code}-{number:03d}",
+            name=f"Xã thử {province.code}-{number:04d}",
+            code=f"{province.code}-{number:04d}",
             level=UnitLevel.COMMUNE,
             province_id=province.pk,
         )
         for province in provinces
-        for number in range(1, COMMUNES_PER_PROVINCE + 1)
+        for number in range(1, communes_per_province + 1)
     ]
     Unit.objects.bulk_create(communes, batch_size=5000)
     Unit.objects.filter(code__startswith="BP", level=UnitLevel.COMMUNE).update(commune_id=F("pk"))
@@ -187,35 +195,11 @@ def timed(function, runs=RUNS):
     return statistics.median(times), times[int(0.9 * (len(times) - 1))], len(queries)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--people", type=int, default=150_000)
-    parser.add_argument("--records", type=int, default=2_000_000)
-    options = parser.parse_args()
-    prepare_database("coverage")
-
-    from django.db import connection
-
-    from lms.models import Person, PersonCategory, TrainingRecord, Unit, UnitLevel
-    from targets import selectors, services
+def make_targets(root, categories):
+    """The two targets timed: three trainings in the 2025-2030 term (full-time cadres and heads, thresholds
+    90/80/60), and one training in 2026 (everyone, 50%)."""
+    from lms.models import UnitLevel
     from targets.models import Target, TargetThreshold
-
-    generator = random.Random(2026)
-    started = time.perf_counter()
-    root = Unit.get_first_root_node()
-    provinces, communes = build_units(root)
-    categories = {category.code: category for category in PersonCategory.objects.all()}
-    build_people(categories, options.people - Person.objects.count(), generator)
-    people = list(Person.objects.values_list("pk", "unit_id", "province_id", "commune_id").order_by("pk"))
-    load_records(people, options.records - TrainingRecord.objects.count(), generator)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(
-        f"data: {Unit.objects.count():,} units, {Person.objects.count():,} people "
-        f"({Person.objects.filter(is_active=False).count():,} inactive), "
-        f"{TrainingRecord.objects.count():,} training records; made in {time.perf_counter() - started:.0f} s"
-    )
 
     term = Target.objects.create(
         name="Ít nhất 3 lần trong nhiệm kỳ 2025-2030",
@@ -244,27 +228,142 @@ def main():
         starts_on=date(2026, 1, 1),
         deadline=date(2026, 12, 31),
     )
-    province, commune = provinces[0], communes[0]
-    print(f"{'report':<56} {'median ms':>10} {'p90 ms':>10} {'queries':>8}")
-    for target in (term, year):
-        for label, unit in (("national", root), ("province", province), ("commune", commune)):
-            report = selectors.coverage(target, unit)
-            median, p90, queries = timed(lambda target=target, unit=unit: selectors.coverage(target, unit))
-            name = f"{target.slug}: {label} ({len(report.rows)} rows, {report.total.population:,} people)"
-            print(f"{name:<56} {median:>10.1f} {p90:>10.1f} {queries:>8}")
-        for label, unit in (("province", province), ("commune", commune)):
+    return term, year
 
-            def first_page(target=target, unit=unit):
-                _requirement, missing = selectors.people_missing(target, unit)
-                return missing.count(), list(missing[:50])
 
-            median, p90, queries = timed(first_page)
-            name = f"{target.slug}: people missing, {label}, page 1"
-            print(f"{name:<56} {median:>10.1f} {p90:>10.1f} {queries:>8}")
+def one_size(people_wanted, records_wanted):
+    """Build one size and time it; prints its table and returns the medians by name."""
+    import copy
+
+    prepare_database("coverage")
+
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from lms.models import Person, PersonCategory, TrainingRecord, Unit, User
+    from targets import selectors, summary
+
+    generator = random.Random(2026)
     started = time.perf_counter()
-    snapshot = services.take_snapshot(target=term, as_of=date(2026, 11, 1))
-    elapsed = time.perf_counter() - started
-    print(f"national snapshot of {term.slug}: {snapshot.counts.count():,} unit rows in {elapsed * 1000:.0f} ms")
+    root = Unit.get_first_root_node()
+    communes_per_province = max(1, round((people_wanted / PROVINCES - 20) / PEOPLE_PER_COMMUNE))
+    provinces, communes = build_units(root, communes_per_province)
+    categories = {category.code: category for category in PersonCategory.objects.all()}
+    build_people(categories, people_wanted - Person.objects.count(), generator)
+    people = list(Person.objects.values_list("pk", "unit_id", "province_id", "commune_id").order_by("pk"))
+    load_records(people, records_wanted - TrainingRecord.objects.count(), generator)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"data: {Unit.objects.count():,} units ({communes_per_province} communes a province), "
+        f"{Person.objects.count():,} people ({Person.objects.filter(is_active=False).count():,} inactive), "
+        f"{TrainingRecord.objects.count():,} training records; made in {time.perf_counter() - started:.0f} s"
+    )
+    term, year = make_targets(root, categories)
+    for target in (term, year):
+        started = time.perf_counter()
+        summary.rebuild(target)
+        target.refresh_from_db()
+        print(f"facts of {target.slug} made in {time.perf_counter() - started:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    admin = User.objects.create_superuser("bench-admin", "bench-admin@example.invalid", "unused")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    province, commune = provinces[0], communes[0]
+    results = {}
+    print(f"{'':<58} {'median ms':>10} {'p90 ms':>8} {'queries':>8} {'/ GROUP BY':>11}")
+    for target in (term, year):
+        reference = copy.copy(target)
+        reference.summary_ready = False  # the full computation over the ledger
+        assert selectors.coverage(target, root).requirement is None  # the reports below read the facts
+        population = selectors.in_population(target, as_of=timezone.localdate())
+
+        def bare_group_by(population=population):
+            return list(population.values("province_id").annotate(people=Count("pk")).order_by())
+
+        def dashboard(target=target):
+            response = client.get(reverse("coverage_report:index"), {"target": target.pk})
+            assert response.status_code == 200
+            return response
+
+        def first_missing_page(target=target):
+            requirement, missing = selectors.people_missing(target, province, counted=False)  # as the page does
+            return missing.count(), summary.count_for_lacks(requirement, list(missing[:50]))
+
+        size = len(dashboard().content)
+        bare = None
+        measures = [
+            ("bare GROUP BY of the same people by province", bare_group_by),
+            ("national report", lambda target=target: selectors.coverage(target, root)),
+            ("province report", lambda target=target: selectors.coverage(target, province)),
+            ("commune report", lambda target=target: selectors.coverage(target, commune)),
+            ("national report, full computation", lambda reference=reference: selectors.coverage(reference, root)),
+            (f"national dashboard page ({size / 1000:.0f} KB)", dashboard),
+            ("people missing of a province, first page", first_missing_page),
+        ]
+        for label, function in measures:
+            median, p90, queries = timed(function, runs=5 if "full computation" in label else RUNS)
+            bare = bare or median
+            name = f"{target.slug}: {label}"
+            queries = queries if function is not dashboard else "-"  # Django forgets a request's queries
+            print(f"{name:<58} {median:>10.1f} {p90:>8.1f} {queries:>8} {median / bare:>10.1f}x")
+            results[f"{target.slug}: {label.split(' (')[0]}"] = median
+        rows = {
+            "national": len(selectors.coverage(target, root).rows),
+            "province": len(selectors.coverage(target, province).rows),
+            "commune": len(selectors.coverage(target, commune).rows),
+        }
+        results[f"{target.slug}: rows"] = rows
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="15000,150000", help="people of each size, comma-separated")
+    parser.add_argument("--largest", action="store_true", help="add 1,500,000 people (about 20 million records)")
+    parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # a child process: build and time one
+    options = parser.parse_args()
+    os.environ["LMS_STAFF_TWO_FACTOR"] = "0"  # the bench's superuser opens the dashboard without a second factor
+    if options.one_size:
+        results = one_size(options.one_size, options.one_size * RECORDS_PER_PERSON)
+        print("RESULTS " + json.dumps(results))
+        return
+    sizes = [int(size) for size in options.sizes.split(",")] + ([1_500_000] if options.largest else [])
+    by_size = {}
+    for size in sizes:
+        print(f"\n== {size:,} people ==", flush=True)
+        output = subprocess.run(
+            [sys.executable, __file__, "--one-size", str(size)], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout
+        print(output.split("RESULTS ")[0], end="", flush=True)
+        by_size[size] = json.loads(output.split("RESULTS ")[1])
+    if len(sizes) < 2:
+        return
+    smallest = sizes[0]
+    print(f"\n== growth from {smallest:,} people (time ratio; units shown) ==")
+    for name in by_size[smallest]:
+        if name.endswith(": rows"):
+            continue
+        cells = []
+        for size in sizes[1:]:
+            ratio = by_size[size][name] / by_size[smallest][name]
+            level = next((level for level in ("national", "province", "commune") if f" {level} report" in name), None)
+            shown = ""
+            if level and "full computation" not in name:
+                rows = (
+                    by_size[size][name.split(":")[0] + ": rows"][level]
+                    / by_size[smallest][name.split(":")[0] + ": rows"][level]
+                )
+                shown = f" (units shown x{rows:.1f})"
+            cells.append(f"{size:,}: x{ratio:.1f}{shown}")
+        print(f"{name:<58} " + "; ".join(cells))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from lms.models import Person, TrainingKind, TrainingRecord
+from lms.signals import training_recorded
 
 
 def course_key(course_id):
@@ -54,6 +55,7 @@ def record_course_completion(*, person, course_id, title, date, hours, result):
         result=result,
     )
     record.save()
+    training_recorded.send(sender=TrainingRecord, person_ids=[person.pk])
     return record
 
 
@@ -74,6 +76,7 @@ def record_session_attendance(*, session, people):
         ],
         ignore_conflicts=True,
     )
+    training_recorded.send(sender=TrainingRecord, person_ids=[person.pk for person in people])
 
 
 @dataclass(frozen=True)
@@ -118,4 +121,6 @@ def record_imported(*, trainings):
         if key not in written:
             written.add(key)  # a line repeated in the file is written once
             new_records.append(record)
-    return TrainingRecord.objects.bulk_create(new_records)
+    created = TrainingRecord.objects.bulk_create(new_records)
+    training_recorded.send(sender=TrainingRecord, person_ids={record.person.pk for record in created})
+    return created

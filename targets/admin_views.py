@@ -22,7 +22,7 @@ from lms.admin.reports import ModelPermissionMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.converters import parse_id
 from lms.models import Person, PersonCategory, Unit, UnitLevel
-from targets import charts, exports, selectors
+from targets import charts, exports, selectors, summary
 from targets.models import ApiToken, Target
 
 
@@ -62,8 +62,13 @@ class CoverageFilterForm(forms.Form):
         # the form shows the report's target and unit, whether the query named them or they are the defaults
         super().__init__({**data.dict(), "target": target.pk, "unit": unit.pk})
         self.fields["target"].queryset = selectors.targets_for(request.user)
+        # the units a report moves to from here: those above it that the viewer may see, and those just below
+        # (the whole country would be thousands of options on every page)
+        above = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
+        visible_above = unit_filter_choices(request).filter(path__in=above)
+        below = Unit.objects.in_unit(unit).filter(depth=unit.depth + 1, is_active=True)
         self.fields["unit"].queryset = Unit.objects.filter(
-            Q(pk__in=unit_filter_choices(request).values("pk")) | Q(pk=unit.pk)
+            Q(pk__in=visible_above.values("pk")) | Q(pk__in=below.values("pk")) | Q(pk=unit.pk)
         ).order_by("path")
         self.fields["unit"].label_from_instance = Unit.tree_label
 
@@ -227,7 +232,10 @@ class MissingPeopleView(CoverageMixin, UnitReportView):
 
     @cached_property
     def missing(self):
-        return selectors.people_missing(self.target, self.unit, as_of=self.as_of, category=self.category)
+        # a page is counted once it is cut (``decorate_paginated_queryset``); a download, as it is written
+        return selectors.people_missing(
+            self.target, self.unit, as_of=self.as_of, category=self.category, counted=self.is_export
+        )
 
     def get_base_queryset(self):
         _requirement, people = self.missing
@@ -242,7 +250,8 @@ class MissingPeopleView(CoverageMixin, UnitReportView):
     def decorate_paginated_queryset(self, people):
         if self.is_export:
             return people  # streamed, each row given what it lacks as it is written
-        return [self.with_lacks(person) for person in people]
+        requirement, _people = self.missing
+        return [self.with_lacks(person) for person in summary.count_for_lacks(requirement, list(people))]
 
     def to_row_dict(self, person):
         return super().to_row_dict(self.with_lacks(person))

@@ -12,3 +12,16 @@ class CoverageConfig(AppConfig):
     # The ids the migrations were made with, whatever the site chooses as its DEFAULT_AUTO_FIELD.
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Targets and coverage")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+        from wagtail.signals import page_published
+
+        from courses.models import CoursePage
+        from lms.signals import training_recorded
+        from targets import summary
+        from targets.models import Target
+
+        training_recorded.connect(summary.training_recorded, dispatch_uid="coverage.training_recorded")
+        post_save.connect(summary.target_saved, sender=Target, dispatch_uid="coverage.target_saved")
+        page_published.connect(summary.course_published, sender=CoursePage, dispatch_uid="coverage.course_published")

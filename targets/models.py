@@ -73,6 +73,8 @@ class Target(ClusterableModel):
     deadline = models.DateField(_("deadline"))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whether the facts below hold for the target as it is: false from a change until they are made again.
+    summary_ready = models.BooleanField(default=False, editable=False)
 
     objects = TargetQuerySet.as_manager()
 
@@ -152,6 +154,26 @@ class SnapshotCount(models.Model):
 
     def __str__(self):
         return f"{self.unit_id}: {self.met}/{self.population}"
+
+
+class CoverageFact(models.Model):
+    """What decides whether one person meets one target, counted from their training records in the target's
+    window: kept current as records are written (see ``targets.summary``), so that today's reports join the
+    people to these rows instead of counting the ledger. A person without a row has no training in the window.
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("lms.Person", on_delete=models.CASCADE, related_name="coverage_facts")
+    met = models.BooleanField()
+    trainings = models.PositiveIntegerField()
+    # the latest training counted: the row holds for every day from this one on
+    latest_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint("target", "person", name="coverage_fact_once_per_person")]
+
+    def __str__(self):
+        return f"{self.target_id}/{self.person_id}: {self.trainings}"
 
 
 class ReminderLog(models.Model):

@@ -17,6 +17,7 @@ from courses.models import CoursePage
 from lms import ledger
 from lms import selectors as organisation
 from lms.models import Person, Unit, UnitLevel
+from targets import summary
 from targets.models import CoverageSnapshot, SnapshotCount, Target
 
 
@@ -74,11 +75,16 @@ class Requirement:
             competences=[(competence.number, keys[competence.pk]) for competence in competences],
         )
 
-    def annotations(self):
-        """Per person: trainings in the window, and for each course and competence those that count for it."""
+    def in_window(self):
+        """The condition on a person's training records that they fall in the window."""
         in_window = Q(training_records__date__lte=self.window_end)
         if self.window_start:
             in_window &= Q(training_records__date__gte=self.window_start)
+        return in_window
+
+    def annotations(self):
+        """Per person: trainings in the window, and for each course and competence those that count for it."""
+        in_window = self.in_window()
         counts = {"trainings": Count("training_records", filter=in_window)}
         for index, (_title, key) in enumerate(self.courses):
             counts[f"course_{index}"] = Count(
@@ -272,10 +278,12 @@ def coverage(target, unit, *, as_of=None, category=None):
         key_of, own_key = (lambda child: child.path), unit.path
         requirement = None
     else:
-        requirement = Requirement.of(target, as_of)
         branch, key_of, own_key = child_key(unit, children)
         people = within_unit(in_population(target, as_of=as_of, category=category), unit)
-        counts = grouped_counts(people, requirement, branch)
+        counts = summary.grouped_counts(target, people, branch, as_of=as_of) if as_of == today else None
+        requirement = None if counts is not None else Requirement.of(target, as_of)
+        if counts is None:  # the full computation, over the ledger
+            counts = grouped_counts(people, requirement, branch)
     thresholds = {threshold.level: threshold.percent for threshold in target.level_thresholds.all()}
 
     def row(row_unit, numbers, own_people=False):
@@ -303,20 +311,19 @@ def coverage(target, unit, *, as_of=None, category=None):
     )
 
 
-def people_missing(target, unit, *, as_of=None, category=None):
+def people_missing(target, unit, *, as_of=None, category=None, counted=True):
     """``(requirement, people)``: the people of the target's population in ``unit``'s subtree who do not
-    meet it, annotated so that ``requirement.lacks(person)`` says what each one lacks; by unit, then name."""
-    as_of = min(as_of or timezone.localdate(), timezone.localdate())
+    meet it, annotated so that ``requirement.lacks(person)`` says what each one lacks; by unit, then name.
+    With ``counted=False`` they may come without the annotations (told from the facts, today, without
+    counting the ledger): give a page of them to ``summary.count_for_lacks`` before asking what they lack."""
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
     requirement = Requirement.of(target, as_of)
-    people = (
-        within_unit(in_population(target, as_of=as_of, category=category), unit)
-        .annotate(**requirement.annotations())
-        .annotate(met=requirement.met_annotation())
-        .filter(met=0)
-        .select_related("unit", "category")
-        .order_by("unit__path", "sort_key", "id")
-    )
-    return requirement, people
+    people = within_unit(in_population(target, as_of=as_of, category=category), unit)
+    not_met = None if counted or as_of != today else summary.people_not_met(target, people, as_of=as_of)
+    if not_met is None:  # the full computation, over the ledger
+        not_met = people.annotate(**requirement.annotations()).annotate(met=requirement.met_annotation()).filter(met=0)
+    return requirement, not_met.select_related("unit", "category").order_by("unit__path", "sort_key", "id")
 
 
 def monthly_trend(target, unit, *, months=12):

@@ -1,4 +1,5 @@
-"""Background work of the coverage app (django-tasks): every week, snapshots and reminders."""
+"""Background work of the coverage app (django-tasks): every week, snapshots and reminders; the facts of a
+target that changed."""
 
 from datetime import datetime, time, timedelta
 
@@ -7,7 +8,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from targets import services
+from targets import services, summary
+from targets.models import Target
 
 
 def next_run(now):
@@ -35,3 +37,9 @@ def schedule_weekly_work(now=None):
     if waiting.exists():
         return None
     return weekly_coverage_work.using(run_after=next_run(now or timezone.now())).enqueue()
+
+
+@task()
+def rebuild_coverage_summary(target_id):
+    """Count again the facts of a target that changed (see ``targets.summary``)."""
+    summary.rebuild(Target.objects.get(pk=target_id))

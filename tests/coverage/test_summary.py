@@ -1,0 +1,256 @@
+"""Today's reports read from the facts kept on every write (targets.summary) and give, after every kind of
+write, exactly what the full computation over the ledger gives."""
+
+import copy
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Competence
+from lms import ledger
+from lms.models import AttendanceMethod, PersonCategory, Unit
+from lms.services import merge_units, record_attendance
+from targets import selectors, summary
+from targets.models import CoverageFact, Target
+from tests.courses.helpers import make_catalogue, make_course
+from tests.coverage.test_admin import make_target, make_world, train
+from tests.factories import make_person, make_session, make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def report_lines(report):
+    rows = [report.total, *report.rows]
+    return [(row.unit.pk, row.own_people, row.population, row.met, row.trainings, row.status) for row in rows]
+
+
+def full_computation(target, unit, **options):
+    reference = copy.copy(target)
+    reference.summary_ready = False
+    report = selectors.coverage(reference, unit, **options)
+    assert report.requirement is not None
+    return report
+
+
+def assert_summary_agrees(target, **options):
+    """Every unit's report from the facts equals the full computation's, and was read from the facts."""
+    target.refresh_from_db()
+    assert target.summary_ready
+    for unit in Unit.objects.all():
+        fast = selectors.coverage(target, unit, **options)
+        assert fast.requirement is None, "read from the facts"
+        assert report_lines(fast) == report_lines(full_computation(target, unit, **options)), unit.name
+
+
+@pytest.fixture
+def world():
+    world = make_world()
+    summary.rebuild(world.target)
+    world.target.refresh_from_db()
+    return world
+
+
+def test_the_rebuilt_facts_give_every_report_of_the_full_computation(world):
+    assert CoverageFact.objects.filter(target=world.target).count() == 7  # everyone with a training
+    assert_summary_agrees(world.target)
+    assert_summary_agrees(world.target, category=PersonCategory.objects.get(code="truong-ban-cong-tac-mat-tran"))
+
+
+def test_a_target_is_read_from_the_full_computation_until_its_facts_are_made(world):
+    other = make_target(world.units["central"], slug="khac", min_records=1)
+    assert selectors.coverage(other, world.units["commune"]).requirement is not None
+
+    call_command("rebuild_coverage_summary", stdout=io.StringIO())
+
+    assert_summary_agrees(other)
+
+
+def test_an_imported_training_is_counted_at_once(world):
+    train(world.people["hoa"], 1)  # her third: she now meets the target
+    train(world.people["cuong"], 2)
+    assert_summary_agrees(world.target)
+    report = selectors.coverage(world.target, world.units["commune"])
+    assert (report.total.met, report.total.trainings) == (3, 13)
+
+
+def test_a_session_attended_is_counted_at_once(world):
+    session = make_session(organising_unit=world.units["commune"])
+    record_attendance(
+        session=session, people=[world.people["hoa"], world.people["lan"]], method=AttendanceMethod.TICKED
+    )
+    assert_summary_agrees(world.target)
+
+
+def test_a_course_completed_and_a_competence_taught_are_counted(world, django_capture_on_commit_callbacks):
+    catalogue = make_catalogue()
+    course = make_course(catalogue, lessons=0, title="An toàn thông tin")
+    with django_capture_on_commit_callbacks(execute=True):
+        world.target.competences.set(Competence.objects.filter(number="4.2"))
+        world.target.save()
+    ledger.record_course_completion(
+        person=world.people["binh"],
+        course_id=course.pk,
+        title=course.title,
+        date=date(2026, 3, 1),
+        hours=None,
+        result="",
+    )
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["area"]).total.met == 0  # the course teaches nothing yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        course.competences.set(Competence.objects.filter(number="4.2"))
+        course.save_revision().publish()
+
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["area"]).total.met == 1
+
+
+def test_a_person_moved_is_counted_where_they_are_now(world):
+    world.people["binh"].unit = world.units["other_commune"]
+    world.people["binh"].save()
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["other_commune"]).total.met == 2
+
+
+def test_merged_units_count_their_people_in_the_unit_they_were_merged_into(world):
+    merge_units(sources=[world.units["other_commune"]], target=world.units["commune"])
+    merge_units(sources=[world.units["other_area"]], target=world.units["area"])
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["area"]).total.population == 3
+
+
+def test_a_person_deactivated_or_of_another_category_leaves_the_population(world):
+    world.people["minh"].is_active = False
+    world.people["minh"].end_date = date(2026, 1, 31)
+    world.people["minh"].save()
+    world.people["binh"].category = PersonCategory.objects.get(code="uy-vien-uy-ban")
+    world.people["binh"].save()
+    world.target.categories.set([PersonCategory.objects.get(code="chuyen-trach")])
+    world.target.save()
+    summary.rebuild(world.target)
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["commune"]).total.population == 2  # Hoa and Cường
+
+
+def test_a_changed_requirement_makes_the_facts_again_once_committed(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        world.target.min_records = 2
+        world.target.window_start = date(2026, 3, 1)  # the first day of the window counts
+        world.target.save()
+    assert not Target.objects.get(pk=world.target.pk).summary_ready
+    assert selectors.coverage(world.target, world.units["commune"]).requirement is not None  # meanwhile
+
+    for callback in callbacks:
+        callback()
+
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["central"]).total.met == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        world.target.window_start = date(2026, 3, 2)  # the day after the trainings
+        world.target.save()
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["central"]).total.met == 0
+
+
+def test_a_training_dated_after_today_is_left_to_the_full_computation_until_its_day(world, monkeypatch):
+    today = timezone.localdate()
+    train(world.people["hoa"], 1, day=today + timedelta(days=1))
+
+    assert selectors.coverage(world.target, world.units["commune"]).requirement is not None
+    assert selectors.coverage(world.target, world.units["other_commune"]).requirement is None  # not hers
+
+    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow + timedelta(hours=9))
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["commune"]).total.met == 3
+
+
+def test_start_and_end_dates_passing_without_a_write_count_as_the_full_computation_does(world, monkeypatch):
+    today = timezone.localdate()
+    world.people["hoa"].end_date = today + timedelta(days=1)
+    world.people["hoa"].save()
+    world.people["cuong"].start_date = today + timedelta(days=1)
+    world.people["cuong"].save()
+    assert_summary_agrees(world.target)
+
+    later = timezone.make_aware(datetime.combine(today + timedelta(days=2), datetime.min.time()))
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert_summary_agrees(world.target)
+
+
+def test_a_report_from_the_facts_takes_one_query_for_its_numbers_whatever_the_tree(world):
+    def queries(unit):
+        with CaptureQueriesContext(connection) as captured:
+            assert selectors.coverage(world.target, unit).requirement is None
+        return len(captured)
+
+    few = {name: queries(world.units[name]) for name in ("central", "province", "commune")}
+    for _number in range(5):
+        area = make_unit(parent=world.units["commune"])
+        train(make_person(unit=area), 3)
+    assert {name: queries(world.units[name]) for name in ("central", "province", "commune")} == few
+
+
+def test_the_national_dashboard_is_a_few_kilobytes_in_a_few_queries_whatever_the_tree(client, world):
+    """The unit field offers the units above, the unit and those just below it, not the whole country; the
+    numbers come from the facts."""
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    page = reverse("coverage_report:index") + f"?target={world.target.pk}"
+
+    def measured():
+        client.get(page)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        assert response.context["report"].requirement is None  # read from the facts
+        return len(captured), len(response.content)
+
+    queries, size = measured()
+    for _number in range(40):
+        commune = make_unit(parent=world.units["other_province"])
+        make_unit(parent=commune)
+    more_queries, more_size = measured()
+    assert more_queries == queries
+    # 6 are the admin's frame (session, user, profile, locale, the page explorer's two): 12 are the page's
+    assert queries <= 18
+    assert max(size, more_size) < 45_000  # the admin's frame is most of it
+
+
+def test_the_people_missing_are_told_from_the_facts_and_counted_a_page_at_a_time(world):
+    train(world.people["lan"], 1, day=date(2024, 12, 31))  # the day before the window: lacks still 2
+    reference = copy.copy(world.target)
+    reference.summary_ready = False
+    for name in ("central", "province", "commune", "area"):
+        requirement, fast = selectors.people_missing(world.target, world.units[name], counted=False)
+        assert "lms_trainingrecord" not in str(fast.query)
+        page = summary.count_for_lacks(requirement, list(fast[:50]))
+        _requirement, full = selectors.people_missing(reference, world.units[name])
+        assert [(person.pk, requirement.lacks(person)) for person in page] == [
+            (person.pk, requirement.lacks(person)) for person in full
+        ]
+    requirement, fast = selectors.people_missing(world.target, world.units["commune"], counted=False)
+    assert [requirement.lacks(person) for person in summary.count_for_lacks(requirement, list(fast))] == [
+        ["2/3 lần tập huấn"],
+        ["0/3 lần tập huấn"],
+        ["1/3 lần tập huấn"],
+    ]
+
+
+def test_the_page_of_people_missing_lists_from_the_facts_what_each_lacks(client, world):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    page = reverse("coverage_report:missing") + f"?target={world.target.pk}&unit={world.units['commune'].pk}"
+
+    response = client.get(page)
+
+    listed = [(person.full_name, person.lacks) for person in response.context["object_list"]]
+    assert listed == [
+        ("Nguyễn Thị Hoa", ["2/3 lần tập huấn"]),
+        ("Lê Văn Cường", ["0/3 lần tập huấn"]),
+        ("Phạm Thị Lan", ["1/3 lần tập huấn"]),
+    ]
