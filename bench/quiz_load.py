@@ -27,6 +27,7 @@ cut off after --max-seconds, and the server and worker it started are stopped.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -213,7 +214,7 @@ class Generator:
                 error = None if response.status in expect else f"HTTP {response.status}"
                 self.recorder.add(name, began, error, phase)
                 return (response, body) if error is None else None
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.recorder.add(name, began, "time-out", phase)
         except aiohttp.ClientError as failure:
             self.recorder.add(name, began, type(failure).__name__, phase)
@@ -222,10 +223,8 @@ class Generator:
     async def probe(self, stop):
         while not stop.is_set():
             await self.request("probe (home page)", None, "GET", "/")
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.options.probe_interval)
-            except asyncio.TimeoutError:
-                pass
 
     async def log_in(self, phone):
         if not await self.request("log-in page", phone, "GET", "/tai-khoan/login/"):
@@ -288,8 +287,9 @@ async def spread(coroutines, window):
 
 def answers_of(phones):
     """Each phone's answers, one dict of form fields per question, read from its attempt (not timed)."""
-    from courses.models import Attempt
     from quiz import right_answers
+
+    from courses.models import Attempt
 
     by_attempt = {phone.attempt_id: phone for phone in phones if phone.attempt_id}
     for attempt in Attempt.objects.filter(pk__in=by_attempt).prefetch_related("questions"):
@@ -346,13 +346,15 @@ async def run(options, quiz_path, start_path, usernames, sessions, recorder):
 
 def print_table(table, locked_lines, options):
     print(
-        f"\n{'phase':<16} {'request':<20} {'count':>6} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f"\n{'phase':<16} {'request':<20} {'count':>6} {'per s':>7} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
     )
     for row in table:
         figures = [f"{row[key]:>8}" if row[key] is not None else f"{'-':>8}" for key in ("p50_ms", "p95_ms", "p99_ms")]
         rate = row["per_second"] if row["per_second"] is not None else "-"
         print(
-            f"{row['phase']:<16} {row['request']:<20} {row['count']:>6} {rate:>7} {' '.join(figures)} {row['errors']:>7}"
+            f"{row['phase']:<16} {row['request']:<20} {row['count']:>6} {rate:>7} "
+            f"{' '.join(figures)} {row['errors']:>7}"
         )
         if row["error_kinds"]:
             print(f"{'':<38} {row['error_kinds']}")
@@ -434,7 +436,7 @@ def main():
                         run(options, quiz_path, start_path, usernames, sessions, recorder), options.max_seconds
                     )
                 )
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 print(f"cut off after {options.max_seconds} s")
         finally:
             for process in (server, worker):
@@ -444,7 +446,7 @@ def main():
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
-    locked_lines = sum("database is locked" in line for line in open(log_path, errors="replace"))
+    locked_lines = log_path.read_text(errors="replace").count("database is locked")
     table = recorder.summary()
     print_table(table, locked_lines, options)
     from courses.models import AttemptState
