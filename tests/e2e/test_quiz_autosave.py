@@ -1,6 +1,7 @@
 """Autosave on a phone with a bad connection: the answer waits on the phone, survives a reload, and the phone
 waits longer between each retry while the server fails."""
 
+import itertools
 import re
 import time
 
@@ -59,7 +60,7 @@ def test_an_answer_given_offline_survives_a_reload_and_is_saved_when_the_server_
     while len(tries) < 3 and time.monotonic() < deadline:
         phone.wait_for_timeout(200)
     assert len(tries) == 3
-    gaps = [later - earlier for earlier, later in zip(tries, tries[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
     assert gaps[0] >= 0.9
     assert gaps[1] >= gaps[0]
 
