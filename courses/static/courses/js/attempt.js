@@ -1,5 +1,8 @@
-// A quiz attempt: each question is saved as soon as it is answered, so a dropped connection loses
-// nothing; the clock counts down to the deadline and submits the attempt when it is reached.
+// A quiz attempt: every answer is kept on the phone (localStorage) until the server has it, so neither a dropped
+// connection nor a reload loses one. Answers given close together go in one request; while the server or the
+// network fails, the phone waits longer each time (with a random part, so that a hall of phones does not retry
+// at the same moment). Each question says whether its answer is saved or waiting. The clock counts down to the
+// deadline and submits the attempt when it is reached.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -7,13 +10,40 @@
   var state = document.querySelector("[data-save-state]");
   var answeredCount = document.querySelector("[data-answered]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var queue = [];          // questions to save, one request at a time, so a later answer never lands first
-  var failed = new Set();  // questions whose save failed, sent again every 10 seconds and when back online
-  var busy = false;
-  var timers = new WeakMap();
+  var storageKey = "quiz-answers:" + form.action;
+  var GATHER_MS = 800;             // answers given within this are sent together
+  var TYPING_MS = 1500;            // a typed answer is sent once the learner pauses
+  var FIRST_RETRY_MS = 2000, LONGEST_RETRY_MS = 60000;
+  var pending = readPending();     // question id -> the fields of its answer not yet saved, [[name, value], ...]
+  var inFlight = false;
+  var failures = 0;
+  var sendTimer = null;
   var submitting = false;
 
+  function readPending() {
+    try { return JSON.parse(window.localStorage.getItem(storageKey)) || {}; } catch (error) { return {}; }
+  }
+  function keepPending() {
+    try {
+      if (Object.keys(pending).length) window.localStorage.setItem(storageKey, JSON.stringify(pending));
+      else window.localStorage.removeItem(storageKey);
+    } catch (error) { /* private mode or full: the answer still goes when the connection allows */ }
+  }
+
   function show(text) { if (state) state.textContent = text; }
+
+  function questionOf(id) { return form.querySelector('fieldset.question input[name=shown][value="' + id + '"]'); }
+
+  function mark(fieldset, saved) {
+    var label = fieldset.querySelector("[data-answer-state]");
+    if (!label) {
+      label = document.createElement("span");
+      label.setAttribute("data-answer-state", "");
+      fieldset.querySelector("legend").appendChild(label);
+    }
+    label.className = "answer-state " + (saved ? "is-saved" : "is-pending");
+    label.textContent = saved ? form.dataset.answerSaved : form.dataset.answerPending;
+  }
 
   function isAnswered(fieldset) {
     return Array.prototype.some.call(fieldset.querySelectorAll("input, select, textarea"), function (field) {
@@ -28,65 +58,105 @@
     answeredCount.textContent = Array.prototype.filter.call(form.querySelectorAll("fieldset.question"), isAnswered).length;
   }
 
-  function formData(fieldset) {
-    var data = new FormData();
-    data.append("csrfmiddlewaretoken", csrf);
+  function fieldsOf(fieldset) {
+    var fields = [];
     fieldset.querySelectorAll("input, select, textarea").forEach(function (field) {
       if (!field.name || field.disabled) return;
       if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
-      data.append(field.name, field.value);
+      fields.push([field.name, field.value]);
     });
-    return data;
+    return fields;
   }
 
-  function save(fieldset) {
-    if (queue.indexOf(fieldset) < 0) queue.push(fieldset);
-    sendNext();
+  // Put answers kept on the phone back on the page (after a reload) before sending them.
+  function restore(id, fields) {
+    var shown = questionOf(id);
+    if (!shown) { delete pending[id]; return; }
+    var fieldset = shown.closest("fieldset.question");
+    fieldset.querySelectorAll("input, select, textarea").forEach(function (field) {
+      if (field.type === "hidden") return;
+      var values = fields.filter(function (pair) { return pair[0] === field.name; }).map(function (pair) { return pair[1]; });
+      if (field.type === "radio" || field.type === "checkbox") field.checked = values.indexOf(field.value) >= 0;
+      else field.value = values.length ? values[0] : "";
+    });
+    mark(fieldset, false);
   }
 
-  function saveFailed(fieldset) {
-    busy = false;
-    failed.add(fieldset);
+  function remember(fieldset, delay) {
+    var id = fieldset.querySelector("input[name=shown]").value;
+    pending[id] = fieldsOf(fieldset);
+    keepPending();
+    mark(fieldset, false);
+    if (!failures) sendLater(delay);
+  }
+
+  function sendLater(delay) {
+    clearTimeout(sendTimer);
+    sendTimer = setTimeout(send, delay);
+  }
+
+  function retryLater() {
+    failures += 1;
+    var longest = Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * Math.pow(2, failures - 1));
     show(form.dataset.offline);
-    sendNext();
+    sendLater(longest / 2 + Math.random() * longest / 2);
   }
 
-  function sendNext() {
-    if (busy || !queue.length) return;
-    var fieldset = queue.shift();
-    busy = true;
-    failed.delete(fieldset);
+  function send() {
+    var ids = Object.keys(pending);
+    if (inFlight || submitting || !ids.length) return;
+    var sent = {};
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    ids.forEach(function (id) {
+      sent[id] = JSON.stringify(pending[id]);
+      pending[id].forEach(function (pair) { data.append(pair[0], pair[1]); });
+    });
+    inFlight = true;
     show(form.dataset.saving);
-    fetch(form.action, {method: "POST", body: formData(fieldset), headers: {"Accept": "application/json"}, credentials: "same-origin"})
+    fetch(form.action, {method: "POST", body: data, headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (response) {
-        if (response.status >= 500) { saveFailed(fieldset); return; }
-        return response.json().then(function (body) {
-          busy = false;
-          if (response.status === 409 && body.result) { window.location.href = body.result; return; }
-          if (!response.ok) show(body.error || "");
-          else if (!queue.length && !failed.size) show(form.dataset.saved + " " + body.at);
-          sendNext();
-        });
+        return response.json().then(function (body) { return {response: response, body: body}; });
       })
-      .catch(function () { saveFailed(fieldset); });
+      .then(function (reply) {
+        inFlight = false;
+        if (reply.response.status === 409 && reply.body.result) {
+          pending = {};
+          keepPending();
+          window.location.href = reply.body.result;
+          return;
+        }
+        if (!reply.response.ok) { show(reply.body.error || ""); return; }
+        failures = 0;
+        ids.forEach(function (id) {
+          if (JSON.stringify(pending[id]) === sent[id]) delete pending[id];  // not changed while on its way
+          var shown = questionOf(id);
+          if (shown && !pending[id]) mark(shown.closest("fieldset.question"), true);
+        });
+        keepPending();
+        if (Object.keys(pending).length) sendLater(GATHER_MS);
+        else show(form.dataset.saved + " " + reply.body.at);
+      })
+      .catch(function () {  // no connection, a server error page or a proxy's time-out
+        inFlight = false;
+        retryLater();
+      });
   }
 
-  function later(fieldset, delay) {
-    clearTimeout(timers.get(fieldset));
-    timers.set(fieldset, setTimeout(function () { save(fieldset); }, delay));
-  }
+  Object.keys(pending).forEach(function (id) { restore(id, pending[id]); });
+  keepPending();
+  countAnswered();
+  sendLater(0);
 
   form.addEventListener("change", function (event) {
     var fieldset = event.target.closest("fieldset.question");
-    if (fieldset) { countAnswered(); later(fieldset, 0); }
+    if (fieldset) { countAnswered(); remember(fieldset, GATHER_MS); }
   });
   form.addEventListener("input", function (event) {
     var fieldset = event.target.closest("fieldset.question");
-    if (fieldset && event.target.matches("input[type=text], textarea")) later(fieldset, 1500);
+    if (fieldset && event.target.matches("input[type=text], textarea")) remember(fieldset, TYPING_MS);
   });
-  function retry() { failed.forEach(save); }
-  setInterval(retry, 10000);
-  window.addEventListener("online", retry);
+  window.addEventListener("online", function () { failures = 0; sendLater(Math.random() * FIRST_RETRY_MS); });
 
   var submitButton = form.querySelector("[data-submit]");
   submitButton.addEventListener("click", function (event) {

@@ -1,0 +1,77 @@
+"""Starting, saving and submitting an attempt cost a fixed number of queries, however many questions it has:
+a hall of learners starting one quiz together must not multiply its queries by the number of questions."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courses import services
+from courses.models import AttemptState, QuestionCategory, TrueFalseQuestion
+from tests.courses.helpers import make_catalogue, make_course, make_learner_person, make_quiz, make_single_choice
+from tests.factories import make_unit
+
+pytestmark = pytest.mark.django_db
+
+# The most each request may take: session, user, person, page or attempt, the lock and the writes; the submit
+# passes a required quiz, so it also completes the course (its enrolment and its training record).
+MOST_QUERIES = {"start": 20, "save": 9, "submit": 25}
+
+
+def quiz_of(count, course):
+    """A quiz of ``count`` fixed questions and a draw of 2 * ``count`` from a category and the category inside
+    it, of two question types, shuffled."""
+    fixed = QuestionCategory.objects.create(name="Cố định")
+    bank = QuestionCategory.objects.create(name="Ngân hàng")
+    inner = QuestionCategory.objects.create(name="Bên trong", parent=bank)
+    questions = [make_single_choice(fixed) for _n in range(count)]
+    for n in range(count):
+        make_single_choice(bank)
+        TrueFalseQuestion.objects.create(category=inner, name=f"Đúng sai {n}", text="<p>?</p>", correct_answer=True)
+    return make_quiz(
+        course,
+        questions=questions,
+        draws=[(bank, 2 * count)],
+        time_limit_minutes=30,
+        shuffle_questions=True,
+    )
+
+
+def queries_of(client, url, data, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data, headers=headers)
+    assert response.status_code in (200, 302)
+    return len(captured)
+
+
+def one_attempt_counted(client, catalogue, count):
+    """The queries of starting a quiz of 3 * ``count`` questions, saving every answer in one request and
+    submitting it, as a learner does it."""
+    course = make_course(catalogue, lessons=0)
+    person = make_learner_person(make_unit(name="Phường Phan Đình Phùng"))
+    services.enrol(person=person, course=course)
+    quiz = quiz_of(count, course)
+    client.force_login(person.user)
+    counted = {"start": queries_of(client, reverse("quiz_start", args=[quiz.pk]), {})}
+    attempt = quiz.attempts.get()
+    assert attempt.questions.count() == 3 * count
+    answers = {"shown": []}
+    for answer in attempt.questions.all():
+        answers["shown"].append(answer.pk)
+        answers[f"answer-{answer.pk}"] = "a" if answer.frozen["type"] == "courses.singlechoicequestion" else "true"
+    counted["save"] = queries_of(client, reverse("quiz_save", args=[attempt.pk]), answers, Accept="application/json")
+    assert attempt.questions.filter(response__isnull=True).count() == 0
+    counted["submit"] = queries_of(client, reverse("quiz_submit", args=[attempt.pk]), {})
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.GRADED
+    assert attempt.score == 3 * count
+    return counted
+
+
+def test_start_save_and_submit_take_as_many_queries_for_30_questions_as_for_3(client):
+    catalogue = make_catalogue()
+    few = one_attempt_counted(client, catalogue, 1)
+    many = one_attempt_counted(client, catalogue, 10)
+    assert many == few
+    for request, most in MOST_QUERIES.items():
+        assert many[request] <= most, request
