@@ -49,19 +49,39 @@ class Target(ClusterableModel):
         help_text=_("None ticked: every category."),
     )
     min_records = models.PositiveSmallIntegerField(
-        _("at least this many trainings"), null=True, blank=True, help_text=_("Counted in the window below.")
+        _("at least this many trainings"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Counted in the window below. Left empty with no course and no competence chosen, the target asks "
+            "for one training."
+        ),
     )
-    window_start = models.DateField(_("trainings from"), null=True, blank=True)
-    window_end = models.DateField(_("trainings until"), null=True, blank=True)
+    window_start = models.DateField(
+        _("trainings from"),
+        null=True,
+        blank=True,
+        help_text=_("Trainings, courses and competences count only from this day on. Empty: from any day."),
+    )
+    window_end = models.DateField(
+        _("trainings until"),
+        null=True,
+        blank=True,
+        help_text=_("And only until this day. Empty: until the day of the report."),
+    )
     courses = ParentalManyToManyField(
-        "courses.CoursePage", verbose_name=_("and completed these courses"), blank=True, related_name="+"
+        "courses.CoursePage",
+        verbose_name=_("and completed these courses"),
+        blank=True,
+        related_name="+",
+        help_text=_("Completed within the window above."),
     )
     competences = ParentalManyToManyField(
         "courses.Competence",
         verbose_name=_("and trained in these competences"),
         blank=True,
         related_name="+",
-        help_text=_("A competence counts when the person completed a course that teaches it."),
+        help_text=_("A competence counts when the person completed a course that teaches it, within the window above."),
     )
     threshold = models.PositiveSmallIntegerField(
         _("share to reach (%)"),

@@ -1,7 +1,9 @@
 """A snapshot keeps every unit as it was on its day (place in the tree, name, code, level, open or closed), so
 that its reports come out the same whatever becomes of the tree. Snapshots taken before keep only the units
-that had people counted: they are given the units as they are now, the best that is known of them."""
+that had people counted: they are given the units as they are now, the best that is known of them. The target's
+form says when courses and competences count and what a target without a requirement asks."""
 
+import modelcluster.fields
 from django.db import migrations, models
 
 
@@ -73,5 +75,57 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="snapshotcount",
             index=models.Index(fields=["snapshot", "path"], name="coverage_sn_snapsho_29353c_idx"),
+        ),
+        migrations.AlterField(
+            model_name="target",
+            name="competences",
+            field=modelcluster.fields.ParentalManyToManyField(
+                blank=True,
+                help_text="A competence counts when the person completed a course that teaches it, within the window above.",
+                related_name="+",
+                to="courses.competence",
+                verbose_name="and trained in these competences",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="target",
+            name="courses",
+            field=modelcluster.fields.ParentalManyToManyField(
+                blank=True,
+                help_text="Completed within the window above.",
+                related_name="+",
+                to="courses.coursepage",
+                verbose_name="and completed these courses",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="target",
+            name="min_records",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Counted in the window below. Left empty with no course and no competence chosen, the target asks for one training.",
+                null=True,
+                verbose_name="at least this many trainings",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="target",
+            name="window_end",
+            field=models.DateField(
+                blank=True,
+                help_text="And only until this day. Empty: until the day of the report.",
+                null=True,
+                verbose_name="trainings until",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="target",
+            name="window_start",
+            field=models.DateField(
+                blank=True,
+                help_text="Trainings, courses and competences count only from this day on. Empty: from any day.",
+                null=True,
+                verbose_name="trainings from",
+            ),
         ),
     ]
