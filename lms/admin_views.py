@@ -475,7 +475,13 @@ class ActivationForm(ScopedFormMixin, forms.Form):
 
 
 class PersonEditView(ScopedEditView):
-    """A person's page, leading to their account's activation when they have an account."""
+    """A person's page, leading to their account's activation when they have an account; a change of unit is
+    kept in the person's history."""
+
+    def save_instance(self):
+        person = super().save_instance()
+        services.record_moves([(person.pk, self.form.initial["unit"], person.unit_id)])
+        return person
 
     @cached_property
     def header_more_buttons(self):

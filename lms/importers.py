@@ -429,6 +429,7 @@ class PeopleImport(SpreadsheetImport):
             return  # the import will be rolled back: no need to write
         Person.objects.bulk_create(to_create)
         Person.objects.bulk_update(to_update, [*PERSON_FIELDS, "province", "commune", "sort_key", "search_name"])
+        services.record_moves([(person.pk, person.previous_values["unit_id"], person.unit_id) for person in to_update])
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         if self.create_accounts:

@@ -18,6 +18,7 @@ from lms.models import (
     JobStateError,
     LoginLockout,
     Person,
+    PersonMove,
     Unit,
     UnitLevel,
 )
@@ -138,6 +139,17 @@ def refresh_ancestry(unit):
     )
 
 
+def record_moves(moves, *, on_date=None):
+    """Keep in the people's history that each ``(person_id, from_unit_id, to_unit_id)`` of ``moves`` changed
+    unit on ``on_date`` (today by default); a report of an earlier day counts them where they were."""
+    on_date = on_date or timezone.localdate()
+    PersonMove.objects.bulk_create(
+        PersonMove(person_id=person_id, from_unit_id=from_unit_id, to_unit_id=to_unit_id, moved_on=on_date)
+        for person_id, from_unit_id, to_unit_id in moves
+        if from_unit_id != to_unit_id
+    )
+
+
 @transaction.atomic
 def merge_units(*, sources, target, on_date=None, user=None):
     """Merge ``sources`` into ``target``: their children and people move to it and they are closed.
@@ -166,7 +178,9 @@ def merge_units(*, sources, target, on_date=None, user=None):
     for source in sources:
         for child_pk in source.get_children().values_list("pk", flat=True):
             Unit.objects.get(pk=child_pk).move(Unit.objects.get(pk=target.pk), "last-child")
-        moved_people += Person.objects.filter(unit=source).update(unit=target, updated_at=timezone.now())
+        leaving = list(Person.objects.filter(unit=source).values_list("pk", flat=True))
+        record_moves([(person_id, source.pk, target.pk) for person_id in leaving], on_date=on_date)
+        moved_people += Person.objects.filter(pk__in=leaving).update(unit=target, updated_at=timezone.now())
         Unit.objects.filter(pk=source.pk).update(is_active=False, valid_to=on_date, merged_into=target)
         log(instance=source, action="lms.unit_merge", user=user, data={"into": target.code})
     target = Unit.objects.get(pk=target.pk)

@@ -13,7 +13,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from lms.models import UnitLevel
+from lms.models import Unit, UnitLevel
 from lms.models.scoping import UnitScopedQuerySet
 
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
@@ -49,19 +49,39 @@ class Target(ClusterableModel):
         help_text=_("None ticked: every category."),
     )
     min_records = models.PositiveSmallIntegerField(
-        _("at least this many trainings"), null=True, blank=True, help_text=_("Counted in the window below.")
+        _("at least this many trainings"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Counted in the window below. Left empty with no course and no competence chosen, the target asks "
+            "for one training."
+        ),
     )
-    window_start = models.DateField(_("trainings from"), null=True, blank=True)
-    window_end = models.DateField(_("trainings until"), null=True, blank=True)
+    window_start = models.DateField(
+        _("trainings from"),
+        null=True,
+        blank=True,
+        help_text=_("Trainings, courses and competences count only from this day on. Empty: from any day."),
+    )
+    window_end = models.DateField(
+        _("trainings until"),
+        null=True,
+        blank=True,
+        help_text=_("And only until this day. Empty: until the day of the report."),
+    )
     courses = ParentalManyToManyField(
-        "courses.CoursePage", verbose_name=_("and completed these courses"), blank=True, related_name="+"
+        "courses.CoursePage",
+        verbose_name=_("and completed these courses"),
+        blank=True,
+        related_name="+",
+        help_text=_("Completed within the window above."),
     )
     competences = ParentalManyToManyField(
         "courses.Competence",
         verbose_name=_("and trained in these competences"),
         blank=True,
         related_name="+",
-        help_text=_("A competence counts when the person completed a course that teaches it."),
+        help_text=_("A competence counts when the person completed a course that teaches it, within the window above."),
     )
     threshold = models.PositiveSmallIntegerField(
         _("share to reach (%)"),
@@ -135,14 +155,22 @@ class CoverageSnapshot(models.Model):
 
 
 class SnapshotCountQuerySet(UnitScopedQuerySet):
-    unit_path = "unit__path"
+    unit_path = "path"  # the unit's place in the tree on the snapshot's day, not today's
 
 
 class SnapshotCount(models.Model):
-    """The people of one unit (not those below it) counted in a snapshot; sums over a subtree give any report."""
+    """One unit as it was on a snapshot's day (its place in the tree, name, code, level, whether it was open)
+    and its own people counted then (not those below it): sums over its subtree then give any report of that
+    day, whatever became of the tree since."""
 
     snapshot = models.ForeignKey(CoverageSnapshot, on_delete=models.CASCADE, related_name="counts")
     unit = models.ForeignKey("lms.Unit", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=255)
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=32)
+    level = models.CharField(max_length=20, choices=UnitLevel.choices)
+    was_active = models.BooleanField()
     population = models.PositiveIntegerField()
     met = models.PositiveIntegerField()
     trainings = models.PositiveIntegerField()
@@ -151,9 +179,24 @@ class SnapshotCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint("snapshot", "unit", name="coverage_snapshot_count_once_per_unit")]
+        indexes = [models.Index(fields=["snapshot", "path"])]
 
     def __str__(self):
         return f"{self.unit_id}: {self.met}/{self.population}"
+
+    def unit_then(self, *, numchild=0):
+        """The unit as it was on the snapshot's day (not saved: for reading only)."""
+        return Unit(
+            pk=self.unit_id,
+            path=self.path,
+            depth=len(self.path) // Unit.steplen,
+            numchild=numchild,
+            name=self.name,
+            short_name=self.short_name,
+            code=self.code,
+            level=self.level,
+            is_active=self.was_active,
+        )
 
 
 class CoverageFact(models.Model):

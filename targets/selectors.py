@@ -7,8 +7,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import BigIntegerField, Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from courses.models import CoursePage
 from lms import ledger
 from lms import selectors as organisation
-from lms.models import Person, Unit, UnitLevel
+from lms.models import Person, PersonMove, Unit, UnitLevel
 from targets import summary
 from targets.models import CoverageSnapshot, SnapshotCount, Target
 
@@ -128,16 +128,32 @@ class Requirement:
         return missing
 
 
-def in_population(target, *, as_of, category=None):
-    """The target's people as of a day: active then, at units of the target's levels, in its categories."""
-    people = Person.objects.all()
+def unit_on(day):
+    """The id of the unit a person was in on ``day``: the one they left by their first move after it, or the
+    one they are in now when they have not moved since."""
+    moves_after = PersonMove.objects.filter(person=OuterRef("pk"), moved_on__gt=day).order_by("moved_on", "pk")
+    return Coalesce(Subquery(moves_after.values("from_unit_id")[:1]), F("unit_id"), output_field=BigIntegerField())
+
+
+def counted_unit_field(as_of, name):
+    """An expression of a field of the unit each person (see ``in_population``) is counted in on ``as_of``:
+    read on the person's own unit today (the province and commune ids stored on the person), looked up in
+    the unit they were in on a past day."""
     if as_of >= timezone.localdate():
-        people = people.filter(is_active=True)
-    else:  # people who have left since then were still counted then: their end date says when they left
-        people = people.filter(Q(is_active=True, end_date__isnull=True) | Q(end_date__gte=as_of))
-        people = people.filter(Q(start_date__isnull=True) | Q(start_date__lte=as_of))
+        return F(name if name in ("province_id", "commune_id") else f"unit__{name}")
+    return Subquery(Unit.objects.filter(pk=OuterRef("counted_unit")).values(name)[:1])
+
+
+def in_population(target, *, as_of, category=None):
+    """The target's people as of a day: on their unit's list then (``Person.objects.on_list``), in its
+    categories, annotated with ``counted_unit``, the unit each was in that day, which is at one of the
+    target's levels."""
+    people = Person.objects.on_list(as_of)
+    people = people.annotate(counted_unit=F("unit_id") if as_of >= timezone.localdate() else unit_on(as_of))
     if target.levels:
-        people = people.filter(unit__level__in=target.levels)
+        people = people.annotate(counted_level=counted_unit_field(as_of, "level")).filter(
+            counted_level__in=target.levels
+        )
     category_ids = [category.pk for category in target.categories.all()]
     if category_ids:
         people = people.filter(category_id__in=category_ids)
@@ -146,27 +162,30 @@ def in_population(target, *, as_of, category=None):
     return people.order_by()
 
 
-def within_unit(people, unit):
-    """``people`` of ``unit``'s subtree, on the stored ancestor ids where the level has one."""
-    if unit.level == UnitLevel.PROVINCE:
-        return people.filter(province_id=unit.pk)
-    if unit.level == UnitLevel.COMMUNE:
-        return people.filter(commune_id=unit.pk)
-    return people.in_unit(unit)
+def within_unit(people, unit, *, as_of):
+    """``people`` (see ``in_population``) counted in ``unit``'s subtree on ``as_of``, on the stored ancestor
+    ids where the level has one."""
+    ancestor_field = {UnitLevel.PROVINCE: "province_id", UnitLevel.COMMUNE: "commune_id"}.get(unit.level)
+    if ancestor_field:
+        return people.annotate(counted_ancestor=counted_unit_field(as_of, ancestor_field)).filter(
+            counted_ancestor=unit.pk
+        )
+    return people.filter(counted_unit__in=Unit.objects.in_unit(unit).values("pk"))
 
 
-def child_key(unit, children):
-    """How to tell which child of ``unit`` a person belongs to: ``(expression, key of a child, key of the
-    unit's own people)``. An integer column when all the children are provinces, communes or units without
-    units below; a path prefix otherwise."""
+def child_key(unit, children, *, as_of):
+    """How to tell which child of ``unit`` a person (see ``in_population``) belongs to: ``(expression, key of
+    a child, key of the unit's own people)``. An integer column when all the children are provinces, communes
+    or units without units below; a path prefix otherwise."""
     levels = {child.level for child in children}
     if levels == {UnitLevel.PROVINCE}:
-        return F("province_id"), lambda child: child.pk, None
+        return counted_unit_field(as_of, "province_id"), lambda child: child.pk, None
     if levels == {UnitLevel.COMMUNE}:
-        return F("commune_id"), lambda child: child.pk, None
+        return counted_unit_field(as_of, "commune_id"), lambda child: child.pk, None
     if children and all(child.is_leaf() for child in children):
-        return F("unit_id"), lambda child: child.pk, unit.pk
-    return Substr("unit__path", 1, (unit.depth + 1) * Unit.steplen), lambda child: child.path, unit.path
+        return F("counted_unit"), lambda child: child.pk, unit.pk
+    prefix = Substr(counted_unit_field(as_of, "path"), 1, (unit.depth + 1) * Unit.steplen)
+    return prefix, lambda child: child.path, unit.path
 
 
 def grouped_counts(people, requirement, branch):
@@ -187,22 +206,47 @@ def grouped_counts(people, requirement, branch):
         return {branch: tuple(map(int, numbers)) for branch, *numbers in cursor.fetchall()}
 
 
-def snapshot_counts(snapshot, unit):
-    """The same numbers as ``grouped_counts``, summed from a snapshot, by path prefix of the child units."""
-    rows = (
-        SnapshotCount.objects.filter(snapshot=snapshot)
-        .in_unit(unit)
-        .annotate(branch=Substr("unit__path", 1, (unit.depth + 1) * Unit.steplen))
+def unit_in_snapshot(snapshot, unit):
+    """``unit`` as it was on ``snapshot``'s day (``None`` if it did not exist then)."""
+    row = SnapshotCount.objects.filter(snapshot=snapshot, unit=unit).first()
+    return row.unit_then() if row else None
+
+
+def snapshot_counts(snapshot, unit_then):
+    """``(children, counts)`` of ``unit_then`` (see ``unit_in_snapshot``) on the snapshot's day: its child
+    units as they were then, each with the unit as it is now in ``unit_now``, and the numbers of
+    ``grouped_counts`` summed by path prefix of those children (the unit's own people under its own path).
+    Two queries."""
+    child_path_length = len(unit_then.path) + Unit.steplen
+    subtree = SnapshotCount.objects.filter(snapshot=snapshot).in_unit(unit_then).annotate(path_length=Length("path"))
+    sums = (
+        subtree.annotate(branch=Substr("path", 1, child_path_length))
         .values("branch")
-        .annotate(population=Sum("population"), met=Sum("met"), trainings=Sum("trainings"))
+        .annotate(
+            population=Sum("population"),
+            met=Sum("met"),
+            trainings=Sum("trainings"),
+            units_below=Count("pk", filter=Q(path_length=child_path_length + Unit.steplen)),
+        )
         .order_by()
     )
-    return {row["branch"]: (row["population"], row["met"], row["trainings"]) for row in rows}
+    sums = {row["branch"]: row for row in sums}
+    children = []
+    for row in subtree.filter(path_length=child_path_length).select_related("unit__merged_into"):
+        child = row.unit_then(numchild=sums[row.path]["units_below"])
+        child.unit_now = row.unit
+        children.append(child)
+    children.sort(key=lambda child: child.path)
+    counts = {
+        branch: (row["population"], row["met"], row["trainings"]) for branch, row in sums.items() if row["population"]
+    }
+    return children, counts
 
 
 @dataclass
 class CoverageRow:
-    """One unit's line in a report; ``own_people`` is the line of the people of the unit itself."""
+    """One unit's line in a report; ``own_people`` is the line of the people of the unit itself. Read from a
+    snapshot, ``unit`` is the unit as it was that day and ``unit_now`` the same unit today."""
 
     unit: Unit
     population: int
@@ -211,6 +255,7 @@ class CoverageRow:
     threshold: int
     status: str | None
     own_people: bool = False
+    unit_now: Unit | None = None
 
     @property
     def percent(self):
@@ -226,6 +271,11 @@ class CoverageRow:
     @property
     def status_label(self):
         return Status.LABELS.get(self.status, "")
+
+    @property
+    def closed_since(self):
+        """Whether the unit, open on the report's day, has been merged or closed since."""
+        return self.unit_now is not None and self.unit.is_active and not self.unit_now.is_active
 
 
 def status_of(met, population, threshold, *, target, as_of):
@@ -266,20 +316,22 @@ class Coverage:
 
 def coverage(target, unit, *, as_of=None, category=None):
     """The report of ``target`` for ``unit`` as of a day (today by default). A past day with a saved
-    snapshot is read from the snapshot, so the report sent then comes out the same."""
+    snapshot is read from the snapshot, with the units as they were that day, so the report sent then comes
+    out the same; without one, people are counted where they were that day, in units where they are now."""
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    children = list(Unit.objects.in_unit(unit).filter(depth=unit.depth + 1).order_by("path"))
     snapshot = None
     if as_of < today and category is None:
         snapshot = CoverageSnapshot.objects.filter(target=target, taken_on=as_of).first()
+    unit_then = unit_in_snapshot(snapshot, unit) if snapshot else None
     if snapshot:
-        counts = snapshot_counts(snapshot, unit)
-        key_of, own_key = (lambda child: child.path), unit.path
+        children, counts = snapshot_counts(snapshot, unit_then) if unit_then else ([], {})
+        key_of, own_key = (lambda child: child.path), unit_then and unit_then.path
         requirement = None
     else:
-        branch, key_of, own_key = child_key(unit, children)
-        people = within_unit(in_population(target, as_of=as_of, category=category), unit)
+        children = list(Unit.objects.in_unit(unit).filter(depth=unit.depth + 1).order_by("path"))
+        branch, key_of, own_key = child_key(unit, children, as_of=as_of)
+        people = within_unit(in_population(target, as_of=as_of, category=category), unit, as_of=as_of)
         counts = summary.grouped_counts(target, people, branch, as_of=as_of) if as_of == today else None
         requirement = None if counts is not None else Requirement.of(target, as_of)
         if counts is None:  # the full computation, over the ledger
@@ -290,10 +342,12 @@ def coverage(target, unit, *, as_of=None, category=None):
         population, met, trainings = numbers
         threshold = thresholds.get(row_unit.level, target.threshold)
         status = status_of(met, population, threshold, target=target, as_of=as_of)
-        return CoverageRow(row_unit, population, met, trainings, threshold, status, own_people)
+        unit_now = getattr(row_unit, "unit_now", None)
+        return CoverageRow(row_unit, population, met, trainings, threshold, status, own_people, unit_now)
 
+    report_unit = unit_then or unit
     own = counts.get(own_key)
-    rows = [row(unit, own, own_people=True)] if own else []
+    rows = [row(report_unit, own, own_people=True)] if own else []
     for child in children:
         numbers = counts.get(key_of(child), (0, 0, 0))
         if numbers[0] or child.is_active:
@@ -304,7 +358,7 @@ def coverage(target, unit, *, as_of=None, category=None):
         unit=unit,
         as_of=as_of,
         rows=rows,
-        total=row(unit, total),
+        total=row(report_unit, total),
         snapshot=snapshot,
         category=category,
         requirement=requirement,
@@ -319,7 +373,7 @@ def people_missing(target, unit, *, as_of=None, category=None, counted=True):
     today = timezone.localdate()
     as_of = min(as_of or today, today)
     requirement = Requirement.of(target, as_of)
-    people = within_unit(in_population(target, as_of=as_of, category=category), unit)
+    people = within_unit(in_population(target, as_of=as_of, category=category), unit, as_of=as_of)
     not_met = None if counted or as_of != today else summary.people_not_met(target, people, as_of=as_of)
     if not_met is None:  # the full computation, over the ledger
         not_met = people.annotate(**requirement.annotations()).annotate(met=requirement.met_annotation()).filter(met=0)
@@ -328,11 +382,17 @@ def people_missing(target, unit, *, as_of=None, category=None, counted=True):
 
 def monthly_trend(target, unit, *, months=12):
     """``[(first day of the month, population, met)]`` from the last snapshot of each of the last months
-    that have one, oldest first; one query."""
+    that have one, oldest first, each summed over ``unit``'s subtree as it was that day; two queries."""
+    snapshots_by_place = {}
+    for row in SnapshotCount.objects.filter(snapshot__target=target, unit=unit).only("snapshot_id", "path"):
+        snapshots_by_place.setdefault(row.path, []).append(row.snapshot_id)
+    if not snapshots_by_place:
+        return []
+    rows = SnapshotCount.objects.none()
+    for path, snapshot_ids in snapshots_by_place.items():
+        rows |= SnapshotCount.objects.filter(snapshot_id__in=snapshot_ids).in_unit(Unit(path=path))
     totals = (
-        SnapshotCount.objects.filter(snapshot__target=target)
-        .in_unit(unit)
-        .values("snapshot__taken_on")
+        rows.values("snapshot__taken_on")
         .annotate(population=Sum("population"), met=Sum("met"))
         .order_by("snapshot__taken_on")
     )

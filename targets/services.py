@@ -18,21 +18,39 @@ REMINDER_INTERVAL = timedelta(days=7)
 
 
 def take_snapshot(*, target, as_of=None):
-    """Save ``target``'s coverage as of a day (today by default), counted for each unit's own people, so
-    that any unit's report of that day can be summed from it later. Taking it twice keeps the first."""
+    """Save ``target``'s coverage as of a day (today by default): every unit of the tree as it is (place,
+    name, code, open or closed) with its own people counted, so that any unit's report of that day can be
+    summed from it later, whatever becomes of the tree. Taking it twice keeps the first."""
     as_of = as_of or timezone.localdate()
     existing = CoverageSnapshot.objects.filter(target=target, taken_on=as_of).first()
     if existing:
         return existing
     requirement = selectors.Requirement.of(target, as_of)
     people = selectors.in_population(target, as_of=as_of)
-    counts = selectors.grouped_counts(people, requirement, F("unit_id"))
+    counts = selectors.grouped_counts(people, requirement, F("counted_unit"))
+    units = Unit.objects.values_list("pk", "path", "name", "short_name", "code", "level", "is_active").order_by()
     try:
         with transaction.atomic():
             snapshot = CoverageSnapshot.objects.create(target=target, taken_on=as_of)
             SnapshotCount.objects.bulk_create(
-                SnapshotCount(snapshot=snapshot, unit_id=unit_id, population=population, met=met, trainings=trainings)
-                for unit_id, (population, met, trainings) in counts.items()
+                (
+                    SnapshotCount(
+                        snapshot=snapshot,
+                        unit_id=unit_id,
+                        path=path,
+                        name=name,
+                        short_name=short_name,
+                        code=code,
+                        level=level,
+                        was_active=is_active,
+                        population=population,
+                        met=met,
+                        trainings=trainings,
+                    )
+                    for unit_id, path, name, short_name, code, level, is_active in units.iterator()
+                    for population, met, trainings in [counts.get(unit_id, (0, 0, 0))]
+                ),
+                batch_size=2000,
             )
     except IntegrityError:  # another worker took the same snapshot meanwhile
         return CoverageSnapshot.objects.get(target=target, taken_on=as_of)

@@ -2,7 +2,7 @@ from .accounts import ActivationCode, User
 from .audit import UnitLogEntry
 from .jobs import BackgroundJob, JobStateError, JobStatus
 from .lockouts import LoginLockout
-from .people import Gender, Person, PersonCategory
+from .people import Gender, Person, PersonCategory, PersonMove
 from .training import (
     Attendance,
     AttendanceMethod,
@@ -24,6 +24,7 @@ __all__ = [
     "LoginLockout",
     "Person",
     "PersonCategory",
+    "PersonMove",
     "SessionKind",
     "TrainingKind",
     "TrainingRecord",

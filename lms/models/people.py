@@ -49,6 +49,20 @@ class PersonQuerySet(UnitScopedQuerySet):
     def in_name_order(self):
         return self.order_by("sort_key", "id")
 
+    def on_list(self, day):
+        """People on their unit's list on ``day``: the one rule of every report, for today and any past day.
+
+        The start and end dates decide when they are set; "active" off without an end date means the person
+        left on a day nobody wrote down, so they count on no day. Imports default "active" to yes, so an
+        active person whose end date has passed has left, and one whose start date is still to come has
+        not arrived yet.
+        """
+        return self.filter(
+            models.Q(is_active=True) | models.Q(end_date__isnull=False),
+            models.Q(start_date__isnull=True) | models.Q(start_date__lte=day),
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day),
+        )
+
     def delete(self):
         raise ValidationError(_("People are never deleted; mark them inactive instead."))
 
@@ -146,3 +160,23 @@ class Person(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("People are never deleted; mark them inactive instead."))
+
+
+class PersonMove(models.Model):
+    """A person leaving ``from_unit`` for ``to_unit`` on a day (a move or a merger of their unit): so a report
+    of an earlier day counts them where they were then. No move recorded: the person was always where they
+    are now."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="moves")
+    from_unit = models.ForeignKey("lms.Unit", on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("lms.Unit", on_delete=models.PROTECT, related_name="+")
+    moved_on = models.DateField(_("moved on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("move of a person")
+        verbose_name_plural = _("moves of people")
+        indexes = [models.Index(fields=["person", "moved_on"])]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.from_unit_id} → {self.to_unit_id} ({self.moved_on:%d/%m/%Y})"

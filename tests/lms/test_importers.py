@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from openpyxl import Workbook
 
 from lms import roles, services
@@ -17,6 +18,7 @@ from lms.models import (
     AttendanceMethod,
     Person,
     PersonCategory,
+    PersonMove,
     TrainingKind,
     TrainingRecord,
     Unit,
@@ -247,6 +249,24 @@ def test_a_row_changing_only_the_unit_or_the_category_updates_the_person(tree):
     assert counts(report) == (0, 2, 0), report.errors
     assert Person.objects.get(external_id="TN-001").unit == tree["other_commune"]
     assert Person.objects.get(external_id="TN-002").category.code == "khong-chuyen-trach"
+
+
+def test_a_row_changing_the_unit_keeps_where_the_person_was_and_a_row_changing_nothing_else_does_not(tree):
+    mover = make_person(unit=tree["area"], external_id="TN-001", phone="0911111111")
+    stayer = make_person(unit=tree["area"], external_id="TN-002", phone="0922222222")
+    file = sheet(
+        PeopleImport,
+        person_row(tree["other_commune"], full_name=mover.full_name, external_id="TN-001", phone="0911111111"),
+        person_row(tree["area"], full_name="Tên Mới", external_id="TN-002", phone="0922222222"),
+    )
+
+    report = run_people(file)
+
+    assert counts(report) == (0, 2, 0), report.errors
+    assert list(PersonMove.objects.values_list("person", "from_unit", "to_unit", "moved_on")) == [
+        (mover.pk, tree["area"].pk, tree["other_commune"].pk, timezone.localdate())
+    ]
+    assert not PersonMove.objects.filter(person=stayer).exists()
 
 
 def test_a_row_without_external_id_updates_the_person_with_the_same_phone(tree):

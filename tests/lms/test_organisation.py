@@ -14,6 +14,7 @@ from lms.models import (
     Attendance,
     AttendanceMethod,
     Person,
+    PersonMove,
     TrainingKind,
     TrainingRecord,
     Unit,
@@ -386,6 +387,17 @@ def test_merging_two_communes_moves_their_areas_and_people_to_the_target(merger)
         merger[key].pk for key in ("in_commune", "in_area", "in_other_commune", "in_target")
     }
     assert Unit.find_problems() == ([], [], [], [], [])
+
+
+def test_merging_keeps_where_each_moved_person_was_and_from_which_day(merger):
+    commune, other_commune, target = merger["commune"], merger["other_commune"], merger["target"]
+
+    services.merge_units(sources=[commune, other_commune], target=target, on_date=date(2025, 7, 1))
+
+    assert set(PersonMove.objects.values_list("person", "from_unit", "to_unit", "moved_on")) == {
+        (merger["in_commune"].pk, commune.pk, target.pk, date(2025, 7, 1)),
+        (merger["in_other_commune"].pk, other_commune.pk, target.pk, date(2025, 7, 1)),
+    }  # the people of the areas stay in their areas, which move with the commune
 
 
 def test_merged_communes_are_closed_but_keep_their_codes(merger):

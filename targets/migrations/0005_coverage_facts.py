@@ -6,8 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coverage", "0003_tasks_of_the_targets_package"),
-        ("lms", "0011_activation_codes"),
+        ("coverage", "0004_snapshots_keep_the_tree"),
     ]
 
     operations = [
