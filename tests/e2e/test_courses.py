@@ -153,7 +153,7 @@ def test_the_review_shows_the_learners_wrong_choice_in_red_words_on_a_phone(demo
         answer for answer in attempt.questions.all() if answer.frozen["type"].endswith("singlechoicequestion")
     )
     right = single.as_question.right_response()
-    single.response = next(choice_id for choice_id, _choice in single.choices if choice_id != right)
+    single.response = next(choice.id for choice in single.as_question.choices if choice.id != right)
     single.save(update_fields=["response"])
     quizzes.submit_attempt(attempt=attempt)
     log_in(phone, demo_site, "hocvien")
