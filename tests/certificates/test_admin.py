@@ -40,6 +40,7 @@ def template_form(template, **changes):
         "place": template.place,
         "signer_title": template.signer_title,
         "signer_name": template.signer_name,
+        "printed_fields": template.printed_fields,
         **changes,
     }
 

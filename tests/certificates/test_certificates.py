@@ -489,6 +489,7 @@ def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, tree, templa
         "place": "Định Hóa",
         "signer_title": "CHỦ TỊCH",
         "signer_name": "Lê Văn Thử",
+        "printed_fields": template.printed_fields,  # as the form's ticked boxes send them
     }
 
     stored = client.post(url, form)
