@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8000
+export PORT  # the settings build the site's address (QR codes, links) from it
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py

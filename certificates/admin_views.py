@@ -13,7 +13,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import CreateView
 
 from certificates import services
-from certificates.models import Certificate, CertificateBatch, CertificateTemplate
+from certificates.models import PLACEHOLDERS, Certificate, CertificateBatch, CertificateTemplate
 from courses.models import CoursePage
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
 from lms.admin.forms import ScopedFormMixin
@@ -85,6 +85,13 @@ class TemplateForm(ScopedFormMixin, WagtailAdminModelForm):
     the sessions of the user's units."""
 
     unit_fields = ("unit",)
+    printed_fields = forms.MultipleChoiceField(
+        label=_("Fields printed"),
+        choices=[(name, capfirst(label)) for name, label in PLACEHOLDERS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=CertificateTemplate._meta.get_field("printed_fields").help_text,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,11 @@ PLACEHOLDERS = {
 }
 
 
+def all_placeholders():
+    """Every field a certificate can print: what a new template prints until its author unticks some."""
+    return list(PLACEHOLDERS)
+
+
 class Orientation(models.TextChoices):
     PORTRAIT = "portrait", _("Portrait")
     LANDSCAPE = "landscape", _("Landscape")
@@ -72,6 +77,15 @@ class CertificateTemplate(PreviewableMixin, models.Model):
         ),
         help_text=_(
             "Placeholders: {ho_ten}, {ngay_sinh}, {don_vi}, {noi_dung}, {ngay_hoan_thanh}, {so_gio}, {ket_qua}."
+        ),
+    )
+    printed_fields = models.JSONField(
+        _("fields printed"),
+        default=all_placeholders,
+        blank=True,
+        help_text=_(
+            "A sentence of the body that holds a field not ticked here, or a field the person has no value for "
+            "(e.g. no date of birth), is left out: no label is printed empty."
         ),
     )
     place = models.CharField(_("place"), max_length=100, help_text=_("For the date line: “Thái Nguyên, ngày …”."))
@@ -148,9 +162,28 @@ def private_storage():
     return storages["private"]
 
 
+# Letters and digits that cannot be taken for one another, read aloud or printed: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 20  # 31 ** 20 > 2 ** 99: not guessable
+CODE_GROUP = 4
+
+
 def new_verification_code():
-    """96 random bits, URL-safe: not guessable."""
-    return secrets.token_urlsafe(12)
+    """At least 96 random bits in letters and digits nobody mistakes for one another."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
+
+
+def compact_code(typed):
+    """A code as typed, without the spaces it is printed with or a phone keyboard adds."""
+    return "".join(typed.split())
+
+
+def printed_code(code):
+    """A code in groups of four, as printed and shown: “ABCD EFGH …”; codes made before the present alphabet
+    (random URL-safe text, in which case matters) are shown whole, as they were printed."""
+    if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
+        return code
+    return " ".join(code[start : start + CODE_GROUP] for start in range(0, CODE_LENGTH, CODE_GROUP))
 
 
 class CertificateStatus(models.TextChoices):
@@ -160,6 +193,12 @@ class CertificateStatus(models.TextChoices):
 
 class CertificateQuerySet(UnitScopedQuerySet):
     unit_path = "person__unit__path"
+
+    def with_code(self, typed):
+        """The certificates a typed code designates: in any case and with spaces for the present codes, exactly
+        as printed for the codes made before them (in which case matters)."""
+        code = compact_code(typed)
+        return self.filter(code__in={code, code.upper()})
 
 
 class Certificate(models.Model):
@@ -227,6 +266,10 @@ class Certificate(models.Model):
     @property
     def is_valid(self):
         return self.status == CertificateStatus.VALID
+
+    @property
+    def printed_code(self):
+        return printed_code(self.code)
 
 
 class CertificateBatchQuerySet(UnitScopedQuerySet):

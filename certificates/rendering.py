@@ -2,8 +2,10 @@
 Serif for the certificate, Be Vietnam Pro for the verification lines)."""
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
+from string import Formatter
 
 import segno
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from certificates.models import PLACEHOLDERS, all_placeholders, printed_code
 from lms.documents import date_line, font_face, pdf_from_html
 
 PREVIEW_VALUES = {
@@ -22,7 +25,9 @@ PREVIEW_VALUES = {
     "so_gio": "2",
     "ket_qua": "Đạt",
 }
-TEMPLATE_FIELDS = ("orientation", "issuer", "title", "body", "place", "signer_title", "signer_name")
+TEMPLATE_FIELDS = ("orientation", "issuer", "title", "body", "printed_fields", "place", "signer_title", "signer_name")
+# Where a line of the body divides into sentences: after a full stop or a semicolon.
+SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 
 
 def verify_url(code):
@@ -37,9 +42,31 @@ def format_hours(hours):
     return "" if hours is None else format(Decimal(hours).normalize(), "f").replace(".", ",")
 
 
+def placeholders_in(text):
+    return {name for _literal, name, _spec, _conversion in Formatter().parse(text) if name}
+
+
+def printed_paragraphs(body, values, printed_fields):
+    """The body's lines with their placeholders filled in. A sentence holding a field that is not printed or
+    has no value is left out (“Sinh ngày:” with nothing after it is never printed), and a line left empty
+    with it."""
+    shown = {name: value for name, value in values.items() if name in printed_fields and str(value).strip()}
+    paragraphs = []
+    for line in body.splitlines():
+        sentences = [
+            sentence.format_map(SafeValues(shown))
+            for sentence in SENTENCE_END.split(line.strip())
+            if not placeholders_in(sentence) & (set(PLACEHOLDERS) - set(shown))
+        ]
+        if any(sentence.strip() for sentence in sentences):
+            paragraphs.append(" ".join(sentences))
+    return paragraphs
+
+
 def page_html(template_fields, values, *, images, serial, code, day):
     """The certificate's HTML: ``template_fields`` as the template had them, ``values`` for its placeholders."""
-    body = template_fields["body"].format_map(SafeValues(values))
+    # Certificates issued before templates chose their fields printed every field.
+    printed_fields = template_fields.get("printed_fields", all_placeholders())
     url = verify_url(code)
     return render_to_string(
         "certificates/certificate.html",
@@ -48,12 +75,12 @@ def page_html(template_fields, values, *, images, serial, code, day):
             "landscape": template_fields["orientation"] == "landscape",
             "issuer_lines": template_fields["issuer"].splitlines(),
             "title": template_fields["title"],
-            "paragraphs": [line for line in body.splitlines() if line.strip()],
+            "paragraphs": printed_paragraphs(template_fields["body"], values, printed_fields),
             "date_line": date_line(template_fields["place"], day),
             "signer_title_lines": template_fields["signer_title"].splitlines(),
             "signer_name": template_fields["signer_name"],
             "serial": serial,
-            "code": code,
+            "code": printed_code(code),
             "verify_url": url,
             "qr": segno.make(url, error="m").svg_data_uri(scale=3, border=1),
             **images,

@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from certificates.models import Certificate
+from certificates.models import Certificate, compact_code
 from lms.clients import client_address
 
 # Wrong codes allowed from one address before it must wait out WRONG_GUESS_WINDOW (seconds).
 WRONG_GUESSES_ALLOWED = 10
 WRONG_GUESS_WINDOW = 15 * 60
-# What new_verification_code makes (URL-safe base64), up to the field's length: anything else is no code.
+# What verification codes are made of, now and before (URL-safe base64), up to the field's length: anything else
+# is no code.
 CODE_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
@@ -32,7 +33,7 @@ def note_wrong_guess(request):
 @require_GET
 def verify(request, code=None):
     """By code (typed in the form, or in the QR code's URL): only what is needed to check it."""
-    code = (code or request.GET.get("code", "")).strip()
+    code = compact_code(code or request.GET.get("code", ""))
     if code and not CODE_FORMAT.fullmatch(code):  # e.g. the serial number 0001/GCN-MTTQ typed instead
         return TemplateResponse(request, "certificates/verify.html", {"code": code, "malformed": True}, status=400)
     if code and not request.resolver_match.kwargs.get("code"):
@@ -43,7 +44,7 @@ def verify(request, code=None):
         return response
     certificate = None
     if code:
-        certificate = Certificate.objects.select_related("template").filter(code=code).first()
+        certificate = Certificate.objects.select_related("template").with_code(code).first()
         if certificate is None:
             note_wrong_guess(request)
     return TemplateResponse(

@@ -4,11 +4,12 @@ register, bulk issues; all scoped to the organiser's units."""
 import django_filters
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.preview import PreviewOnCreate
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import ListingButton
@@ -19,6 +20,7 @@ from certificates.models import Certificate, CertificateBatch, CertificateStatus
 from certificates.selectors import certificates_of
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
+from lms.admin.reports import SafeExportMixin
 from lms.admin.views import ScopedIndexView, ScopedPreviewOnEdit
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
@@ -47,6 +49,7 @@ class CertificateTemplateViewSet(ScopedViewSet):
                 FieldRowPanel([FieldPanel("serial_suffix"), FieldPanel("place")]),
                 FieldPanel("title"),
                 FieldPanel("body"),
+                FieldPanel("printed_fields"),
             ],
             heading=_("Text"),
         ),
@@ -81,9 +84,33 @@ class CertificateTemplateViewSet(ScopedViewSet):
         ]
 
 
-class CertificateIndexView(ScopedIndexView):
+class CertificateTitleColumn(ButtonsColumnMixin, TitleColumn):
+    """The certificate's number, linking to its PDF, with the listing's buttons for it."""
+
+    def __init__(self, *args, view, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+
+    def get_buttons(self, instance, parent_context):
+        return self.view.get_list_buttons(instance)
+
+
+class CertificateIndexView(SafeExportMixin, ScopedIndexView):
+    """The certificates of the viewer's units, each with its PDF and, for those who may, revoke and reissue; the
+    register exported with times in Vietnam's time and statuses in words."""
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("person__unit")
+
+    @cached_property
+    def columns(self):
+        number = CertificateTitleColumn(
+            "serial",
+            label=_("number"),
+            get_url=lambda certificate: reverse("certificates_certificate:pdf", args=[certificate.pk]),
+            view=self,
+        )
+        return [number, *super().columns]
 
     def get_list_more_buttons(self, instance):
         buttons = [
@@ -137,7 +164,7 @@ class CertificateViewSet(ScopedViewSet):
         "what",
         "completed_on",
         "issued_at",
-        "status",
+        "get_status_display",
         "revoked_reason",
     ]
     export_headings = {
@@ -149,7 +176,7 @@ class CertificateViewSet(ScopedViewSet):
         "what": _("Completed"),
         "completed_on": _("Date completed"),
         "issued_at": _("Issued at"),
-        "status": _("Status"),
+        "get_status_display": _("Status"),
         "revoked_reason": _("Reason revoked"),
     }
     export_filename = "so-cap-giay-chung-nhan"
@@ -157,11 +184,7 @@ class CertificateViewSet(ScopedViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn(
-                "serial",
-                label=_("number"),
-                get_url=lambda certificate: reverse("certificates_certificate:pdf", args=[certificate.pk]),
-            ),
+            # The number, with the certificate's buttons, comes first: see CertificateIndexView.columns.
             Column("person", label=_("person")),
             Column("person.unit", label=_("unit")),
             Column("what", label=_("completed")),

@@ -25,7 +25,7 @@ from courses.models import (
 )
 from courses.question_import import import_questions
 from lms import roles
-from lms.demo import DEMO_COMMUNE_CODE
+from lms.demo import DEMO_COMMUNE_CODE, demo_people
 from lms.models import Person, PersonCategory
 
 CATALOGUE_TITLE = "Khóa học"
@@ -121,8 +121,9 @@ def publish_course(catalogue, spec):
 
 @transaction.atomic
 def seed_demo_progress():
-    """Learners of the demo commune at every stage of the first course; the demo learner has
-    completed it and is part way through the second. People already enrolled are left alone."""
+    """Demo learners of the demo commune at every stage of the first course; the demo learner has
+    completed it and is part way through the second. People already enrolled are left alone, and people not
+    made by the demo are never enrolled."""
     first, second = (CoursePage.objects.get(slug=spec["slug"]) for spec in COURSES[:2])
     long_ago = timezone.now() - timedelta(days=7)
     learner = Person.objects.filter(user__username="hocvien").first()
@@ -130,12 +131,12 @@ def seed_demo_progress():
         finish_course(services.enrol(person=learner, course=first), at=long_ago)
         finish_lessons(services.enrol(person=learner, course=second), list(second.lessons()[:1]), at=long_ago)
     lessons = list(first.lessons())
-    commune_people = Person.objects.filter(unit__code__startswith=DEMO_COMMUNE_CODE, is_active=True).order_by(
-        "external_id"
-    )[:DEMO_LEARNERS_PER_COURSE]
+    # The same demo people every run, whoever was imported, moved or switched off since: seeding again enrols
+    # nobody new and invents no completion.
+    commune_people = demo_people().filter(unit__code__startswith=DEMO_COMMUNE_CODE).order_by("external_id")
     enrolled = set(Enrolment.objects.filter(course=first).values_list("person_id", flat=True))
-    for index, person in enumerate(commune_people):
-        if person.pk in enrolled:
+    for index, person in enumerate(commune_people[:DEMO_LEARNERS_PER_COURSE]):
+        if person.pk in enrolled or not person.is_active:
             continue
         enrolment = services.enrol(person=person, course=first)
         if index % 3 == 0:

@@ -93,10 +93,10 @@ class QuizStatisticsView(ModelPermissionMixin, AdminPageMixin, TemplateView):
 
     @cached_property
     def quiz(self):
-        return get_object_or_404(QuizPage, pk=self.kwargs["quiz_pk"])
+        return get_object_or_404(quiz_selectors.live_quizzes_with_course(), pk=self.kwargs["quiz_pk"])
 
     def get_page_subtitle(self):
-        return self.quiz.title
+        return quiz_in_course(self.quiz)
 
     def parent_breadcrumbs(self):
         return [{"url": reverse("courses_quiz:index"), "label": _("Quizzes")}]
@@ -131,9 +131,25 @@ class QuizStatisticsView(ModelPermissionMixin, AdminPageMixin, TemplateView):
         return super().get_context_data(quiz=self.quiz, **self.statistics(), **kwargs)
 
 
+def quiz_in_course(quiz):
+    """“Course · Quiz”: quizzes are often all named “Bài kiểm tra cuối khóa”."""
+    return f"{quiz.course_title} · {quiz.title}"
+
+
+class QuizChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return quiz_in_course(obj)
+
+
+class QuizFilter(django_filters.ModelChoiceFilter):
+    field_class = QuizChoiceField
+
+
 class EssayFilterSet(WagtailFilterSet):
-    quiz = django_filters.ModelChoiceFilter(
-        label=_("Quiz"), field_name="attempt__quiz", queryset=QuizPage.objects.live().order_by("title")
+    quiz = QuizFilter(
+        label=_("Quiz"),
+        field_name="attempt__quiz",
+        queryset=quiz_selectors.live_quizzes_with_course().order_by("course_title", "title"),
     )
     unit = UnitSubtreeFilter()
 
@@ -143,7 +159,10 @@ class EssayFilterSet(WagtailFilterSet):
 
 
 def essay_label(answer):
-    return f"{answer.attempt.quiz.title} · {_('question %(number)s') % {'number': answer.position}}"
+    attempt = answer.attempt
+    return f"{attempt.enrolment.course.title} · {attempt.quiz.title} · " + _("question %(number)s") % {
+        "number": answer.position
+    }
 
 
 def short_datetime(value):
@@ -173,6 +192,7 @@ class EssayQueueView(AdminPageMixin, UnitReportView):
         ),
     ]
     list_export = [
+        "attempt.enrolment.course.title",
         "attempt.quiz.title",
         "position",
         "attempt.enrolment.person.full_name",
@@ -180,6 +200,7 @@ class EssayQueueView(AdminPageMixin, UnitReportView):
         "attempt.submitted_at",
     ]
     export_headings = {
+        "attempt.enrolment.course.title": _("Course"),
         "attempt.quiz.title": _("Quiz"),
         "position": _("Question"),
         "attempt.enrolment.person.full_name": _("Person"),

@@ -107,6 +107,15 @@ def attempts_for(user):
     return Attempt.objects.visible_to(user)
 
 
+def live_quizzes_with_course():
+    """Live quizzes, each with its course's title (``course_title``): many quizzes share one name, “Bài kiểm
+    tra cuối khóa”, and only their course tells them apart."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - QuizPage.steplen)
+    return QuizPage.objects.live().annotate(
+        course_title=Subquery(CoursePage.objects.filter(path=parent_path).values("title")[:1])
+    )
+
+
 def quizzes_overview(user):
     """Every live quiz with its course's title, its graded attempts and those awaiting grading counted
     within ``user``'s subtree; one query."""
@@ -116,11 +125,9 @@ def quizzes_overview(user):
         counted = attempts.filter(state=state).annotate(n=Count("pk")).values("n")
         return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
-    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - QuizPage.steplen)
     return (
-        QuizPage.objects.live()
+        live_quizzes_with_course()
         .annotate(
-            course_title=Subquery(CoursePage.objects.filter(path=parent_path).values("title")[:1]),
             graded_count=count_of(AttemptState.GRADED),
             waiting_count=count_of(AttemptState.AWAITING_GRADING),
         )
@@ -134,7 +141,7 @@ def essays_to_grade(user):
         AttemptQuestion.objects.filter(
             attempt__in=attempts_for(user).filter(state=AttemptState.AWAITING_GRADING), share__isnull=True
         )
-        .select_related("attempt__quiz", "attempt__enrolment__person__unit")
+        .select_related("attempt__quiz", "attempt__enrolment__course", "attempt__enrolment__person__unit")
         .order_by("attempt__submitted_at", "position")
     )
 

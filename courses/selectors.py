@@ -103,21 +103,36 @@ def next_lesson(lessons, enrolment):
     return next((lesson for lesson in lessons if not lesson.is_done), None)
 
 
+def required_progress(steps):
+    """How far a learner is through a course's required ``steps`` (lessons and quizzes, each with ``is_done``):
+    steps done of all, and apart the lessons done and the quizzes passed, since a lesson page counts lessons only
+    (“Bài 2/4”) and a quiz is no lesson."""
+    required = [step for step in steps if step.required]
+    lessons = [step for step in required if isinstance(step, LessonPage)]
+    quizzes = [step for step in required if not isinstance(step, LessonPage)]
+    return {
+        "required_done": sum(step.is_done for step in required),
+        "required_count": len(required),
+        "lessons_done": sum(step.is_done for step in lessons),
+        "lesson_count": len(lessons),
+        "quizzes_passed": sum(step.is_done for step in quizzes),
+        "quiz_count": len(quizzes),
+    }
+
+
 def course_context(course, user):
     """What the course page shows to ``user``: lessons, enrolment and progress, what blocks enrolling."""
     person = learner_person(user)
     enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
     lessons = course_steps(course, enrolment)
     quizzes = course_quizzes(course, enrolment)
-    required = [step for step in lessons + quizzes if step.required]
     return {
         "person": person,
         "enrolment": enrolment,
         "lessons": lessons,
         "quizzes": quizzes,
         "next_lesson": next_lesson(lessons + quizzes, enrolment),
-        "required_done": sum(step.is_done for step in required),
-        "required_count": len(required),
+        **required_progress(lessons + quizzes),
         "missing_prerequisites": missing_prerequisites(person=person, course=course) if person else [],
         "competences": course.competences.select_related("domain"),
         "audience": course.audience.all(),
@@ -179,10 +194,11 @@ def learner_courses(person):
         steps = steps_by_course.get(enrolment.course.path, [])
         for step in steps:
             step.is_done = (enrolment.pk, step.pk) in done
-        required = [step for step in steps if step.required]
-        enrolment.required_count = len(required)
-        enrolment.required_done = sum(step.is_done for step in required)
-        enrolment.percent = 100 if enrolment.completed_at else int(100 * enrolment.required_done / (len(required) or 1))
+        for name, value in required_progress(steps).items():
+            setattr(enrolment, name, value)
+        enrolment.percent = (
+            100 if enrolment.completed_at else int(100 * enrolment.required_done / (enrolment.required_count or 1))
+        )
         enrolment.next_lesson = None if enrolment.completed_at else next_lesson(steps, enrolment)
     return enrolments
 

@@ -80,6 +80,8 @@ def seed_demo_two_factor():
 
 DEMO_PROVINCE_CODE = "19"  # Thái Nguyên
 DEMO_COMMUNE_CODE = "05443"  # Phường Phan Đình Phùng: the demo organiser's unit
+# The external ids of the demo's own people: seeding again touches no one else (people imported since).
+DEMO_PERSON_PREFIX = "TN-"
 # Communes given residential areas and cadres; the first is the organiser's.
 DEMO_COMMUNES = {
     "05443": ["Tổ dân phố Đồng Quang", "Tổ dân phố Trưng Vương", "Tổ dân phố Túc Duyên", "Tổ dân phố Quang Trung"],
@@ -115,6 +117,11 @@ DEMO_SESSIONS = [
         0.8,
     ),
 ]
+
+
+def demo_people():
+    """The people the demo made (whether or not still active), not those imported or added since."""
+    return Person.objects.filter(external_id__startswith=DEMO_PERSON_PREFIX)
 
 
 @transaction.atomic
@@ -157,7 +164,7 @@ def seed_demo_organisation():
             number = len(people) + 1
             people.append(
                 Person(
-                    external_id=f"TN-{number:04d}",
+                    external_id=f"{DEMO_PERSON_PREFIX}{number:04d}",
                     full_name=name,
                     gender=gender,
                     birth_date=datetime(generator.randint(1965, 1998), generator.randint(1, 12), 1).date(),
@@ -180,7 +187,7 @@ def seed_demo_organisation():
         for area in commune.get_children():
             add(area, "truong-ban-cong-tac-mat-tran", "Trưởng Ban công tác Mặt trận", 1)
             add(area, "uy-vien-uy-ban", "Thành viên Ban công tác Mặt trận", 8)
-    known = set(Person.objects.filter(external_id__startswith="TN-").values_list("external_id", flat=True))
+    known = set(demo_people().values_list("external_id", flat=True))
     for person in people:
         person.prepare_for_save()
     Person.objects.bulk_create([person for person in people if person.external_id not in known])
@@ -198,7 +205,7 @@ def seed_demo_organisation():
             phone=learner.phone,
             email=learner.email,
             user=learner,
-            external_id="TN-HOCVIEN",
+            external_id=f"{DEMO_PERSON_PREFIX}HOCVIEN",
         )
     User.objects.filter(username="tochuc", managed_unit__isnull=True).update(
         managed_unit=Unit.objects.get(code=DEMO_COMMUNE_CODE)
@@ -222,5 +229,9 @@ def seed_demo_organisation():
         )
         invited = Unit.objects.filter(code__in=invited_codes)
         session.invited_units.set(invited)
-        attendees = [person for person in invited_people(session) if generator.random() < share]
+        attendees = [
+            person
+            for person in invited_people(session).filter(external_id__startswith=DEMO_PERSON_PREFIX)
+            if generator.random() < share
+        ]
         services.record_attendance(session=session, people=attendees, method=AttendanceMethod.TICKED, at=starts_at)

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.encoding import force_str
+from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -227,6 +228,14 @@ def neutralised(value):
     return value
 
 
+def csv_cell(value):
+    """``value`` as a CSV cell: decimals written as the screen writes them (“90,5” in Vietnamese), text that a
+    spreadsheet would run as a formula neutralised."""
+    if isinstance(value, Decimal | float):
+        return localize(value)
+    return neutralised(force_str(value, strings_only=True))
+
+
 def text_cell(sheet, value):
     """An .xlsx cell of ``value`` (translated labels may be lazy) that is never a formula, as in Wagtail's
     exports: text starting with "=" stays text."""
@@ -259,5 +268,5 @@ def table_csv(headers, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([str(value) for value in headers])
-    writer.writerows([neutralised(force_str(value, strings_only=True)) for value in row] for row in rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

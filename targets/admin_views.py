@@ -151,7 +151,9 @@ class CoverageView(CoverageMixin, TemplateView):
             return self.render_to_response(super().get_context_data(no_target=True))
         file_format = request.GET.get("export")
         if file_format in exports.FORMATS:
-            response = HttpResponse(exports.report_file(self.report, file_format), exports.CONTENT_TYPES[file_format])
+            # The official report is signed by whoever exports it, printed under the signer's title.
+            content = exports.report_file(self.report, file_format, signer=request.user.get_full_name())
+            response = HttpResponse(content, exports.CONTENT_TYPES[file_format])
             filename = exports.report_filename(self.report)
             response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
             return response

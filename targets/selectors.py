@@ -25,7 +25,13 @@ class Status:
     MET = "met"
     ON_TRACK = "on_track"
     BEHIND = "behind"
-    LABELS = {MET: gettext_lazy("Met"), ON_TRACK: gettext_lazy("On track"), BEHIND: gettext_lazy("Behind")}
+    NOT_MET = "not_met"  # the deadline has passed
+    LABELS = {
+        MET: gettext_lazy("Met"),
+        ON_TRACK: gettext_lazy("On track"),
+        BEHIND: gettext_lazy("Behind"),
+        NOT_MET: gettext_lazy("Not met"),
+    }
 
 
 def targets_for(user):
@@ -279,13 +285,14 @@ class CoverageRow:
 
 
 def status_of(met, population, threshold, *, target, as_of):
-    """Met; on track (at least the share the time elapsed since the plan started calls for); or behind."""
+    """Met; on track (at least the share the time elapsed since the plan started calls for); behind; or, once
+    the deadline has passed, not met."""
     if not population:
         return None
     if 100 * met >= threshold * population:
         return Status.MET
-    if as_of >= target.deadline:
-        return Status.BEHIND
+    if as_of > target.deadline:
+        return Status.NOT_MET
     duration = (target.deadline - target.starts_on).days or 1
     elapsed = min(max((as_of - target.starts_on).days, 0), duration)
     return Status.ON_TRACK if 100 * met * duration >= threshold * population * elapsed else Status.BEHIND

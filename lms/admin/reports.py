@@ -7,14 +7,13 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from wagtail.admin.views.generic import PermissionCheckedMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
-from lms.spreadsheets import neutralised
+from lms.spreadsheets import csv_cell
 
 
 class Streamed:
@@ -30,9 +29,9 @@ class Streamed:
 
 class SafeExportMixin:
     """Wagtail's XLSX/CSV export as organisers need it. Wagtail turns formulas into text in XLSX only, so
-    CSV cells are neutralised here too; the CSV starts with the byte-order mark Excel needs to read
-    Vietnamese; times are in Vietnam's time (Wagtail writes UTC: a course completed at 06:30 on 10/03
-    would read as completed the day before); querysets are streamed."""
+    CSV cells are neutralised here too, and their decimals written as on screen (“90,5”); the CSV starts with
+    the byte-order mark Excel needs to read Vietnamese; times are in Vietnam's time (Wagtail writes UTC: a
+    course completed at 06:30 on 10/03 would read as completed the day before); querysets are streamed."""
 
     custom_value_preprocess = {
         **SpreadsheetExportMixin.custom_value_preprocess,
@@ -44,9 +43,7 @@ class SafeExportMixin:
 
     def write_csv_row(self, writer, row_dict):
         cells = {field: self.preprocess_field_value(field, value, "csv") for field, value in row_dict.items()}
-        return writer.writerow(
-            {field: neutralised(force_str(value, strings_only=True)) for field, value in cells.items()}
-        )
+        return writer.writerow({field: csv_cell(value) for field, value in cells.items()})
 
     def stream_csv(self, queryset):
         yield codecs.BOM_UTF8

@@ -40,6 +40,7 @@ def template_form(template, **changes):
         "place": template.place,
         "signer_title": template.signer_title,
         "signer_name": template.signer_name,
+        "printed_fields": template.printed_fields,
         **changes,
     }
 
@@ -82,6 +83,22 @@ def test_an_organiser_changes_a_template_of_their_own_unit(client, tree):
     assert saved.status_code == 302
     own.refresh_from_db()
     assert own.signer_name == "Trần Thị Chủ Tịch"
+
+
+def test_an_organiser_chooses_the_fields_a_template_prints(client, tree):
+    own = make_template(tree["province"])
+    client.force_login(organiser_of(tree["province"]))
+
+    form = client.get(reverse("certificates_template:edit", args=[own.pk]))
+    saved = client.post(
+        reverse("certificates_template:edit", args=[own.pk]),
+        template_form(own, printed_fields=["ho_ten", "noi_dung", "ket_qua"]),
+    )
+
+    assert 'name="printed_fields" value="ngay_sinh"' in form.text
+    assert saved.status_code == 302
+    own.refresh_from_db()
+    assert own.printed_fields == ["ho_ten", "noi_dung", "ket_qua"]
 
 
 def test_the_template_list_shows_an_organiser_their_subtree_and_a_superuser_everything(client, tree):

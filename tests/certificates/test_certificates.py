@@ -35,6 +35,7 @@ from wagtail.images.models import Image
 
 from certificates import services
 from certificates.models import (
+    CODE_ALPHABET,
     Certificate,
     CertificateBatch,
     CertificateSerial,
@@ -54,6 +55,7 @@ from tests.factories import (
     make_person,
     make_session,
     make_unit_tree,
+    make_user,
     migrate_back,
     migrate_forward,
 )
@@ -560,6 +562,7 @@ def test_the_template_preview_is_a_pdf_of_the_unsaved_edits(client, tree, templa
         "place": "Định Hóa",
         "signer_title": "CHỦ TỊCH",
         "signer_name": "Lê Văn Thử",
+        "printed_fields": template.printed_fields,  # as the form's ticked boxes send them
     }
 
     stored = client.post(url, form)
@@ -760,7 +763,7 @@ def test_learners_reach_no_certificate_screen_of_the_admin(client, tree, templat
         assert response["Location"].startswith(reverse("wagtailadmin_login")), name
 
 
-@pytest.mark.parametrize("typed", ["0001/GCN-MTTQ", "a b", "x" * 33, "mã"])
+@pytest.mark.parametrize("typed", ["0001/GCN-MTTQ", "a;b", "x" * 33, "mã"])
 def test_a_code_that_cannot_be_a_verification_code_is_refused_naming_the_field(client, typed):
     response = client.get(reverse("certificate_verify_form"), {"code": typed})
 
@@ -775,3 +778,135 @@ def test_a_download_address_with_characters_no_code_has_is_not_found(client):
     response = client.get("/giay-chung-nhan/%00/tai-ve/")  # PostgreSQL cannot even compare a text holding NUL
 
     assert response.status_code == 404
+
+
+# What a certificate prints
+
+
+def test_a_sentence_whose_field_has_no_value_is_left_out_and_the_rest_of_its_line_kept(tree, template):
+    person = learner(tree["area"], full_name="Hà Văn Sơn", birth_date=None)
+
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(person))
+
+    text = pdf_text(certificate)
+    assert "Sinh ngày" not in text  # no date of birth
+    assert "Thời lượng" not in text  # no hours
+    assert "Kết quả: Đã hoàn thành." in text  # the second sentence of the hours' line
+    assert f"Đơn vị: {tree['area'].name}" in text
+
+
+def test_a_template_prints_only_the_fields_it_ticks(tree, template):
+    template.printed_fields = ["ho_ten", "noi_dung", "ket_qua"]
+    template.save()
+    person = learner(tree["area"], full_name="Hà Văn Sơn", birth_date=datetime.date(1980, 2, 1))
+
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(person))
+
+    text = pdf_text(certificate)
+    assert "Hà Văn Sơn" in text
+    assert "01/02/1980" not in text
+    assert "Sinh ngày" not in text
+    assert "Đơn vị" not in text
+
+
+def test_a_certificate_issued_before_templates_chose_their_fields_prints_them_all(tree, template):
+    person = learner(tree["area"], birth_date=datetime.date(1980, 2, 1))
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(person))
+    del certificate.snapshot["template"]["printed_fields"]
+    certificate.save()
+
+    services.make_pdf(certificate)
+
+    assert "Sinh ngày: 01/02/1980" in pdf_text(certificate)
+
+
+# The register
+
+
+def test_the_register_gives_the_issue_time_in_vietnams_time_and_the_status_in_words(client, tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    issued_at_utc = datetime.datetime(2026, 3, 4, 18, 30, tzinfo=datetime.UTC)  # 01:30 on 05/03 in Vietnam
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=issued_at_utc)
+    client.force_login(make_organiser(is_staff=True, managed_unit=tree["commune"]))
+
+    csv_rows = b"".join(
+        client.get(reverse("certificates_certificate:index"), {"export": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    xlsx = b"".join(client.get(reverse("certificates_certificate:index"), {"export": "xlsx"}).streaming_content)
+    sheet = list(load_workbook(io.BytesIO(xlsx), read_only=True).active.iter_rows(values_only=True))
+
+    assert "05/03/2026 01:30" in csv_rows
+    assert "Còn hiệu lực" in csv_rows
+    assert sheet[1][7] == datetime.datetime(2026, 3, 5, 1, 30)
+    assert sheet[1][8] == "Còn hiệu lực"
+
+
+# Revoking and reissuing from the list
+
+
+def test_the_certificate_list_offers_revoke_and_reissue_for_valid_certificates_to_organisers_and_administrators(
+    client, tree, template
+):
+    valid, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+    revoked, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+    services.revoke_certificate(certificate=revoked, reason="Cấp nhầm", user=None)
+
+    for user in (
+        make_organiser(is_staff=True, managed_unit=tree["commune"]),
+        make_user(is_superuser=True, is_staff=True),
+    ):
+        client.force_login(user)
+        listing = client.get(reverse("certificates_certificate:index")).text
+        for action in ("revoke", "reissue"):
+            assert reverse(f"certificates_certificate:{action}", args=[valid.pk]) in listing
+            assert reverse(f"certificates_certificate:{action}", args=[revoked.pk]) not in listing
+        assert reverse("certificates_certificate:pdf", args=[revoked.pk]) in listing
+
+
+# Verification codes
+
+
+def test_new_codes_use_no_letters_or_digits_that_look_alike_and_carry_at_least_96_bits(tree, template):
+    codes = [
+        services.issue_certificate(template=template, record=record_for(learner(tree["area"])))[0].code
+        for _n in range(5)
+    ]
+
+    assert len(set(codes)) == 5
+    for code in codes:
+        assert not set(code) & set("0O1IlLo"), code
+        assert set(code) <= set(CODE_ALPHABET)
+        assert len(CODE_ALPHABET) ** len(code) >= 2**96
+
+
+def test_a_code_is_checked_in_any_case_and_with_spaces(client, tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    typed = " ".join(certificate.printed_code.lower().split(" ")[:2]) + "  " + certificate.code[8:].lower()
+
+    redirected = client.get(reverse("certificate_verify_form"), {"code": typed})
+    page = client.get(redirected.url)
+
+    assert redirected.status_code == 302
+    assert page.status_code == 200
+    assert page.context["certificate"] == certificate
+
+
+def test_a_code_made_before_the_present_alphabet_stays_valid_exactly_as_printed(client, tree, template):
+    certificate, _issued = services.issue_certificate(template=template, record=record_for(learner(tree["area"])))
+    old_code = "Il1O0-aBcD_efGh9"  # made by the former generator: URL-safe base64, case matters
+    Certificate.objects.filter(pk=certificate.pk).update(code=old_code)
+
+    found = client.get(reverse("certificate_verify", args=[old_code]))
+    other_case = client.get(reverse("certificate_verify", args=[old_code.upper()]))
+
+    assert found.status_code == 200
+    assert found.context["certificate"] == certificate
+    assert other_case.status_code == 404
+
+
+def test_the_pdf_prints_the_code_in_groups_of_four(tree, template):
+    certificate, _issued = services.issue_with_pdf(template=template, record=record_for(learner(tree["area"])))
+
+    groups = [certificate.code[start : start + 4] for start in range(0, 20, 4)]
+    assert f"Mã xác thực:\n{' '.join(groups)}" in pdf_text(certificate)
+    assert certificate.printed_code == " ".join(groups)

@@ -302,15 +302,41 @@ def test_the_essay_queue_exports_the_essays_of_the_subtree_only(client, tree, co
     response = trainer.get(reverse("courses_quiz:essays"), {"export": export_format})
 
     headings, *rows = exported_rows(response, export_format)
-    assert headings == ["Bài kiểm tra", "Câu hỏi", "Người học", "Đơn vị", "Nộp lúc"]
-    assert [row[:4] for row in rows] == [
-        [essay_quiz.title, "2", rows[0][2], "Tổ dân phố 1"],
-        [essay_quiz.title, "2", NEUTRALISED["csv"] if export_format == "csv" else FORMULA_NAME, "Tổ dân phố 1"],
+    assert headings == ["Khóa học", "Bài kiểm tra", "Câu hỏi", "Người học", "Đơn vị", "Nộp lúc"]
+    assert [row[:5] for row in rows] == [
+        [course.title, essay_quiz.title, "2", rows[0][3], "Tổ dân phố 1"],
+        [
+            course.title,
+            essay_quiz.title,
+            "2",
+            NEUTRALISED["csv"] if export_format == "csv" else FORMULA_NAME,
+            "Tổ dân phố 1",
+        ],
     ]
-    assert rows[0][2].startswith("Nguyễn Văn Thử")
-    assert all(row[4] for row in rows)  # when it was submitted
+    assert rows[0][3].startswith("Nguyễn Văn Thử")
+    assert all(row[5] for row in rows)  # when it was submitted
     again = trainer.get(reverse("courses_quiz:essays"), {"export": export_format})
     assert exported_formula_cell(again, export_format, "HYPERLINK") == NEUTRALISED[export_format]
+
+
+def test_quizzes_of_the_same_name_are_told_apart_by_their_course_in_the_essay_queue_and_statistics(
+    client, tree, course, essay_quiz
+):
+    other_course = make_course(make_catalogue(), lessons=0, title="Khóa học VNeID")
+    other_quiz = make_quiz(other_course, questions=[make_single_choice(QuestionCategory.objects.get())])
+    assert other_quiz.title == essay_quiz.title
+    attempt = submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"])
+    answer = attempt.questions.get(share__isnull=True)
+    trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
+
+    queue = trainer.get(reverse("courses_quiz:essays")).text
+    grading = trainer.get(reverse("courses_quiz:grade", args=[answer.pk])).text
+    statistics = trainer.get(reverse("courses_quiz:statistics", args=[other_quiz.pk])).text
+
+    assert f"{course.title} · {essay_quiz.title} · câu 2" in queue
+    assert f">{other_course.title} · {other_quiz.title}</option>" in queue  # the quiz filter
+    assert f"{course.title} · {essay_quiz.title} · câu 2" in grading
+    assert f"<h2>{other_course.title} · {other_quiz.title}</h2>" in statistics
 
 
 @pytest.mark.parametrize("view", ["courses_quiz:index", "courses_quiz:essays"])

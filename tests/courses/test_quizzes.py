@@ -1,6 +1,7 @@
 """Quizzes as learners take them: drawing and freezing questions, saving and resuming, the deadline,
 submitting once, attempts and dates, review, and passing a required quiz completing the course."""
 
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -549,6 +550,10 @@ def test_passing_a_required_quiz_after_the_lessons_completes_the_course(category
     client.force_login(learner.user)
     course_page = client.get(course.url)
     assert (course_page.context["required_done"], course_page.context["required_count"]) == (1, 2)
+    # The lesson counts as a lesson and the quiz as a quiz, as the lesson page counts lessons ("Bài 1/1").
+    assert "Đã học xong 1/1 bài học bắt buộc, đạt 0/1 bài kiểm tra." in course_page.text
+    my_courses = client.get(reverse("my_courses")).text
+    assert "Đã học xong 1/1 bài học bắt buộc, đạt 0/1 bài kiểm tra" in my_courses
     assert course_page.context["next_lesson"] == quiz
 
     take(enrolment, quiz, right=2)
@@ -610,6 +615,27 @@ def test_the_review_shows_what_the_quiz_allows(
     assert "33.3%" in page.text or "33,3%" in page.text
     assert ("Câu hỏi số" in page.text) is answers_shown
     assert ("is-correct" in page.text) is correct_shown
+
+
+def test_the_review_marks_the_learners_wrong_choice_in_words_and_its_feedback_as_wrong(
+    category, course, enrolment, client, learner
+):
+    quiz = make_quiz(course, questions=[make_single_choice(category)], review=ReviewOption.CORRECT)
+
+    attempt = take(enrolment, quiz, right=0)  # answers "b"; "a" is right
+    client.force_login(learner.user)
+    page = client.get(reverse("quiz_attempt_result", args=[attempt.pk]))
+
+    chosen = re.search(
+        r'<label class="choice is-chosen is-wrong">(.*?)</label>\s*<p class="([^"]*)">([^<]*)</p>', page.text, re.S
+    )
+    assert chosen is not None
+    assert "Phương án b" in chosen.group(1)
+    assert "✗ bạn đã chọn: sai" in chosen.group(1)
+    assert (chosen.group(2), chosen.group(3)) == ("feedback is-wrong", "Về Phương án b")
+    right = re.search(r'<label class="choice is-correct">(.*?)</label>', page.text, re.S)
+    assert "Phương án a" in right.group(1)
+    assert "✓ đáp án đúng" in right.group(1)
 
 
 def test_a_review_after_the_quiz_closes_shows_only_the_score_until_then(category, course, enrolment, client, learner):

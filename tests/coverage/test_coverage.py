@@ -139,6 +139,18 @@ def test_per_level_thresholds_give_each_row_its_gap_and_status(tree):
     assert selectors.coverage(target, units["central"], as_of=date(2026, 6, 1)).rows[1].status == "met"
 
 
+def test_a_target_not_reached_by_its_deadline_is_not_met_from_the_day_after(tree):
+    units, _people = tree
+    target = three_times_target(units["central"], threshold=90, starts_on=date(2025, 1, 1), deadline=date(2026, 6, 1))
+
+    on_the_deadline = selectors.coverage(target, units["province"], as_of=date(2026, 6, 1)).total
+    the_day_after = selectors.coverage(target, units["province"], as_of=date(2026, 6, 2)).total
+
+    assert on_the_deadline.status == selectors.Status.BEHIND
+    assert (the_day_after.status, str(the_day_after.status_label)) == (selectors.Status.NOT_MET, "Không đạt")
+    assert (the_day_after.met, the_day_after.population) == (2, 4)
+
+
 def test_a_past_day_counts_the_trainings_and_people_of_that_day(tree):
     units, people = tree
     target = three_times_target(units["central"])
@@ -255,8 +267,8 @@ def test_the_exports_hold_the_table_and_the_people_missing(client, tree):
 
     table = dashboard(client, target, export="csv").content.decode("utf-8-sig").splitlines()
     assert (
-        table[-1] == f"Tổng cộng,{units['commune'].code},3,1,6,33.3,100,2,Đúng tiến độ"
-    )  # 31.5% of the term has passed
+        table[-1] == f'Tổng cộng,{units["commune"].code},3,1,6,"33,3",100,2,Đúng tiến độ'
+    )  # 31.5% of the term has passed; the share written as on screen
     missing = client.get(reverse("coverage_report:missing"), {"target": target.pk, "export": "csv"})
     lines = downloaded(missing).decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [

@@ -65,7 +65,10 @@ def csv_rows(content):
 
 
 def as_text(table):
-    return [[str(value) for value in row] for row in table]
+    """``table`` as the CSV writes it: decimals as the screen does (“50,0”)."""
+    return [
+        [str(value).replace(".", ",") if isinstance(value, float) else str(value) for value in row] for row in table
+    ]
 
 
 def pdf_text(content):
@@ -103,6 +106,7 @@ def test_the_csv_holds_the_same_lines_as_the_xlsx(commune_organiser, world):
     header, *lines = csv_rows(response.content)
     assert header == workbook_rows(download(commune_organiser, report_url(world, as_of=AS_OF), "xlsx").content)[0]
     assert lines == as_text(commune_table(world))
+    assert lines[0][5] == "50,0"
 
 
 def test_the_table_lists_the_units_below_without_anyone_counted_and_the_pdf_does_not(client, world):
@@ -126,15 +130,17 @@ def test_the_table_lists_the_units_below_without_anyone_counted_and_the_pdf_does
     assert "Phường Chưa Nhập" not in text
 
 
-def test_the_pdf_is_an_official_report_of_the_unit_with_its_numbers(commune_organiser, world):
-    response = download(commune_organiser, report_url(world, as_of=AS_OF), "pdf")
+def test_the_pdf_is_an_official_report_of_the_unit_with_its_numbers(client, world):
+    organiser = make_organiser(managed_unit=world.units["commune"], last_name="Hoàng", first_name="Thị Ký")
+    client.force_login(organiser)
+    response = download(client, report_url(world, as_of=AS_OF), "pdf")
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].endswith('-20260630.pdf"')
     text = pdf_text(response.content)
     today = timezone.localdate()
     for part in [
-        "TỈNH THÁI NGUYÊN PHƯỜNG PHAN ĐÌNH PHÙNG",  # the body above, and the issuing body
+        "ỦY BAN MTTQ VIỆT NAM PHƯỜNG PHAN ĐÌNH PHÙNG",  # the unit's Front committee issues it
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         f"Tỉnh Thái Nguyên, ngày {today:%d} tháng {today:%m} năm {today:%Y}",
@@ -147,8 +153,34 @@ def test_the_pdf_is_an_official_report_of_the_unit_with_its_numbers(commune_orga
         "3 Tổ dân phố 2 1 0 1 0,0 100 1 Chậm tiến độ",
         "Tổng cộng 5 2 10 40,0 100 3 Đúng tiến độ",
         "TM. BAN THƯỜNG TRỰC",
+        f"{organiser.get_full_name()}",  # who exports it signs it
     ]:
         assert part in text
+
+
+def test_the_pdf_asks_for_more_people_only_while_the_threshold_is_not_reached(client, world):
+    behind = pdf_text(download_pdf_of(client, world, "commune"))
+    met = pdf_text(download_pdf_of(client, world, "area", threshold=50))
+
+    assert "Cần tập huấn thêm 3 người để đạt chỉ tiêu." in behind
+    assert "1 người đã đạt (50,0%" in met
+    assert "Cần tập huấn thêm" not in met
+
+
+def download_pdf_of(client, world, unit, threshold=None):
+    if threshold is not None:
+        world.target.threshold = threshold
+        world.target.save()
+    client.force_login(make_organiser(managed_unit=world.units[unit]))
+    return download(client, report_url(world, unit=unit, as_of=AS_OF), "pdf").content
+
+
+def test_the_pdf_of_a_residential_area_is_issued_by_its_ban_cong_tac_mat_tran_under_the_communes_committee(
+    client, world
+):
+    text = pdf_text(download_pdf_of(client, world, "area"))
+
+    assert "ỦY BAN MTTQ VIỆT NAM PHƯỜNG PHAN ĐÌNH PHÙNG BAN CÔNG TÁC MẶT TRẬN TỔ DÂN PHỐ 1" in text
 
 
 def test_the_pdf_is_in_vietnamese_throughout(commune_organiser, world):
@@ -320,6 +352,12 @@ def test_the_command_writes_the_pdf_of_a_unit(tmp_path, world):
     assert "PHƯỜNG PHAN ĐÌNH PHÙNG" in text
     assert "Ít nhất 3 lần trong nhiệm kỳ" in text
     assert "Tổng cộng 5 2 10 40,0 100 3 Đúng tiến độ" in text
+
+
+def test_the_command_prints_the_signers_name_it_is_given(tmp_path, world):
+    content, _said = write_report(tmp_path, "pdf", "--as-of", AS_OF, "--signer", "Nguyễn Văn Chủ Tịch")
+
+    assert "TM. BAN THƯỜNG TRỰC Nguyễn Văn Chủ Tịch" in pdf_text(content)
 
 
 def test_the_command_writes_the_whole_country_by_default_and_a_category_when_asked(tmp_path, world):

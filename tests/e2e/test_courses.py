@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from courses import quizzes
 from courses.demo_content import COURSES
 from courses.models import Attempt, CourseAssignment, CoursePage, Enrolment
 from lms import ledger
@@ -141,3 +142,28 @@ def test_the_demo_organiser_assigns_a_course_to_their_commune_and_watches_it_fin
     assert set(Enrolment.objects.filter(course=course).values_list("person_id", flat=True)) == set(
         chosen.values_list("pk", flat=True)
     )
+
+
+def test_the_review_shows_the_learners_wrong_choice_in_red_words_on_a_phone(demo_site, phone):
+    learner = Person.objects.get(user__username="hocvien")
+    course = CoursePage.objects.get(slug=COURSES[1]["slug"])
+    enrolment = Enrolment.objects.get(person=learner, course=course)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=course.quizzes().get())
+    single = next(
+        answer for answer in attempt.questions.all() if answer.frozen["type"].endswith("singlechoicequestion")
+    )
+    right = single.as_question.right_response()
+    single.response = next(choice.id for choice in single.as_question.choices if choice.id != right)
+    single.save(update_fields=["response"])
+    quizzes.submit_attempt(attempt=attempt)
+    log_in(phone, demo_site, "hocvien")
+
+    phone.goto(demo_site + reverse("quiz_attempt_result", args=[attempt.pk]))
+
+    chosen = phone.locator(f"#question-{single.position} label.is-wrong")
+    expect(chosen).to_be_visible()
+    expect(chosen.locator(".verdict")).to_have_text("✗ bạn đã chọn: sai")
+    assert chosen.evaluate("label => getComputedStyle(label).backgroundColor") == "rgb(253, 236, 234)"
+    assert chosen.locator(".verdict").evaluate("verdict => getComputedStyle(verdict).color") == "rgb(185, 28, 28)"
+    expect(phone.locator(f"#question-{single.position} label.is-correct .verdict")).to_have_text("✓ đáp án đúng")
+    assert fits_the_phone(phone)

@@ -21,6 +21,7 @@ from courses.models import (
 from lms import ledger, roles
 from lms.demo import DEMO_COMMUNE_CODE, DEMO_PASSWORD, DEMO_PROVINCE_CODE
 from lms.models import Attendance, Person, PersonCategory, TrainingRecord, TrainingSession, Unit, UnitLevel
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,20 @@ def test_running_seed_demo_twice_changes_nothing():
     call_command("seed_demo", stdout=None)
 
     assert snapshot() == first
+
+
+def test_seeding_again_a_database_in_use_enrols_no_one_imported_and_invents_no_completion():
+    call_command("seed_demo", stdout=None)
+    area = Unit.objects.get(code=f"{DEMO_COMMUNE_CODE}-01")
+    # Imported since: their ids sort before the demo's own, as a province's list often does.
+    imported = [make_person(unit=area, external_id=f"001-{number}") for number in range(3)]
+    before = snapshot()
+
+    call_command("seed_demo", stdout=None)
+
+    assert snapshot() == before
+    assert not Enrolment.objects.filter(person__in=imported).exists()
+    assert not TrainingRecord.objects.filter(person__in=imported).exists()
 
 
 def test_seed_demo_refuses_where_demo_data_is_switched_off(settings):

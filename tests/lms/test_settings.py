@@ -49,6 +49,25 @@ def run_with_settings(environment, code):
     )
 
 
+def test_the_sites_address_follows_the_port_make_run_serves_on(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if key != "WAGTAILADMIN_BASE_URL"}
+    (tmp_path / "Makefile").write_text(
+        f"include {settings.BASE_DIR / 'Makefile'}\naddress:\n\t@{sys.executable} -c "
+        "'import django; django.setup(); from django.conf import settings; print(settings.WAGTAILADMIN_BASE_URL)'\n"
+    )
+
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-f", str(tmp_path / "Makefile"), "address", "PORT=8080"],
+        cwd=settings.BASE_DIR,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8080"
+
+
 def policy_of(response):
     """The Content-Security-Policy header as a dict of directive: sources."""
     directives = (directive.split() for directive in response["Content-Security-Policy"].split(";"))

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path)
         parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD; today when left out.")
         parser.add_argument("--category", help="Only people of this category (its code).")
+        parser.add_argument("--signer", default="", help="The full name printed under the PDF's signature.")
 
     def handle(self, *args, **options):
         target = self.lookup(Target, slug=options["target"], what=_("target"))
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         if options["category"]:
             category = self.lookup(PersonCategory, code=options["category"], what=_("category"))
         report = selectors.coverage(target, unit, as_of=options["as_of"], category=category)
-        options["output"].write_bytes(exports.report_file(report, options["format"]))
+        options["output"].write_bytes(exports.report_file(report, options["format"], signer=options["signer"]))
         total = report.total
         self.stdout.write(
             _("%(unit)s: %(met)d of %(population)d people meet “%(target)s” (%(percent)s%%); written to %(file)s")
