@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lms import UPSTREAM_LOCALE_PATH  # noqa: E402
+from lms import UPSTREAM_LOCALE_PATH
 
 WAGTAIL = Path(wagtail.__file__).parent
 DJANGO = Path(django.__file__).parent
