@@ -28,10 +28,12 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
-CATALOGUES := locale $(wildcard */locale)
+# Each app's own strings, the site's, and lms/upstream_locale: Wagtail's and Django's own strings in Vietnamese.
+CATALOGUES := locale $(wildcard */locale) lms/upstream_locale
 
 compilemessages: $(VENV)/.runtime-installed ## Compile the translation catalogues of the site and of each app (.po -> .mo)
 	@for catalogue in $(CATALOGUES); do $(BIN)/pybabel compile --domain django --directory $$catalogue --statistics; done
+	@$(BIN)/pybabel compile --domain djangojs --directory lms/upstream_locale --statistics
 
 setup: $(VENV)/.runtime-installed compilemessages ## Install, migrate and load the demo data
 	$(MANAGE) migrate --no-input -v 0

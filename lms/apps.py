@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
@@ -15,14 +19,36 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db import models
         from django.db.models.signals import post_migrate
+        from wagtail.admin.forms.models import register_form_field_override
 
         from lms import converters
+        from lms.admin.appearance import VietnameseSlugInput
         from lms.services import link_person_at_login
 
         converters.register()
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lms.create_cache_tables")
+        # Every slug field of the admin (pages' included) takes the place of Wagtail's own.
+        register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
+        checks.register(check_upstream_translations)
+
+
+def check_upstream_translations(app_configs, **kwargs):
+    """Warn when the site has not listed the Vietnamese of Wagtail's and Django's own strings (docs/plugin.md)."""
+    from lms import UPSTREAM_LOCALE_PATH
+
+    if any(Path(path).resolve() == UPSTREAM_LOCALE_PATH for path in settings.LOCALE_PATHS):
+        return []
+    return [
+        checks.Warning(
+            "LOCALE_PATHS does not list lms.UPSTREAM_LOCALE_PATH: much of Wagtail's admin and Django's form"
+            " messages will show in English.",
+            hint="Add it to LOCALE_PATHS as docs/plugin.md shows.",
+            id="lms.W001",
+        )
+    ]
 
 
 def create_cache_tables(using, **kwargs):

@@ -15,6 +15,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
+from lms.admin.appearance import initials_avatar_url
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
@@ -310,3 +311,18 @@ def register_two_factor_log_actions(actions):
         "lms.two_factor_recovery_code", _("Log in with a recovery code"), _("Logged in with a recovery code")
     )
     actions.register_action("lms.two_factor_reset", _("Reset two-step verification"), _("Two-step verification reset"))
+
+
+@hooks.register("construct_main_menu")
+def hide_help_menu(request, menu_items):
+    # Wagtail's help menu leads to its English editor guide and release notes on wagtail.org.
+    menu_items[:] = [item for item in menu_items if item.name != "help"]
+
+
+@hooks.register("get_avatar_url")
+def initials_avatar(user, size):
+    """Initials instead of Gravatar's pictures, which a LAN cannot load; a picture the user uploaded stays."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    if profile is not None and profile.avatar:
+        return None
+    return initials_avatar_url(user, size)

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from wagtail.embeds import oembed_providers
 
+from lms import UPSTREAM_LOCALE_PATH
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -233,7 +235,7 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax
 # Languages and time: Vietnamese first, English as the fallback.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", UPSTREAM_LOCALE_PATH]  # the site's strings; Wagtail's and Django's in Vietnamese
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -288,6 +290,14 @@ WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.forms.AdminPasswordResetForm"  # queued, see lms.forms
 # By default the address `make run` serves (on PORT): QR codes and links in mails and PDFs lead there.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}")
+# The admin fetches nothing from other sites (it may run on a LAN without Internet): no release check against
+# releases.wagtail.org, no "what's new" banner, no Gravatar (lms draws initials avatars on the server).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Page slugs in plain letters ("dong-quang", not "đồng-quang"): a link with Vietnamese letters turns into a long
+# percent-encoded one when pasted in Zalo or an SMS.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 

@@ -8,6 +8,8 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 
+from lms import UPSTREAM_LOCALE_PATH
+
 BASE_DIR = Path(settings.BASE_DIR)
 # The site's catalogue and each app's: every app ships its own translations.
 CATALOGUES = sorted(
@@ -73,3 +75,11 @@ def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
         known = {message.id for message in read_catalogue(BASE_DIR / path) if message.id}
         marked = {message.id for message in read_catalogue(copy / path) if message.id}
         assert marked - known == set(), f"run `make messages` and translate the new strings of {path}"
+
+
+@pytest.mark.parametrize("path", sorted(UPSTREAM_LOCALE_PATH.glob("vi/LC_MESSAGES/*.po")), ids=lambda path: path.name)
+def test_the_vietnamese_of_wagtail_and_django_is_translated_and_keeps_their_placeholders(path):
+    catalogue = read_catalogue(path)
+
+    assert [message.id for message in catalogue if message.id and (not message.string or message.fuzzy)] == []
+    assert [(message.id, errors) for message, errors in catalogue.check() if errors] == []
