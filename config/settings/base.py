@@ -285,6 +285,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.forms.AdminLoginForm"  # no capital letter from a phone keyboard
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.forms.AdminPasswordResetForm"  # queued, see lms.forms
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
