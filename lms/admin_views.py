@@ -75,9 +75,15 @@ class SessionIndexView(ScopedIndexView):
 
 
 class UnitIndexView(ScopedIndexView):
-    """One level of the tree: the children of ``?parent=`` (or the top of the viewer's scope)."""
+    """One level of the tree: the children of ``?parent=`` (or the top of the viewer's scope); a search looks
+    through the whole subtree, by name without diacritics or by code."""
 
     default_ordering = "code"  # the order of the official lists
+    is_searchable = True
+    search_fields = ["name"]
+
+    def search_queryset(self, queryset):
+        return queryset.matching(self.search_query) if self.is_searching else queryset
 
     @cached_property
     def parent_unit(self):
@@ -86,7 +92,9 @@ class UnitIndexView(ScopedIndexView):
 
     def get_base_queryset(self):
         units = super().get_base_queryset()
-        if self.parent_unit is not None:
+        if self.is_searching:
+            units = units.in_unit(self.parent_unit) if self.parent_unit is not None else units
+        elif self.parent_unit is not None:
             units = units.in_unit(self.parent_unit).filter(depth=self.parent_unit.depth + 1)
         elif (top := selectors.scope_unit(self.request.user)) is not None:
             units = units.filter(pk=top.pk)

@@ -27,6 +27,7 @@ from lms.models import (
     Unit,
     UnitLevel,
     User,
+    unit_search_key,
 )
 from lms.phones import normalize_phone
 from lms.spreadsheets import (
@@ -327,7 +328,8 @@ class UnitImport(SpreadsheetImport):
             parent.pk is None or not unit.path.startswith(parent.path) or unit.depth != parent.depth + 1
         )
         if changed:
-            Unit.objects.filter(pk=unit.pk).update(**changed)
+            search_key = unit_search_key(fields["name"], fields["short_name"])
+            Unit.objects.filter(pk=unit.pk).update(**changed, search_key=search_key)
         if changed or moves:
             self.report.updated += 1
         else:

@@ -20,6 +20,7 @@ from lms.models import (
     Person,
     Unit,
     UnitLevel,
+    unit_search_key,
 )
 from lms.selectors import may_check_in, person_of
 from lms.signals import attendance_recorded
@@ -42,6 +43,7 @@ def append_children(parent, children):
     for child in children:
         child.path, child.depth, child.numchild = path, depth, 0
         child.inherit_ancestry(parent)
+        child.refresh_search_key()
         path = child._inc_path()
     created = Unit.objects.bulk_create(children)
     if parent:
@@ -89,7 +91,9 @@ def load_official_units(*, rows, user=None):
             pending.append(unit)
             existing[code] = unit
         elif (unit.name, unit.short_name) != (name, short_name):
-            Unit.objects.filter(pk=unit.pk).update(name=name, short_name=short_name)
+            Unit.objects.filter(pk=unit.pk).update(
+                name=name, short_name=short_name, search_key=unit_search_key(name, short_name)
+            )
             unit.name, unit.short_name = name, short_name  # a province comes once per commune row
             renamed += 1
         return unit

@@ -7,11 +7,12 @@ from .training import (
     Attendance,
     AttendanceMethod,
     SessionKind,
+    TrainingCorrection,
     TrainingKind,
     TrainingRecord,
     TrainingSession,
 )
-from .units import Unit, UnitLevel
+from .units import Unit, UnitLevel, unit_search_key
 
 __all__ = [
     "ActivationCode",
@@ -25,6 +26,7 @@ __all__ = [
     "Person",
     "PersonCategory",
     "SessionKind",
+    "TrainingCorrection",
     "TrainingKind",
     "TrainingRecord",
     "TrainingSession",
@@ -32,4 +34,5 @@ __all__ = [
     "UnitLevel",
     "UnitLogEntry",
     "User",
+    "unit_search_key",
 ]
