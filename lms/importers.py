@@ -541,11 +541,7 @@ class PeopleImport(SpreadsheetImport):
         for person in candidates:
             user = existing.get(person.phone)
             if user is None or user.pk in linked:
-                family, _space, given = person.full_name.partition(" ")
-                user = User(
-                    username=person.phone, phone=person.phone, email=person.email, last_name=family, first_name=given
-                )
-                user.set_unusable_password()
+                user = activation.new_learner_user(person)
                 new_users.append(user)
                 self.people_with_new_accounts.append(person)
             person.user = user

@@ -220,6 +220,29 @@ def record_attendance(*, session, people, method, user=None, at=None):
     return len(newcomers)
 
 
+@transaction.atomic
+def correct_training_record(*, record, reason, user, right=None):
+    """Void the wrong ``record`` (with the ``right`` values in its place, if given) for ``reason``, in the ledger and
+    in the person's audit history."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is wrong.")})
+    correction = ledger.correct(record=record, reason=reason, by=user, right=right)
+    log(
+        instance=record.person,
+        action="lms.training_corrected",
+        user=user,
+        data={
+            "record": record.pk,
+            "reference": record.reference,
+            "date": record.date.strftime("%d/%m/%Y"),
+            "reason": reason,
+            "replacement": correction.replacement_id,
+        },
+    )
+    return correction
+
+
 def check_in(*, session, person, at=None):
     """A learner's own check-in by the session's QR code, accepted only while check-in is open and only from
     the people the session invited (or anyone, for an open session)."""

@@ -76,7 +76,7 @@ class Requirement:
 
     def annotations(self):
         """Per person: trainings in the window, and for each course and competence those that count for it."""
-        in_window = Q(training_records__date__lte=self.window_end)
+        in_window = Q(training_records__date__lte=self.window_end, training_records__correction__isnull=True)
         if self.window_start:
             in_window &= Q(training_records__date__gte=self.window_start)
         counts = {"trainings": Count("training_records", filter=in_window)}
