@@ -1162,7 +1162,7 @@ def with_prerequisite(assignable):
     """The assigned course needs the basic course, which only Hoa and Bình have completed (Bình long ago)."""
     course = assignable["assigned_course"]
     course.prerequisites.set([assignable["course"]])
-    publish(assignable["catalogue"], course)
+    course.save_revision().publish()
     for key in ("hoa", "binh"):
         enrol(assignable[key], assignable["course"], COMPLETED)
     enrol(assignable["lan"], assignable["course"], IN_PROGRESS)
