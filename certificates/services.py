@@ -177,7 +177,12 @@ def order_batch(*, template, course, session, unit, user):
 def batch_records(batch):
     """The training records a bulk issue covers: of its course or session, for people of its unit's subtree."""
     source_key = ledger.course_key(batch.course_id) if batch.course_id else ledger.session_key(batch.session_id)
-    return TrainingRecord.objects.filter(source_key=source_key).in_unit(batch.unit).order_by("person__sort_key", "pk")
+    return (
+        TrainingRecord.objects.in_force()
+        .filter(source_key=source_key)
+        .in_unit(batch.unit)
+        .order_by("person__sort_key", "pk")
+    )
 
 
 # \w is Unicode-aware: Vietnamese letters (composed by NFC) stay, path separators and control characters go.

@@ -29,6 +29,7 @@ class EnrolmentFilterSet(WagtailFilterSet):
     unit = UnitSubtreeFilter()
     status = django_filters.ChoiceFilter(label=_("status"), choices=EnrolmentStatus.choices)
     source = django_filters.ChoiceFilter(label=_("how"), choices=EnrolmentSource.choices)
+    overdue = django_filters.BooleanFilter(label=_("overdue"))
 
     class Meta:
         model = Enrolment
@@ -204,6 +205,7 @@ class AssignmentProgressView(JobProgressView):
     index_url_name = "courses_assignment:index"
     header_icon = "group"
     running_note = _("This page refreshes itself until the enrolment is finished.")
+    item_label = _("Not enrolled")
 
     def get_queryset(self):
         return CourseAssignment.objects.select_related("course", "unit")

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -37,6 +37,18 @@ def missing_prerequisites(*, person, course):
     """The prerequisite courses ``person`` has not completed yet."""
     done = Enrolment.objects.filter(person=person, completed_at__isnull=False).values("course_id")
     return list(course.prerequisites.live().exclude(pk__in=done).order_by("title"))
+
+
+def missing_prerequisites_by_person(course, people):
+    """``{person id: [titles]}``: the live prerequisite courses of ``course`` each of ``people`` has not completed,
+    for those lacking any; one query per prerequisite, however many people."""
+    person_ids = set(people.values_list("pk", flat=True))
+    missing = {}
+    for prerequisite in course.prerequisites.live().order_by("title"):
+        completed = Enrolment.objects.filter(course=prerequisite, completed_at__isnull=False, person__in=people)
+        for person_id in person_ids - set(completed.values_list("person_id", flat=True)):
+            missing.setdefault(person_id, []).append(prerequisite.title)
+    return missing
 
 
 def done_allowed_at(opened_at, lesson):
@@ -204,14 +216,20 @@ def learner_courses(person):
 
 
 def enrolments_for(user):
-    """The enrolments of the people in ``user``'s unit subtree, each with its ``status``."""
+    """The enrolments of the people in ``user``'s unit subtree, each with its ``status`` and whether it is
+    ``overdue`` (not completed, and its due date has passed)."""
     started = Exists(LessonProgress.objects.filter(enrolment=OuterRef("pk")))
     return Enrolment.objects.visible_to(user).annotate(
         status=Case(
             When(completed_at__isnull=False, then=Value(EnrolmentStatus.COMPLETED)),
             When(started, then=Value(EnrolmentStatus.IN_PROGRESS)),
             default=Value(EnrolmentStatus.NOT_STARTED),
-        )
+        ),
+        overdue=Case(
+            When(Enrolment.overdue_on(timezone.localdate()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 

@@ -1,8 +1,9 @@
 """Writes on enrolments and progress: enrol, assign, open and finish lessons, complete courses."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -16,7 +17,7 @@ from courses.models import (
     LessonProgress,
     QuizPage,
 )
-from courses.selectors import done_allowed_at, missing_prerequisites
+from courses.selectors import done_allowed_at, missing_prerequisites, missing_prerequisites_by_person
 from courses.signals import course_completed
 from lms import ledger
 from lms.models import BackgroundJob, Person, Unit
@@ -144,13 +145,32 @@ def people_to_assign(assignment):
     return people.filter(category__in=categories) if categories else people
 
 
+def prerequisite_errors(lacking):
+    """The job's errors for the people ``lacking`` prerequisites (``{person id: [course titles]}``), in name order."""
+    people = Person.objects.filter(pk__in=lacking).select_related("unit").in_name_order()
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            {
+                "item": f"{person.full_name} ({person.unit})",
+                "error": _("Has not completed the courses this one needs first: %(courses)s.")
+                % {"courses": ", ".join(lacking[person.pk])},
+            }
+            for person in people
+        ]
+
+
 def enrol_assigned_people(assignment):
     """Make an assignment's enrolments as its job (once), in chunks, saving the progress after each; people
-    already enrolled keep their enrolment."""
+    already enrolled keep their enrolment, and people who lack a prerequisite course are not enrolled but listed
+    in the job's errors, with what they lack."""
 
     def enrol(job):
-        person_ids = list(people_to_assign(assignment).order_by("pk").values_list("pk", flat=True))
-        job.report(total=len(person_ids))
+        people = people_to_assign(assignment)
+        person_ids = list(people.order_by("pk").values_list("pk", flat=True))
+        not_enrolled = people.exclude(enrolments__course_id=assignment.course_id)
+        lacking = missing_prerequisites_by_person(assignment.course, not_enrolled)
+        job.report(total=len(person_ids), errors=prerequisite_errors(lacking))
+        person_ids = [person_id for person_id in person_ids if person_id not in lacking]
         for start in range(0, len(person_ids), ASSIGNMENT_CHUNK):
             chunk = person_ids[start : start + ASSIGNMENT_CHUNK]
             with transaction.atomic():

@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,8 +27,9 @@ from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from lms import roles
 from lms.documents import date_line, font_face, pdf_from_html
-from lms.models import ActivationCode, Person
+from lms.models import ActivationCode, Person, User
 from lms.phones import normalize_phone
 
 CODE_DIGITS = 8
@@ -58,6 +60,61 @@ activation_tokens = ActivationTokenGenerator()
 def awaiting_activation(people):
     """Those of ``people`` whose (active) account has no password yet."""
     return people.filter(user__is_active=True, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+def new_learner_user(person):
+    """An unsaved learner account for ``person``, without a password (chosen at activation); they log in by phone."""
+    family, _space, given = person.full_name.partition(" ")
+    user = User(username=person.phone, phone=person.phone, email=person.email, last_name=family, first_name=given)
+    user.set_unusable_password()
+    return user
+
+
+def is_learner_only(user):
+    """Whether ``user`` holds no right beyond a learner's: the only accounts an organiser may reset."""
+    return not (
+        user.is_staff
+        or user.is_superuser
+        or user.user_permissions.exists()
+        or user.groups.exclude(name=roles.LEARNER).exists()
+    )
+
+
+@transaction.atomic
+def create_learner_account(person, *, by):
+    """A learner account for ``person``, who has none, awaiting activation (by link or printed code)."""
+    if person.user_id is not None:
+        raise ValidationError(_("This person already has an account."))
+    if not person.phone:
+        raise ValidationError(_("Give the person a phone number first: they log in with it."))
+    if User.objects.filter(models.Q(phone=person.phone) | models.Q(username__iexact=person.phone)).exists():
+        raise ValidationError(_("Another account already uses this phone number."))
+    if person.email and User.objects.filter(email__iexact=person.email).exists():
+        raise ValidationError(_("Another account already uses this email address."))
+    user = new_learner_user(person)
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.LEARNER))
+    Person.objects.filter(pk=person.pk).update(user=user, updated_at=timezone.now())
+    person.user = user
+    log(instance=person, action="lms.account_created", user=by, data={"username": user.username})
+    return user
+
+
+@transaction.atomic
+def reset_learner_password(person, *, by):
+    """Take the password of ``person``'s learner account away (ending its sessions), so that the learner chooses a
+    new one by activation link or printed code. Accounts with more than a learner's rights are refused."""
+    user = person.user
+    if user is None:
+        raise ValidationError(_("This person has no account yet."))
+    if not user.is_active or not is_learner_only(user):
+        raise ValidationError(
+            _("This account is inactive or has more rights than a learner's: only an administrator may reset it.")
+        )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    log(instance=person, action="lms.password_reset", user=by)
+    return user
 
 
 def link_path(user):

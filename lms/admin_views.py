@@ -18,17 +18,17 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.widgets import AdminDateInput, Button, HeaderButton
 
-from lms import activation, selectors, services
+from lms import activation, ledger, selectors, services
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.forms import ScopedFormMixin
 from lms.admin.views import AdminPageMixin, ScopedEditView, ScopedIndexView, unit_in_scope
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
-from lms.models import AttendanceMethod, Person, TrainingSession, Unit, UnitLevel
+from lms.models import AttendanceMethod, Person, TrainingRecord, TrainingSession, Unit, UnitLevel
 from lms.spreadsheets import SPREADSHEET_SUFFIXES, XLSX_TYPE, template_workbook
 from lms.uploads import max_import_size
 
@@ -75,9 +75,15 @@ class SessionIndexView(ScopedIndexView):
 
 
 class UnitIndexView(ScopedIndexView):
-    """One level of the tree: the children of ``?parent=`` (or the top of the viewer's scope)."""
+    """One level of the tree: the children of ``?parent=`` (or the top of the viewer's scope); a search looks
+    through the whole subtree, by name without diacritics or by code."""
 
     default_ordering = "code"  # the order of the official lists
+    is_searchable = True
+    search_fields = ["name"]
+
+    def search_queryset(self, queryset):
+        return queryset.matching(self.search_query) if self.is_searching else queryset
 
     @cached_property
     def parent_unit(self):
@@ -86,7 +92,9 @@ class UnitIndexView(ScopedIndexView):
 
     def get_base_queryset(self):
         units = super().get_base_queryset()
-        if self.parent_unit is not None:
+        if self.is_searching:
+            units = units.in_unit(self.parent_unit) if self.parent_unit is not None else units
+        elif self.parent_unit is not None:
             units = units.in_unit(self.parent_unit).filter(depth=self.parent_unit.depth + 1)
         elif (top := selectors.scope_unit(self.request.user)) is not None:
             units = units.filter(pk=top.pk)
@@ -475,8 +483,8 @@ class ActivationForm(ScopedFormMixin, forms.Form):
 
 
 class PersonEditView(ScopedEditView):
-    """A person's page, leading to their account's activation when they have an account; a change of unit is
-    kept in the person's history."""
+    """A person's page, leading to their training history and to their account's activation when they have an
+    account; a change of unit is kept in the person's history."""
 
     def save_instance(self):
         person = super().save_instance()
@@ -486,7 +494,9 @@ class PersonEditView(ScopedEditView):
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
-        if self.object.user_id and self.request.user.has_perm("lms.change_person"):
+        url = reverse("lms_person:trainings", args=[self.object.pk])
+        buttons.append(Button(_("Training history"), url=url, icon_name="list-ul", priority=30))
+        if self.request.user.has_perm("lms.change_person"):
             url = reverse("lms_person:activation_person", args=[self.object.pk])
             buttons.append(Button(_("Account activation"), url=url, icon_name="key", priority=40))
         return buttons
@@ -525,9 +535,18 @@ class ActivationView(AdminPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         awaiting = self.person and activation.awaiting_activation(Person.objects.filter(pk=self.person.pk)).exists()
-        return super().get_context_data(person=self.person, awaiting=awaiting, **kwargs)
+        resettable = (
+            self.person
+            and self.person.user
+            and self.person.user.is_active
+            and not awaiting
+            and activation.is_learner_only(self.person.user)
+        )
+        return super().get_context_data(person=self.person, awaiting=awaiting, resettable=resettable, **kwargs)
 
     def form_valid(self, form):
+        if self.person and ("create_account" in self.request.POST or "reset_password" in self.request.POST):
+            return self.change_account()
         if self.person:
             unit, people = self.person.unit, Person.objects.filter(pk=self.person.pk)
         else:
@@ -541,3 +560,137 @@ class ActivationView(AdminPageMixin, FormView):
         sent = activation.send_activation_links(people, by=self.request.user)
         messages.success(self.request, _("Activation links sent: %(count)s.") % {"count": sent})
         return redirect(self.request.get_full_path())
+
+    def change_account(self):
+        """Create the person's learner account, or take its password away: either way it then awaits activation."""
+        try:
+            if "create_account" in self.request.POST:
+                activation.create_learner_account(self.person, by=self.request.user)
+                messages.success(self.request, _("The account was created. Now send the link or print the code."))
+            else:
+                activation.reset_learner_password(self.person, by=self.request.user)
+                messages.success(
+                    self.request, _("The old password no longer works. Now send the link or print the code.")
+                )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        return redirect(self.request.path)
+
+
+# A person's training history -------------------------------------------------------------------
+
+
+class PersonPageMixin(AdminPageMixin):
+    """A page about one person of the viewer's subtree (404 outside it), for users with ``permission``."""
+
+    permission = "lms.view_person"
+
+    def dispatch(self, request, pk, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        self.person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit"), pk=pk)
+        return super().dispatch(request, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.person.full_name
+
+    def parent_breadcrumbs(self):
+        return [
+            {"url": reverse("lms_person:index"), "label": capfirst(Person._meta.verbose_name_plural)},
+            {"url": reverse("lms_person:edit", args=[self.person.pk]), "label": self.person.full_name},
+        ]
+
+
+class PersonTrainingsView(PersonPageMixin, TemplateView):
+    """Every training record of one person, the voided ones with their correction, each correctable."""
+
+    template_name = "lms/admin/person_trainings.html"
+    page_title = gettext_lazy("Training history")
+    header_icon = "list-ul"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            person=self.person,
+            records=selectors.training_history(self.person),
+            can_correct=self.request.user.has_perm("lms.change_person"),
+            **kwargs,
+        )
+
+
+class TrainingCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why the record is wrong"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Kept in the person's history with your name."),
+    )
+    replace = forms.BooleanField(
+        label=gettext_lazy("Write the right record in its place"),
+        required=False,
+        help_text=gettext_lazy("Leave unticked when the training did not happen at all."),
+    )
+    reference = forms.CharField(label=gettext_lazy("training"), max_length=255, required=False)
+    date = forms.DateField(label=gettext_lazy("date"), required=False, widget=AdminDateInput())
+    hours = forms.DecimalField(label=gettext_lazy("hours"), max_digits=5, decimal_places=1, min_value=0, required=False)
+    result = forms.CharField(label=gettext_lazy("result"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("replace"):
+            for name in ("reference", "date"):
+                if not cleaned_data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Give the right value, or untick “Write the right record in its place”."))
+        return cleaned_data
+
+    def right_values(self):
+        data = self.cleaned_data
+        if not data["replace"]:
+            return None
+        return ledger.RightValues(
+            reference=data["reference"], date=data["date"], hours=data["hours"], result=data["result"]
+        )
+
+
+class TrainingCorrectionView(PersonPageMixin, FormView):
+    """Void one wrong training record of a person, for a reason, optionally writing the right one in its place."""
+
+    template_name = "lms/admin/training_correction.html"
+    page_title = gettext_lazy("Correct a training record")
+    header_icon = "edit"
+    permission = "lms.change_person"
+    form_class = TrainingCorrectionForm
+
+    def dispatch(self, request, pk, record_pk):
+        self.record_pk = record_pk
+        return super().dispatch(request, pk)
+
+    @cached_property
+    def record(self):
+        """The record to correct: one of the person's records in force (404 for a voided or unknown one)."""
+        records = TrainingRecord.objects.filter(person=self.person).in_force()
+        return get_object_or_404(records, pk=self.record_pk)
+
+    def get_initial(self):
+        record = self.record
+        return {"reference": record.reference, "date": record.date, "hours": record.hours, "result": record.result}
+
+    def parent_breadcrumbs(self):
+        url = reverse("lms_person:trainings", args=[self.person.pk])
+        return [*super().parent_breadcrumbs(), {"url": url, "label": _("Training history")}]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=self.record, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.correct_training_record(
+                record=self.record,
+                reason=form.cleaned_data["reason"],
+                user=self.request.user,
+                right=form.right_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The record was corrected."))
+        return redirect("lms_person:trainings", self.person.pk)

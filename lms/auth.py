@@ -9,8 +9,9 @@ from lms.phones import normalize_phone
 def find_user_by_login(identifier):
     """Return the one user that ``identifier`` names, or None.
 
-    An identifier with "@" is an email address (case ignored); one that reads as a
-    Vietnamese phone number is a phone; anything else is a username.
+    An identifier with "@" is an email address; one that reads as a Vietnamese phone number is a phone;
+    anything else is a username. Case is ignored ("Hocvien" from a phone keyboard is "hocvien"), but a
+    username spelled exactly as typed wins over others that differ from it only in case.
     """
     users = get_user_model()._default_manager
     identifier = (identifier or "").strip()
@@ -21,6 +22,8 @@ def find_user_by_login(identifier):
     else:
         phone = normalize_phone(identifier)
         matches = users.filter(username=identifier)
+        if not matches.exists():
+            matches = users.filter(username__iexact=identifier)
         if phone and not matches.exists():
             matches = users.filter(phone=phone)
     found = list(matches[:2])
@@ -31,7 +34,7 @@ def account_key(identifier):
     """The account that wrong passwords typed with ``identifier`` count against.
 
     ``user:<pk>`` when the identifier names one account, whichever of its spellings was typed; otherwise the
-    identifier in one form (``phone:0912000400``, ``email:an@example.vn``, ``username:an``), so that an
+    identifier in one form, case folded (``phone:0912000400``, ``email:an@example.vn``, ``username:an``), so that an
     unknown identity is counted, and locked, exactly like a known one.
     """
     user = find_user_by_login(identifier)
@@ -43,7 +46,7 @@ def account_key(identifier):
     elif phone := normalize_phone(identifier):
         key = f"phone:{phone}"
     else:
-        key = f"username:{identifier}"
+        key = f"username:{identifier.lower()}"
     return key[:255]  # django-axes keeps it in a column of 255 characters
 
 

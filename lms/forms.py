@@ -12,6 +12,9 @@ from lms import activation
 from lms.auth import find_user_by_login
 from lms.tasks import send_password_reset
 
+# A phone keyboard capitalises and "corrects" the first letter of a log-in name unless told not to.
+LOGIN_NAME_ATTRS = {"autocomplete": "username", "autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
+
 
 class LoginForm(auth_forms.AuthenticationForm):
     """The login form, whose first field takes a username, an email address or a phone number."""
@@ -19,8 +22,16 @@ class LoginForm(auth_forms.AuthenticationForm):
     username = forms.CharField(
         label=_("Username, email or phone number"),
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        widget=forms.TextInput(attrs={"autofocus": True, **LOGIN_NAME_ATTRS}),
     )
+
+
+class AdminLoginForm(wagtail_auth_forms.LoginForm):
+    """The Wagtail admin's login form (``WAGTAILADMIN_USER_LOGIN_FORM``), its name field as the site's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(LOGIN_NAME_ATTRS)
 
 
 class QueuedPasswordResetMixin:
@@ -56,7 +67,7 @@ class ActivationCodeForm(auth_forms.SetPasswordMixin, forms.Form):
     login = forms.CharField(
         label=_("Phone number or username"),
         max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "tel", **LOGIN_NAME_ATTRS}),
     )
     code = forms.CharField(
         label=_("Activation code"),

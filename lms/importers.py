@@ -27,6 +27,7 @@ from lms.models import (
     Unit,
     UnitLevel,
     User,
+    unit_search_key,
 )
 from lms.phones import normalize_phone
 from lms.spreadsheets import (
@@ -327,7 +328,8 @@ class UnitImport(SpreadsheetImport):
             parent.pk is None or not unit.path.startswith(parent.path) or unit.depth != parent.depth + 1
         )
         if changed:
-            Unit.objects.filter(pk=unit.pk).update(**changed)
+            search_key = unit_search_key(fields["name"], fields["short_name"])
+            Unit.objects.filter(pk=unit.pk).update(**changed, search_key=search_key)
         if changed or moves:
             self.report.updated += 1
         else:
@@ -540,11 +542,7 @@ class PeopleImport(SpreadsheetImport):
         for person in candidates:
             user = existing.get(person.phone)
             if user is None or user.pk in linked:
-                family, _space, given = person.full_name.partition(" ")
-                user = User(
-                    username=person.phone, phone=person.phone, email=person.email, last_name=family, first_name=given
-                )
-                user.set_unusable_password()
+                user = activation.new_learner_user(person)
                 new_users.append(user)
                 self.people_with_new_accounts.append(person)
             person.user = user

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lms.models import Person, TrainingKind, TrainingRecord
+from lms.models import Person, TrainingCorrection, TrainingKind, TrainingRecord
 from lms.signals import training_recorded
 
 
@@ -24,6 +27,11 @@ def course_key(course_id):
 def session_key(session_id):
     """The source key of an attendance of the training session ``session_id``."""
     return f"session:{session_id}"
+
+
+def correction_key(record_id):
+    """The source key of the record written in place of the wrong record ``record_id``."""
+    return f"correction:{record_id}"
 
 
 def import_key(fingerprint):
@@ -124,3 +132,44 @@ def record_imported(*, trainings):
     created = TrainingRecord.objects.bulk_create(new_records)
     training_recorded.send(sender=TrainingRecord, person_ids={record.person.pk for record in created})
     return created
+
+
+@dataclass(frozen=True)
+class RightValues:
+    """What a wrong record should have said, for the record written in its place."""
+
+    reference: str
+    date: Date
+    hours: Decimal | None = None
+    result: str = ""
+
+
+def correct(*, record, reason, by=None, right=None):
+    """Void ``record`` with ``reason`` and, given the ``right`` values, write the record that replaces it (placed
+    at the wrong record's unit, where the training happened). Neither record changes: the correction is a new
+    entry. A record is corrected once: correct the replacement to correct again."""
+    replacement = None
+    try:
+        with transaction.atomic():
+            if right is not None:
+                replacement = TrainingRecord(
+                    person_id=record.person_id,
+                    unit_id=record.unit_id,
+                    province_id=record.province_id,
+                    commune_id=record.commune_id,
+                    kind=record.kind,
+                    session_id=record.session_id,
+                    reference=right.reference[:255],
+                    source_key=correction_key(record.pk),
+                    date=right.date,
+                    hours=right.hours,
+                    result=right.result[:100],
+                )
+                replacement.save()
+            correction = TrainingCorrection.objects.create(
+                record=record, replacement=replacement, reason=reason, corrected_by=by
+            )
+            training_recorded.send(sender=TrainingRecord, person_ids={record.person_id})
+            return correction
+    except IntegrityError:
+        raise ValidationError(_("This record has already been corrected.")) from None

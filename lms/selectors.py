@@ -48,7 +48,7 @@ def with_people_counts(units):
 
 def trained_this_term():
     """A condition for people with at least one training record in the current term."""
-    records = TrainingRecord.objects.filter(
+    records = TrainingRecord.objects.in_force().filter(
         person=OuterRef("pk"), date__range=(settings.LMS_TERM_START, settings.LMS_TERM_END)
     )
     return Exists(records)
@@ -67,10 +67,20 @@ def may_check_in(session, person):
 
 
 def trainings_of(person):
-    """A learner's own training records, newest first."""
+    """A learner's own training records that count (no voided one), newest first."""
     if person is None:
         return TrainingRecord.objects.none()
-    return TrainingRecord.objects.filter(person=person).order_by("-date", "-id")
+    return TrainingRecord.objects.filter(person=person).in_force().order_by("-date", "-id")
+
+
+def training_history(person):
+    """Every training record of ``person``, the voided ones too, each with its correction and the correction it
+    is the replacement of (if any), newest first: what an organiser checks and corrects."""
+    return (
+        TrainingRecord.objects.filter(person=person)
+        .select_related("session", "correction__corrected_by", "replaces")
+        .order_by("-date", "-id")
+    )
 
 
 def person_of(user):

@@ -21,6 +21,7 @@ from lms.models import (
     PersonMove,
     Unit,
     UnitLevel,
+    unit_search_key,
 )
 from lms.selectors import may_check_in, person_of
 from lms.signals import attendance_recorded
@@ -43,6 +44,7 @@ def append_children(parent, children):
     for child in children:
         child.path, child.depth, child.numchild = path, depth, 0
         child.inherit_ancestry(parent)
+        child.refresh_search_key()
         path = child._inc_path()
     created = Unit.objects.bulk_create(children)
     if parent:
@@ -90,7 +92,9 @@ def load_official_units(*, rows, user=None):
             pending.append(unit)
             existing[code] = unit
         elif (unit.name, unit.short_name) != (name, short_name):
-            Unit.objects.filter(pk=unit.pk).update(name=name, short_name=short_name)
+            Unit.objects.filter(pk=unit.pk).update(
+                name=name, short_name=short_name, search_key=unit_search_key(name, short_name)
+            )
             unit.name, unit.short_name = name, short_name  # a province comes once per commune row
             renamed += 1
         return unit
@@ -228,6 +232,29 @@ def record_attendance(*, session, people, method, user=None, at=None):
     log(instance=session, action="lms.attendance", user=user, data={"people": len(newcomers), "method": method})
     attendance_recorded.send(sender=Attendance, session=session, people=newcomers)
     return len(newcomers)
+
+
+@transaction.atomic
+def correct_training_record(*, record, reason, user, right=None):
+    """Void the wrong ``record`` (with the ``right`` values in its place, if given) for ``reason``, in the ledger and
+    in the person's audit history."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is wrong.")})
+    correction = ledger.correct(record=record, reason=reason, by=user, right=right)
+    log(
+        instance=record.person,
+        action="lms.training_corrected",
+        user=user,
+        data={
+            "record": record.pk,
+            "reference": record.reference,
+            "date": record.date.strftime("%d/%m/%Y"),
+            "reason": reason,
+            "replacement": correction.replacement_id,
+        },
+    )
+    return correction
 
 
 def check_in(*, session, person, at=None):

@@ -17,6 +17,7 @@ from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from lms import two_factor
+from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.views import AdminPageMixin
 from lms.models import Unit, UnitLevel, User
 
@@ -24,13 +25,14 @@ EXTRA_FIELDS = {"phone", "managed_unit"}
 
 
 class ManagedUnitChoicesMixin:
-    """Offer the active units down to communes, in tree order, indented by level."""
+    """The managed unit is picked in the searchable unit chooser (thousands of units are too many for a drop-down)
+    and must be an active unit down to communes."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["managed_unit"]
-        field.queryset = Unit.objects.filter(is_active=True).exclude(level=UnitLevel.RESIDENTIAL_AREA).order_by("path")
-        field.label_from_instance = Unit.tree_label
+        field.queryset = Unit.objects.filter(is_active=True).exclude(level=UnitLevel.RESIDENTIAL_AREA)
+        field.widget = unit_chooser_viewset.widget_class()
 
 
 class AccountCreationForm(ManagedUnitChoicesMixin, UserCreationForm):

@@ -171,6 +171,12 @@ class PersonViewSet(ScopedViewSet):
             path("import/", admin_views.PeopleImportView.as_view(), name="import"),
             path("activation/", admin_views.ActivationView.as_view(), name="activation"),
             path("<id:pk>/activation/", admin_views.ActivationView.as_view(), name="activation_person"),
+            path("<id:pk>/trainings/", admin_views.PersonTrainingsView.as_view(), name="trainings"),
+            path(
+                "<id:pk>/trainings/<id:record_pk>/correct/",
+                admin_views.TrainingCorrectionView.as_view(),
+                name="training_correct",
+            ),
         ]
 
 
@@ -264,6 +270,17 @@ class LockoutFormatter(LogFormatter):
         }
 
 
+class TrainingCorrectionFormatter(LogFormatter):
+    label = _("Correct a training record")
+
+    def format_message(self, log_entry):
+        return _("Training record “%(reference)s” of %(date)s voided: %(reason)s") % {
+            "reference": log_entry.data.get("reference"),
+            "date": log_entry.data.get("date"),
+            "reason": log_entry.data.get("reason"),
+        }
+
+
 @hooks.register("register_user_listing_buttons")
 def user_activation_button(user, request_user):
     """In the users list, an account without a password leads to its person's activation page."""
@@ -292,6 +309,9 @@ def register_organisation_log_actions(actions):
         "lms.activation_code_issued", _("Issue activation code"), _("Activation code issued for printing")
     )
     actions.register_action("lms.activated", _("Activate account"), _("Account activated"))
+    actions.register_action("lms.training_corrected")(TrainingCorrectionFormatter)
+    actions.register_action("lms.account_created", _("Create a learner account"), _("Learner account created"))
+    actions.register_action("lms.password_reset", _("Reset the password"), _("Password reset, awaiting activation"))
 
 
 for organisation_model in (Unit, Person, TrainingSession, PersonCategory):

@@ -82,8 +82,9 @@ class Requirement:
         )
 
     def in_window(self):
-        """The condition on a person's training records that they fall in the window."""
-        in_window = Q(training_records__date__lte=self.window_end)
+        """The condition on a person's training records that they fall in the window and were not voided by a
+        correction."""
+        in_window = Q(training_records__date__lte=self.window_end, training_records__correction__isnull=True)
         if self.window_start:
             in_window &= Q(training_records__date__gte=self.window_start)
         return in_window

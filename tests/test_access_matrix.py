@@ -113,6 +113,7 @@ def build_world():
         "unit_b": unit_b,
         "commune_b": make_unit(parent=unit_b, name="Xã Đông Phong"),
         "person_b": person_b,
+        "record_b": record_b,
         "person_category": PersonCategory.objects.get(code="chuyen-trach"),
         "session_b": make_session(organising_unit=unit_b, invited_units=[unit_b], title="Tập huấn riêng của tỉnh B"),
         "catalogue": catalogue,
@@ -748,6 +749,11 @@ TABLE = {
     "lms_person:activation_person": [
         row("login login login home 404 200 200", pk="person_b"),
         row("login login login home 404 - -", pk="person_b", post={"unit": "unit_b.pk"}),
+    ],
+    "lms_person:trainings": row("login login login 404 404 200 200", pk="person_b"),
+    "lms_person:training_correct": [
+        row("login login login home 404 200 200", pk="person_b", record_pk="record_b"),
+        row("login login login home 404 - -", pk="person_b", record_pk="record_b", post={"reason": "Sai"}),
     ],
     "lms_loginlockout:index": row("login login login home 200 200 200"),
     "lms_loginlockout:index_results": row("login login login home 200 200 200"),

@@ -287,6 +287,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
+WAGTAILADMIN_USER_LOGIN_FORM = "lms.forms.AdminLoginForm"  # no capital letter from a phone keyboard
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.forms.AdminPasswordResetForm"  # queued, see lms.forms
 # By default the address `make run` serves (on PORT): QR codes and links in mails and PDFs lead there.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}")

@@ -58,10 +58,17 @@ class Enrolment(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Enrolments are never deleted."))
 
+    @staticmethod
+    def overdue_on(day):
+        """The condition of enrolments overdue on ``day``: not completed, and due before it."""
+        return models.Q(completed_at__isnull=True, due_date__lt=day)
+
     @property
     def status_label(self):
-        """The label of the ``status`` that ``courses.selectors.enrolments_for`` annotates."""
-        return EnrolmentStatus(self.status).label
+        """The label of the ``status`` that ``courses.selectors.enrolments_for`` annotates, and "overdue" when it
+        is (``overdue``, annotated there too)."""
+        label = EnrolmentStatus(self.status).label
+        return _("%(status)s, overdue") % {"status": label} if self.overdue else label
 
 
 class LessonProgress(models.Model):

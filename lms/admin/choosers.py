@@ -1,7 +1,6 @@
 """A searchable unit chooser offering, and accepting, only the active units of the user's subtree."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -27,7 +26,7 @@ class UnitSearchForm(BaseFilterForm):
     def filter(self, units):
         query = (self.cleaned_data.get("q") or "").strip()
         if query:
-            units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__startswith=query))
+            units = units.matching(query)
             self.is_searching, self.search_query = True, query
         return units
 

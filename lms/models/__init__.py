@@ -7,11 +7,12 @@ from .training import (
     Attendance,
     AttendanceMethod,
     SessionKind,
+    TrainingCorrection,
     TrainingKind,
     TrainingRecord,
     TrainingSession,
 )
-from .units import Unit, UnitLevel
+from .units import Unit, UnitLevel, unit_search_key
 
 __all__ = [
     "ActivationCode",
@@ -26,6 +27,7 @@ __all__ = [
     "PersonCategory",
     "PersonMove",
     "SessionKind",
+    "TrainingCorrection",
     "TrainingKind",
     "TrainingRecord",
     "TrainingSession",
@@ -33,4 +35,5 @@ __all__ = [
     "UnitLevel",
     "UnitLogEntry",
     "User",
+    "unit_search_key",
 ]

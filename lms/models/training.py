@@ -126,6 +126,10 @@ class TrainingRecordQuerySet(UnitScopedQuerySet):
     # unit is where the training happened and stays what it was.
     unit_path = "person__unit__path"
 
+    def in_force(self):
+        """The records that count: those no correction has voided."""
+        return self.filter(correction__isnull=True)
+
     def update(self, **kwargs):
         raise ValidationError(_("Training records are never changed."))
 
@@ -179,3 +183,57 @@ class TrainingRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Training records are never deleted."))
+
+
+class TrainingCorrectionQuerySet(UnitScopedQuerySet):
+    unit_path = "record__person__unit__path"
+
+    def update(self, **kwargs):
+        raise ValidationError(_("Corrections of training records are never changed."))
+
+    def delete(self):
+        raise ValidationError(_("Corrections of training records are never deleted."))
+
+
+class TrainingCorrection(models.Model):
+    """A wrong training record voided, with the reason, by whom and when, and the record written in its place if
+    any: the ledger itself is never changed, so both the wrong line and its correction stay readable. Written by
+    ``lms.ledger`` only."""
+
+    record = models.OneToOneField(
+        TrainingRecord, verbose_name=_("training record"), on_delete=models.PROTECT, related_name="correction"
+    )
+    replacement = models.OneToOneField(
+        TrainingRecord,
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+
+    objects = TrainingCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training record correction")
+        verbose_name_plural = _("training record corrections")
+
+    def __str__(self):
+        return f"{self.record}: {self.reason}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Corrections of training records are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Corrections of training records are never deleted."))

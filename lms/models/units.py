@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from lms.models.scoping import UnitScopedQuerySet
+from lms.vietnamese import fold
 
 
 class UnitLevel(models.TextChoices):
@@ -23,8 +24,26 @@ class UnitLevel(models.TextChoices):
         return list(UnitLevel).index(self)
 
 
+SEARCH_KEY_LENGTH = 360  # a name (255), a space and a short name (100), folded
+
+
+def unit_search_key(name, short_name):
+    """What a unit search looks in: the name and the short name, folded."""
+    return fold(f"{name} {short_name}")
+
+
 class UnitQuerySet(UnitScopedQuerySet, MP_NodeQuerySet):
     unit_path = "path"
+
+    def matching(self, text):
+        """Units whose name or short name contains the text, diacritics and case or not ("thai nguyen" finds
+        "Thái Nguyên"), or whose code starts with it."""
+        folded, text = fold(text), text.strip()
+        if not folded:
+            return self
+        if len(folded) > SEARCH_KEY_LENGTH:  # longer than any key: no match (and no LIKE pattern SQLite refuses)
+            return self.none()
+        return self.filter(models.Q(search_key__contains=folded) | models.Q(code__istartswith=text))
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Units are never deleted; merge or close them instead."))
@@ -64,6 +83,9 @@ class Unit(MP_Node):
         "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The folded name and short name, stored so that SQLite and PostgreSQL search alike (see lms.vietnamese).
+    search_key = models.CharField(max_length=SEARCH_KEY_LENGTH, editable=False, default="")
+
     objects = UnitManager()
 
     class Meta:
@@ -88,12 +110,17 @@ class Unit(MP_Node):
         """The name indented by depth, with the code: for long choice lists in tree order."""
         return f"{'— ' * (self.depth - 1)}{self.name} ({self.code})"
 
+    def refresh_search_key(self):
+        """Fold the names into ``search_key``: on every save, and before writes that bypass ``save``."""
+        self.search_key = unit_search_key(self.name, self.short_name)
+
     def inherit_ancestry(self, parent):
         """Take the province and commune from the parent (the unit's own ids are set once it is saved)."""
         self.province_id = parent.province_id if parent else None
         self.commune_id = parent.commune_id if parent else None
 
     def save(self, *args, **kwargs):
+        self.refresh_search_key()
         super().save(*args, **kwargs)
         own_level_field = {UnitLevel.PROVINCE: "province_id", UnitLevel.COMMUNE: "commune_id"}.get(self.level)
         if own_level_field and getattr(self, own_level_field) != self.pk:

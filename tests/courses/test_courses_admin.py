@@ -1127,3 +1127,77 @@ def test_a_superusers_progress_by_unit_counts_every_top_unit(as_superuser, enrol
 
     assert total == (7, 1, 2, 4)  # everyone of ``STAGES``, and the cadre of the second top unit
     assert rows["Bộ Nội vụ"] == (1, 0, 0, 1)
+
+
+# Overdue enrolments and prerequisites of assigned courses --------------------------------------------------------
+
+
+def test_enrolments_past_their_due_date_and_not_completed_are_marked_and_listed_as_overdue(as_organiser, enrolled):
+    today = timezone.localdate()
+    due = {"thang": today - timedelta(days=1), "binh": today, "hoa": today - timedelta(days=30)}
+    for key, day in due.items():
+        Enrolment.objects.filter(person=enrolled[key], course=enrolled["course"]).update(due_date=day)
+
+    overdue = listed(as_organiser.get(url("courses_enrolment:index", overdue="true")))
+    on_time = listed(as_organiser.get(url("courses_enrolment:index", overdue="false", course=enrolled["course"].pk)))
+    page = as_organiser.get(url("courses_enrolment:index", course=enrolled["course"].pk)).content.decode()
+
+    # Thắng is a day late; Bình is due today (not yet late); Hoa completed the course, late or not
+    assert overdue == enrolments(enrolled, ["thang"])
+    assert on_time == enrolments(enrolled, ["hoa", "binh", "lan"])
+    assert page.count(", quá hạn") == 1
+    assert "Đang học, quá hạn" in page
+
+
+def test_the_enrolment_export_says_which_enrolments_are_overdue(as_organiser, enrolled):
+    Enrolment.objects.filter(person=enrolled["binh"]).update(due_date=date(2026, 1, 1))
+
+    rows = exported_rows(as_organiser.get(url("courses_enrolment:index", export="csv", overdue="true")), "csv")
+
+    assert [row[-2] for row in rows[1:]] == ["Chưa bắt đầu, quá hạn"]
+
+
+@pytest.fixture
+def with_prerequisite(assignable):
+    """The assigned course needs the basic course, which only Hoa and Bình have completed (Bình long ago)."""
+    course = assignable["assigned_course"]
+    course.prerequisites.set([assignable["course"]])
+    course.save_revision().publish()
+    for key in ("hoa", "binh"):
+        enrol(assignable[key], assignable["course"], COMPLETED)
+    enrol(assignable["lan"], assignable["course"], IN_PROGRESS)
+    return assignable
+
+
+def test_an_assignment_enrols_only_the_people_who_completed_its_prerequisites_and_names_the_others(
+    as_organiser, with_prerequisite, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_organiser.post(url("courses_assignment:add"), assignment_form(with_prerequisite))
+    page = as_organiser.get(response["Location"]).content.decode()
+
+    assignment = CourseAssignment.objects.select_related("job").get()
+    enrolled_now = {e.person.full_name for e in Enrolment.objects.filter(course=with_prerequisite["assigned_course"])}
+    assert enrolled_now == {"Nguyễn Thị Hoa", "Trần Văn Bình"}
+    assert [error["item"] for error in assignment.job.errors] == [
+        "Phạm Thị Lan (Tổ dân phố 2)",  # in progress is not completed
+        "Vũ Thị Mai (Tổ dân phố 2)",
+        "Lê Đức Thắng (Tổ dân phố 1)",
+    ]
+    assert (assignment.job.status, assignment.job.total, assignment.job.done) == (JobStatus.DONE, 5, 2)
+    assert "Phạm Thị Lan (Tổ dân phố 2)" in page
+    assert f"Chưa hoàn thành các khóa học cần học trước: {COURSE}." in page
+
+
+def test_people_already_enrolled_are_not_named_as_lacking_prerequisites(
+    as_organiser, with_prerequisite, django_capture_on_commit_callbacks
+):
+    Enrolment.objects.create(
+        person=with_prerequisite["lan"], course=with_prerequisite["assigned_course"], source=EnrolmentSource.SELF
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        as_organiser.post(url("courses_assignment:add"), assignment_form(with_prerequisite))
+
+    errors = CourseAssignment.objects.select_related("job").get().job.errors
+    assert [error["item"] for error in errors] == ["Vũ Thị Mai (Tổ dân phố 2)", "Lê Đức Thắng (Tổ dân phố 1)"]

@@ -28,6 +28,19 @@ def test_the_demo_learner_logs_in_and_sees_my_courses(demo_site, phone):
     expect(phone.get_by_text("Xin chào, Nguyễn Thị Lan.")).to_be_visible()
 
 
+def test_a_username_a_phone_keyboard_capitalised_still_logs_in(demo_site, phone):
+    phone.goto(f"{demo_site}/tai-khoan/login/")
+    name_field = phone.get_by_label("Tên đăng nhập, email hoặc số điện thoại")
+    expect(name_field).to_have_attribute("autocapitalize", "none")
+    expect(name_field).to_have_attribute("autocorrect", "off")
+    name_field.fill("Hocvien")
+    phone.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    phone.get_by_role("button", name="Đăng nhập").click()
+
+    expect(phone).to_have_url(re.compile(r"/khoa-hoc-cua-toi/$"))
+    expect(phone.get_by_text("Xin chào, Nguyễn Thị Lan.")).to_be_visible()
+
+
 def test_the_language_switcher_turns_the_site_to_english_and_it_stays_english(demo_site, phone):
     phone.goto(demo_site)
     phone.get_by_role("button", name="English").click()

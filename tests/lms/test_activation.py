@@ -15,9 +15,11 @@ from pypdf import PdfReader
 from lms import activation
 from lms.models import ActivationCode, UnitLogEntry
 from tests.factories import (
+    PASSWORD,
     make_imported_learner,
     make_learner,
     make_organiser,
+    make_person,
     make_trainer,
     make_unit_tree,
     run_worker,
@@ -328,3 +330,103 @@ def test_the_users_list_leads_from_an_account_without_a_password_to_its_activati
 
     assert reverse("lms_person:activation_person", args=[waiting.pk]) in listing.text
     assert listing.text.count("/activation/") == 1
+
+
+# Creating and resetting one person's learner account ------------------------------------------------
+
+
+def log_in(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def person_account_url(person):
+    return reverse("lms_person:activation_person", args=[person.pk])
+
+
+def test_an_organiser_creates_an_account_for_a_person_without_email_and_the_printed_code_opens_it(
+    client, tree, organiser
+):
+    person = make_person(unit=tree["area"], full_name="Đỗ Văn Tư", phone="0912000499", email="")
+    client.force_login(organiser)
+
+    created = client.post(person_account_url(person), {"create_account": ""})
+    printed = client.post(person_account_url(person), {"print_codes": ""})
+
+    assert created.status_code == 302
+    person.refresh_from_db()
+    assert (person.user.username, person.user.has_usable_password()) == ("0912000499", False)
+    assert list(person.user.groups.values_list("name", flat=True)) == ["Học viên"]
+    code = re.search(r"0912000499\s+(\d{4} \d{4})", pdf_text(printed)).group(1)
+    client.logout()
+    assert activate_by_code(client, "0912 000 499", code).status_code == 302
+    assert log_in(client, "0912000499", NEW_PASSWORD).status_code == 302
+    assert UnitLogEntry.objects.filter(object_id=str(person.pk), action="lms.account_created").exists()
+
+
+def test_an_account_is_not_created_without_a_phone_or_with_a_phone_another_account_uses(client, tree, organiser):
+    no_phone = make_person(unit=tree["area"], phone="")
+    taken = make_person(unit=tree["area"], phone="0912000498")
+    make_learner(phone="0912000498")
+    client.force_login(organiser)
+
+    client.post(person_account_url(no_phone), {"create_account": ""})
+    client.post(person_account_url(taken), {"create_account": ""})
+
+    no_phone.refresh_from_db()
+    taken.refresh_from_db()
+    assert (no_phone.user, taken.user) == (None, None)
+
+
+def test_an_organiser_resets_a_learners_forgotten_password_and_the_old_one_stops_working(client, tree, organiser):
+    learner = make_learner(phone="0912000497", email="")
+    person = make_person(unit=tree["area"], user=learner, phone="0912000497")
+    learner_client = type(client)()
+    learner_client.force_login(learner)
+    client.force_login(organiser)
+
+    page = client.get(person_account_url(person))
+    client.post(person_account_url(person), {"reset_password": ""})
+
+    learner.refresh_from_db()
+    assert "reset_password" in page.text
+    assert not learner.has_usable_password()
+    assert log_in(type(client)(), "0912000497", PASSWORD).status_code == 200  # refused
+    assert learner_client.get(reverse("my_courses")).status_code == 302  # signed out everywhere
+    assert activation.awaiting_activation(type(person).objects.filter(pk=person.pk)).exists()
+    assert UnitLogEntry.objects.filter(object_id=str(person.pk), action="lms.password_reset").exists()
+
+
+@pytest.mark.parametrize("more_rights", ["staff", "organiser", "trainer"])
+def test_an_organiser_cannot_reset_an_account_with_more_than_a_learners_rights(client, tree, organiser, more_rights):
+    account = {
+        "staff": lambda: make_learner(is_staff=True),
+        "organiser": lambda: make_organiser(managed_unit=tree["area"]),
+        "trainer": lambda: make_trainer(managed_unit=tree["area"]),
+    }[more_rights]()
+    person = make_person(unit=tree["area"], user=account)
+    client.force_login(organiser)
+
+    page = client.get(person_account_url(person))
+    client.post(person_account_url(person), {"reset_password": ""})
+
+    account.refresh_from_db()
+    assert "reset_password" not in page.text
+    assert account.has_usable_password()
+
+
+def test_an_organiser_of_another_commune_cannot_create_or_reset_accounts_of_this_one(client, tree):
+    without_account = make_person(unit=tree["area"])
+    learner = make_learner()
+    with_account = make_person(unit=tree["area"], user=learner)
+    client.force_login(make_organiser(managed_unit=tree["other_commune"]))
+
+    refused = [
+        client.post(person_account_url(without_account), {"create_account": ""}).status_code,
+        client.post(person_account_url(with_account), {"reset_password": ""}).status_code,
+    ]
+
+    without_account.refresh_from_db()
+    learner.refresh_from_db()
+    assert refused == [404, 404]
+    assert without_account.user is None
+    assert learner.has_usable_password()

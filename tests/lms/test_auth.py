@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.urls import reverse
 
+from lms.auth import account_key
 from lms.models import Person
 from tests.factories import PASSWORD, make_learner, make_person, make_unit
 
@@ -86,3 +89,36 @@ def test_logging_in_links_the_account_to_the_person_on_a_unit_list_with_its_phon
 
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).user == user
+
+
+@pytest.mark.parametrize("identifier", ["Hocvien", "HOCVIEN", "hocVien"])
+def test_a_username_logs_in_whatever_the_case_a_phone_keyboard_gave_it(identifier):
+    user = make_learner(username="hocvien")
+
+    assert login(identifier) == user
+
+
+def test_a_username_typed_exactly_wins_over_one_differing_only_in_case():
+    lower = make_learner(username="hocvien")
+    capitalised = make_learner(username="Hocvien")
+
+    assert (login("hocvien"), login("Hocvien")) == (lower, capitalised)
+    assert login("HOCVIEN") is None  # two accounts fit and neither is spelled so: no guess
+
+
+def test_wrong_passwords_count_against_one_key_however_an_unknown_username_is_capitalised():
+    assert account_key("Khong.Co") == account_key("khong.co") == "username:khong.co"
+
+
+def test_wrong_passwords_with_a_capitalised_username_count_against_the_account():
+    user = make_learner(username="hocvien")
+    assert account_key("Hocvien") == account_key("hocvien") == f"user:{user.pk}"
+
+
+@pytest.mark.parametrize("url_name", ["login", "wagtailadmin_login", "activate"])
+def test_the_login_name_field_asks_a_phone_keyboard_for_no_capitals_and_no_corrections(client, url_name):
+    response = client.get(reverse(url_name))
+
+    field = re.search(r'<input[^>]*name="(?:username|login)"[^>]*>', response.text).group(0)
+    assert 'autocapitalize="none"' in field
+    assert 'autocorrect="off"' in field

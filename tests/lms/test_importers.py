@@ -558,6 +558,15 @@ def run_units(file, *, apply=True, **kwargs):
     return UnitImport(**kwargs).run(file, "units.csv", apply=apply)
 
 
+def test_a_unit_renamed_by_an_import_is_found_by_its_new_name_only(tree):
+    area = tree["area"]
+
+    run_units(sheet(UnitImport, unit_row(area.code, tree["commune"], name="Thôn Đồng Bẩm", short_name="Đồng Bẩm")))
+
+    assert list(Unit.objects.matching("dong bam")) == [area]
+    assert not Unit.objects.matching(area.name).exists()
+
+
 def test_residential_areas_are_created_under_a_commune_by_parent_code(tree):
     commune = tree["commune"]
     file = sheet(

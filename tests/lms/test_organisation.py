@@ -672,3 +672,13 @@ def test_people_and_units_cannot_be_deleted_in_bulk_either():
 
     assert Person.objects.count() == 1
     assert Unit.objects.filter(pk=tree["other_area"].pk).exists()
+
+
+def test_a_unit_renamed_by_the_official_list_is_found_by_its_new_name_only():
+    row = {"provinceCode": "19", "province": "Tỉnh Thái Nguyên", "provinceShort": "Thái Nguyên", "wardCode": "05500"}
+    services.load_official_units(rows=[{**row, "ward": "Phường Phan Đình Phùng", "wardShort": "Phan Đình Phùng"}])
+
+    services.load_official_units(rows=[{**row, "ward": "Phường Quang Trung", "wardShort": "Quang Trung"}])
+
+    assert [unit.code for unit in Unit.objects.matching("quang trung")] == ["05500"]
+    assert not Unit.objects.matching("phan dinh phung").exists()

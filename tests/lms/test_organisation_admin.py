@@ -230,6 +230,60 @@ def test_a_search_too_long_for_any_unit_name_lists_the_units_instead_of_failing(
     assert units_in_chooser(org, response) == names(org, ["commune", "area", "other_area"])
 
 
+@pytest.mark.parametrize("view", ["lms_unit_chooser:choose", "lms_unit_chooser:choose_results"])
+@pytest.mark.parametrize("query", ["thai nguyen", "THÁI nguyen", "  Thai   Nguyen "])
+def test_the_unit_chooser_finds_a_unit_without_diacritics_or_case(as_superuser, org, view, query):
+    assert units_in_chooser(org, as_superuser.get(url(view, q=query))) == names(org, ["province"])
+
+
+@pytest.mark.parametrize("view", ["lms_unit_chooser:choose", "lms_unit_chooser:choose_results"])
+def test_the_unit_chooser_finds_a_unit_by_the_start_of_its_code_in_any_case(as_superuser, org, view):
+    Unit.objects.filter(pk=org["other_commune"].pk).update(code="ab12345")
+
+    assert units_in_chooser(org, as_superuser.get(url(view, q="AB123"))) == names(org, ["other_commune"])
+    assert units_in_chooser(org, as_superuser.get(url(view, q="12345"))) == set()  # the start, not the middle
+
+
+def test_the_unit_chooser_finds_a_unit_by_its_short_name(as_superuser, org):
+    unit = make_unit(parent=org["province"], name="Phường Tích Lương", short_name="Tích Lương")
+    Unit.objects.filter(pk=unit.pk).update(name="Phường số 7")
+
+    response = as_superuser.get(url("lms_unit_chooser:choose_results", q="tich luong"))
+
+    assert "Phường số 7" in response.content.decode()
+
+
+def test_a_renamed_unit_is_found_by_its_new_name_only(as_superuser, org):
+    unit = Unit.objects.get(pk=org["other_province"].pk)
+    unit.name = "Tỉnh Bắc Kạn"
+    unit.save()
+
+    found_new = as_superuser.get(url("lms_unit_chooser:choose_results", q="bac kan")).content.decode()
+    found_old = as_superuser.get(url("lms_unit_chooser:choose_results", q="bac ninh")).content.decode()
+
+    assert "Tỉnh Bắc Kạn" in found_new
+    assert "Tỉnh Bắc Kạn" not in found_old
+
+
+def test_the_units_list_searches_the_organisers_whole_subtree_without_diacritics(as_organiser, as_superuser, org):
+    assert listed(as_organiser.get(url("lms_unit:index", q="to dan pho"))) == names(org, ["area", "other_area"])
+    assert listed(as_organiser.get(url("lms_unit:index_results", q="gia sang"))) == set()
+    assert listed(as_superuser.get(url("lms_unit:index", q="gia sang"))) == names(
+        org, ["other_commune", "outside_area"]
+    )
+
+
+def test_the_units_list_searched_under_a_unit_finds_only_units_below_it(as_superuser, org):
+    found = listed(as_superuser.get(url("lms_unit:index", q="phuong", parent=org["province"].pk)))
+
+    assert found == names(org, ["commune", "other_commune"])
+    assert listed(as_superuser.get(url("lms_unit:index", q="phuong", parent=org["other_province"].pk))) == set()
+
+
+def test_a_units_list_search_longer_than_any_name_finds_nothing_instead_of_failing(as_superuser, org):
+    assert listed(as_superuser.get(url("lms_unit:index", q="Tổ dân " * 10_000))) == set()
+
+
 def test_the_unit_chooser_does_not_return_a_unit_outside_the_commune_by_id(as_organiser, org):
     def chosen(unit):
         response = as_organiser.get(url("lms_unit_chooser:chosen_multiple", id=unit.pk))

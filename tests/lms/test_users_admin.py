@@ -82,3 +82,13 @@ def test_the_administrator_attaches_an_organiser_to_a_commune(client):
     assert organiser.managed_unit == tree["commune"]
     assert tree["province"].pk in choices
     assert tree["area"].pk not in choices  # residential areas are not organisers' units
+
+
+def test_the_managed_unit_is_picked_in_the_searchable_unit_chooser_not_a_drop_down_of_every_unit(client):
+    make_unit_tree()
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+
+    response = client.get(reverse("wagtailusers_users:edit", args=[make_organiser().pk]))
+
+    assert '<select name="managed_unit"' not in response.text
+    assert reverse("lms_unit_chooser:choose") in response.text
