@@ -341,8 +341,9 @@ def hide_help_menu(request, menu_items):
 
 @hooks.register("get_avatar_url")
 def initials_avatar(user, size):
-    """Initials instead of Gravatar's pictures, which a LAN cannot load; a picture the user uploaded stays."""
+    """Initials instead of Gravatar's pictures, which a LAN cannot load; a picture the user uploaded stays, and a
+    revision made by no user (a page created in code) keeps Wagtail's own picture."""
     profile = getattr(user, "wagtail_userprofile", None)
-    if profile is not None and profile.avatar:
+    if user is None or (profile is not None and profile.avatar):
         return None
     return initials_avatar_url(user, size)

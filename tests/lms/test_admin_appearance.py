@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.checks import run_checks
 from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.coreutils import get_js_regex
 from wagtail.images.tests.utils import get_test_image_file
@@ -92,6 +93,13 @@ def test_a_picture_the_user_uploaded_stays_their_avatar(client):
 
     assert profile.avatar.url in list(json_strings(sidebar_props(html)))
     assert "data:image/svg+xml," not in html
+
+
+def test_a_revision_made_by_no_user_shows_wagtail_s_own_picture():
+    html = render_to_string("wagtailadmin/shared/user_avatar.html", {"user": None})
+
+    assert "data:image/svg+xml," not in html
+    assert "default-user-avatar" in html
 
 
 @pytest.mark.parametrize(
