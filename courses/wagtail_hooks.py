@@ -307,6 +307,13 @@ class WeakQuizzesPanel(HomePanel):
     def rows(self):
         return quiz_selectors.weak_quizzes(self.request.user)
 
+    def get_context_data(self, parent_context):
+        return {
+            **super().get_context_data(parent_context),
+            "low_facility": quiz_selectors.LOW_FACILITY,
+            "min_attempts": quiz_selectors.MIN_ATTEMPTS_FOR_STATISTICS,
+        }
+
 
 @hooks.register("construct_homepage_panels")
 def add_learning_panels(request, panels):
