@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, ListingButton
 from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
@@ -400,3 +401,20 @@ def add_organisation_panels(request, panels):
         panels.append(RecentImportsPanel(request))
     if user.is_superuser:
         panels.append(SiteHealthPanel(request))
+
+
+@hooks.register("construct_homepage_panels")
+def keep_only_wagtail_panels_that_help(request, panels):
+    """Of Wagtail's own panels, keep the pages waiting for the user's review and, for those who edit pages,
+    their recent edits; the locked pages and "your pages in a workflow" (the trainer's courses awaiting
+    moderation say it for courses) go."""
+    from wagtail.admin.views.home import RecentEditsPanel, WorkflowObjectsToModeratePanel
+
+    edits_pages = PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change", "publish"})
+    panels[:] = [
+        panel
+        for panel in panels
+        if not panel.__module__.startswith("wagtail.")
+        or isinstance(panel, WorkflowObjectsToModeratePanel)
+        or (isinstance(panel, RecentEditsPanel) and edits_pages)
+    ]

@@ -1,6 +1,7 @@
 """The admin home of each role: the panels every app adds to Wagtail's dashboard with the
 ``construct_homepage_panels`` hook, each reading its own app's figures in one or two aggregate queries."""
 
+from django.forms import Media
 from wagtail.admin.ui.components import Component
 
 
@@ -18,6 +19,7 @@ class HomePanel(Component):
     heading = ""
     template_name = ""
     order = 100
+    media = Media(css={"all": ["lms/css/admin-home.css"]})
 
     def __init__(self, request):
         self.request = request
