@@ -374,7 +374,7 @@ class SiteHealthPanel(HomePanel):
     order = 10
 
     def rows(self):
-        figures = {"lockouts": None, "tasks": None}
+        figures = {"lockouts": None, "tasks": None, "failed_days": FAILED_TASKS_DAYS}
         if apps.is_installed("axes"):
             from lms.lockouts import current_lockouts
 
