@@ -1,8 +1,10 @@
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.demo_content import COURSES
@@ -141,3 +143,20 @@ def test_the_demo_organiser_assigns_a_course_to_their_commune_and_watches_it_fin
     assert set(Enrolment.objects.filter(course=course).values_list("person_id", flat=True)) == set(
         chosen.values_list("pk", flat=True)
     )
+
+
+def test_the_demo_learner_sees_an_overdue_course_and_opens_its_next_step_on_a_phone(demo_site, phone):
+    course = CoursePage.objects.get(slug=COURSES[1]["slug"])
+    learner = Person.objects.get(user__username="hocvien")
+    Enrolment.objects.filter(person=learner, course=course).update(due_date=timezone.localdate() - timedelta(days=2))
+    log_in(phone, demo_site, "hocvien")
+    expect(phone).to_have_url(re.compile(r"/khoa-hoc-cua-toi/$"))
+
+    card = phone.locator(".card--overdue")
+    expect(card).to_contain_text(course.title)
+    expect(card).to_contain_text("Quá hạn")
+    assert fits_the_phone(phone)
+    button = card.locator(".next-step .button")
+    assert button.bounding_box()["width"] >= 280  # the whole width of the card: easy to tap
+    button.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(list(course.lessons())[1].title)
