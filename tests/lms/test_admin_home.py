@@ -109,7 +109,7 @@ def test_each_role_gets_its_own_panels_and_only_wagtail_s_panels_that_help(clien
         "RecentImportsPanel",
         "WorkflowObjectsToModeratePanel",
     ]
-    assert trainer == ["EssaysPanel", "UpcomingSessionsPanel", "WeakQuizzesPanel", "WorkflowObjectsToModeratePanel"]
+    assert trainer == ["EssaysPanel", "WeakQuizzesPanel", "UpcomingSessionsPanel", "WorkflowObjectsToModeratePanel"]
     assert administrator == [
         "SiteHealthPanel",
         "SigningKeyPanel",
