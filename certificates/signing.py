@@ -50,6 +50,13 @@ def check_signing_key(app_configs=None, **kwargs):
     return found
 
 
+def signing_key_expiry():
+    """When the signing key's certificate stops being valid; None when the site has no signing key."""
+    if not Path(settings.CERTIFICATE_SIGNING_KEY).exists():
+        return None
+    return signer().signing_cert.not_valid_after
+
+
 def sign_pdf(pdf):
     """``pdf`` with a PAdES baseline signature by the configured key."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

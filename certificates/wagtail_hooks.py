@@ -1,9 +1,12 @@
 """Certificates in the Wagtail admin: templates (with a PDF preview), issued certificates and their
 register, bulk issues; all scoped to the organiser's units."""
 
+from datetime import timedelta
+
 import django_filters
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -15,10 +18,11 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
-from certificates import admin_views
+from certificates import admin_views, signing
 from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
 from certificates.selectors import certificates_of
 from lms.admin.choosers import unit_chooser_viewset
+from lms.admin.home import HomePanel, works_as
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
 from lms.admin.reports import SafeExportMixin
 from lms.admin.views import ScopedIndexView, ScopedPreviewOnEdit
@@ -276,3 +280,52 @@ def learner_certificates_section(request, person):
     if certificates:
         return render_to_string("certificates/learner_section.html", {"certificates": certificates}, request)
     return None
+
+
+class RecentBatchesPanel(HomePanel):
+    """The last bulk issues of the organiser's units with the result of their background job."""
+
+    panel_id = "recent-batches"
+    heading = _("Recent bulk issues of certificates")
+    template_name = "certificates/admin/home_batches.html"
+    order = 40
+
+    def rows(self):
+        return list(
+            CertificateBatch.objects.visible_to(self.request.user)
+            .select_related("template", "course", "session", "unit", "job")
+            .order_by("-job__created_at")[:5]
+        )
+
+
+# The administrator is warned this long before the signing key's certificate expires.
+SIGNING_KEY_WARNING_DAYS = 60
+
+
+class SigningKeyPanel(HomePanel):
+    """For the administrator: when the certificate signing key expires (certificates issued after that day
+    carry a signature no reader trusts), or that the site has none."""
+
+    panel_id = "signing-key"
+    heading = _("Certificate signing key")
+    template_name = "certificates/admin/home_signing_key.html"
+    order = 20
+
+    def rows(self):
+        expiry = signing.signing_key_expiry()
+        if expiry is None:
+            return {"expiry": None}
+        days_left = (expiry - timezone.now()).days
+        return {
+            "expiry": expiry,
+            "days_left": days_left,
+            "warn": expiry - timezone.now() < timedelta(days=SIGNING_KEY_WARNING_DAYS),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_certificate_panels(request, panels):
+    if works_as(request.user, "certificates.add_certificatebatch"):
+        panels.append(RecentBatchesPanel(request))
+    if request.user.is_superuser:
+        panels.append(SigningKeyPanel(request))

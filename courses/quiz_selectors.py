@@ -3,7 +3,7 @@ the statistics of each quiz."""
 
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 
@@ -162,39 +162,30 @@ def mean(values):
 DISCRIMINATION_GROUP = Decimal("0.27")
 
 
-def quiz_statistics(quiz, user):
-    """Graded attempts of ``quiz`` within ``user``'s subtree: count, mean and median score (%), pass rate;
-    per question, its facility (mean share of its points earned) and discrimination index (facility among
-    the best 27% of attempts minus among the worst 27%)."""
-    attempts = list(
-        attempts_for(user)
-        .filter(quiz=quiz, state=AttemptState.GRADED)
-        .values_list("pk", "score", "max_score", "passed")
-    )
+def figures_of(attempts, shares):
+    """The statistics of one quiz from its graded ``attempts`` ``[(pk, score, max_score, passed)]`` and the
+    ``shares`` earned ``[(attempt pk, question pk, share)]``: count, mean and median score (%), pass rate; per
+    question (in ``questions``, by question id), its answers, facility (mean share of its points earned) and
+    discrimination index (facility among the best 27% of attempts minus among the worst 27%)."""
     percent = {pk: 100 * score / max_score if max_score else Decimal(0) for pk, score, max_score, _passed in attempts}
     ranked = sorted(percent, key=percent.get)
     group = max(1, round(len(ranked) * DISCRIMINATION_GROUP)) if len(ranked) >= 2 else 0
     worst, best = set(ranked[:group]), set(ranked[len(ranked) - group :])
-    shares = {}
-    for attempt_id, question_id, share in AttemptQuestion.objects.filter(attempt__in=percent).values_list(
-        "attempt_id", "question_id", "share"
-    ):
-        shares.setdefault(question_id, {})[attempt_id] = share
-    names = dict(Question.objects.filter(pk__in=shares).values_list("pk", "name"))
+    by_question = {}
+    for attempt_id, question_id, share in shares:
+        by_question.setdefault(question_id, {})[attempt_id] = share
     questions = []
-    for question_id, by_attempt in shares.items():
+    for question_id, by_attempt in by_question.items():
         in_best = [share for attempt_id, share in by_attempt.items() if attempt_id in best]
         in_worst = [share for attempt_id, share in by_attempt.items() if attempt_id in worst]
         questions.append(
             {
                 "question_id": question_id,
-                "name": names.get(question_id, ""),
                 "answers": len(by_attempt),
                 "facility": mean(list(by_attempt.values())),
                 "discrimination": mean(in_best) - mean(in_worst) if in_best and in_worst else None,
             }
         )
-    questions.sort(key=lambda row: row["name"])
     return {
         "attempts": len(attempts),
         "mean": mean(list(percent.values())),
@@ -202,3 +193,93 @@ def quiz_statistics(quiz, user):
         "pass_rate": mean([100 * Decimal(bool(passed)) for *_score, passed in attempts]),
         "questions": questions,
     }
+
+
+def quiz_statistics(quiz, user):
+    """``figures_of`` the graded attempts of ``quiz`` within ``user``'s subtree, each question with its name,
+    questions by name."""
+    attempts = list(
+        attempts_for(user)
+        .filter(quiz=quiz, state=AttemptState.GRADED)
+        .values_list("pk", "score", "max_score", "passed")
+    )
+    shares = AttemptQuestion.objects.filter(attempt__in=[attempt[0] for attempt in attempts]).values_list(
+        "attempt_id", "question_id", "share"
+    )
+    figures = figures_of(attempts, shares)
+    names = dict(
+        Question.objects.filter(pk__in=[row["question_id"] for row in figures["questions"]]).values_list("pk", "name")
+    )
+    for row in figures["questions"]:
+        row["name"] = names.get(row["question_id"], "")
+    figures["questions"].sort(key=lambda row: row["name"])
+    return figures
+
+
+# A question is weak when few earn its points, or when the weaker attempts do better on it than the stronger.
+LOW_FACILITY = Decimal("0.3")
+# Below this many graded attempts, a quiz's figures say more about chance than about its questions.
+MIN_ATTEMPTS_FOR_STATISTICS = 5
+
+
+def is_weak(question):
+    """Whether a question's figures (a row of ``figures_of``) call for a trainer's look."""
+    facility, discrimination = question["facility"], question["discrimination"]
+    return (facility is not None and facility < LOW_FACILITY) or (discrimination is not None and discrimination < 0)
+
+
+def weak_quizzes(user):
+    """The live quizzes whose graded attempts within ``user``'s subtree (at least
+    ``MIN_ATTEMPTS_FOR_STATISTICS``) show weak questions: ``[{"quiz_id", "title", "course_title", "attempts",
+    "weak": number of weak questions}]`` by course and quiz; the same figures as each quiz's statistics, read
+    for every quiz in two queries."""
+    graded = attempts_for(user).filter(state=AttemptState.GRADED, quiz__live=True)
+    parent_path = Substr(OuterRef("quiz__path"), 1, Length(OuterRef("quiz__path")) - QuizPage.steplen)
+    attempts_by_quiz, quizzes = {}, {}
+    for quiz_id, title, course_title, *attempt in graded.annotate(
+        course_title=Subquery(CoursePage.objects.filter(path=parent_path).values("title")[:1])
+    ).values_list("quiz_id", "quiz__title", "course_title", "pk", "score", "max_score", "passed"):
+        attempts_by_quiz.setdefault(quiz_id, []).append(tuple(attempt))
+        quizzes[quiz_id] = (title, course_title)
+    counted = {
+        quiz_id for quiz_id, attempts in attempts_by_quiz.items() if len(attempts) >= MIN_ATTEMPTS_FOR_STATISTICS
+    }
+    shares_by_quiz = {}
+    for quiz_id, *share in AttemptQuestion.objects.filter(attempt__in=graded.filter(quiz__in=counted)).values_list(
+        "attempt__quiz_id", "attempt_id", "question_id", "share"
+    ):
+        shares_by_quiz.setdefault(quiz_id, []).append(share)
+    weak = []
+    for quiz_id in counted:
+        figures = figures_of(attempts_by_quiz[quiz_id], shares_by_quiz.get(quiz_id, []))
+        weak_questions = sum(is_weak(question) for question in figures["questions"])
+        if weak_questions:
+            title, course_title = quizzes[quiz_id]
+            weak.append(
+                {
+                    "quiz_id": quiz_id,
+                    "title": title,
+                    "course_title": course_title,
+                    "attempts": figures["attempts"],
+                    "weak": weak_questions,
+                }
+            )
+    return sorted(weak, key=lambda row: (row["course_title"] or "", row["title"], row["quiz_id"]))
+
+
+def essays_waiting_by_quiz(user):
+    """For each quiz with essays waiting for a trainer within ``user``'s subtree: its id, title and course,
+    how many essays and since when the oldest waits; oldest first, one query."""
+    parent_path = Substr(OuterRef("attempt__quiz__path"), 1, Length(OuterRef("attempt__quiz__path")) - QuizPage.steplen)
+    return (
+        essays_to_grade(user)
+        .select_related(None)
+        .order_by()
+        .values("attempt__quiz_id", "attempt__quiz__title")
+        .annotate(
+            course_title=Subquery(CoursePage.objects.filter(path=parent_path).values("title")[:1]),
+            essays=Count("pk"),
+            oldest=Min("attempt__submitted_at"),
+        )
+        .order_by("oldest")
+    )

@@ -179,7 +179,8 @@ def lesson_context(lesson, user):
 
 def learner_courses(person):
     """A learner's enrolments in live courses, each with ``required_done``, ``required_count``,
-    ``percent`` and ``next_lesson`` (lessons and quizzes count); in five queries however many courses."""
+    ``percent``, ``next_lesson`` (lessons and quizzes count), and for one not completed with a due date its
+    ``days_left`` (below 0 once overdue) and ``days_overdue``; in five queries however many courses."""
     enrolments = list(
         Enrolment.objects.filter(person=person, course__live=True)
         .select_related("course")
@@ -202,6 +203,7 @@ def learner_courses(person):
         )
     )
     done |= Attempt.objects.filter(enrolment__in=enrolments).passed_keys()
+    today = timezone.localdate()
     for enrolment in enrolments:
         steps = steps_by_course.get(enrolment.course.path, [])
         for step in steps:
@@ -212,6 +214,10 @@ def learner_courses(person):
             100 if enrolment.completed_at else int(100 * enrolment.required_done / (enrolment.required_count or 1))
         )
         enrolment.next_lesson = None if enrolment.completed_at else next_lesson(steps, enrolment)
+        enrolment.days_left = (
+            (enrolment.due_date - today).days if enrolment.due_date and not enrolment.completed_at else None
+        )
+        enrolment.days_overdue = max(0, -enrolment.days_left) if enrolment.days_left is not None else 0
     return enrolments
 
 

@@ -145,7 +145,8 @@ def lesson_done(request, lesson_id):
 
 @login_required
 def my_courses(request):
-    """The learner's own page, "Khóa học của tôi": their courses, what to do next, and their trainings.
+    """The learner's own page, "Khóa học của tôi": the courses due by a date (the soonest first, those
+    overdue marked), those in progress, each with its next step; what they have completed and their trainings.
 
     Apps above courses add their own parts (certificates add the learner's certificates) with the
     ``learner_dashboard_sections`` hook: a function of ``(request, person)`` returning HTML or nothing.
@@ -157,7 +158,13 @@ def my_courses(request):
         request,
         "courses/my_courses.html",
         {
-            "current": [enrolment for enrolment in enrolments if not enrolment.completed_at],
+            "due": sorted(
+                (enrolment for enrolment in enrolments if enrolment.days_left is not None),
+                key=lambda enrolment: enrolment.due_date,
+            ),
+            "current": [
+                enrolment for enrolment in enrolments if not enrolment.completed_at and enrolment.days_left is None
+            ],
             "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
             "sections": [section for section in sections if section],
             "trainings": trainings_of(person)[:50],

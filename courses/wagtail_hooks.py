@@ -1,24 +1,29 @@
 """Courses in the Wagtail admin (competences, enrolments by person and by unit, course assignments), and
 the enrolment gate of the lessons and quizzes on the site."""
 
-from django.db.models import Count
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Page
+from wagtail.models import Page, WorkflowState
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from courses import admin_views, selectors, views
+from courses import admin_views, quiz_selectors, selectors, views
 from courses.models import (
     QUESTION_TYPES,
     Competence,
     CompetenceDomain,
     CourseAssignment,
+    CoursePage,
     Enrolment,
     LessonPage,
     Question,
@@ -27,6 +32,7 @@ from courses.models import (
 )
 from courses.question_admin import QuestionBankViewSet, QuestionCategoryViewSet, question_type_viewsets
 from courses.quiz_admin import QuizViewSet
+from lms.admin.home import HomePanel, works_as
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
@@ -227,3 +233,94 @@ register_permission_policy(Enrolment, LimitedPermissionPolicy(Enrolment, actions
 register_permission_policy(CourseAssignment, LimitedPermissionPolicy(CourseAssignment, actions={"add", "view"}))
 for never_deleted in (Competence, CompetenceDomain, QuestionCategory, Question, *QUESTION_TYPES):
     register_permission_policy(never_deleted, NeverDeletePermissionPolicy(never_deleted))
+
+
+# An assignment due within this many days is listed as due soon on the organiser's home.
+DUE_SOON_DAYS = 14
+
+
+class AssignmentsPanel(HomePanel):
+    """The organiser's course assignments: those overdue or due soon with people not done, and the last
+    ordered with the result of their background job."""
+
+    panel_id = "assignments"
+    heading = _("Course assignments")
+    template_name = "courses/admin/home_assignments.html"
+    order = 20
+
+    def rows(self):
+        today = timezone.localdate()
+        assignments = CourseAssignment.objects.visible_to(self.request.user).select_related("course", "unit")
+        due = (
+            assignments.filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+            .annotate(not_done=Count("enrolments", filter=Q(enrolments__completed_at__isnull=True)))
+            .filter(not_done__gt=0)
+            .order_by("due_date", "pk")[:10]
+        )
+        for assignment in due:
+            assignment.is_overdue = assignment.due_date < today
+        recent = (
+            assignments.select_related("job").annotate(enrolled=Count("enrolments")).order_by("-job__created_at")[:5]
+        )
+        return {"due": due, "recent": recent}
+
+
+class CoursesInModerationPanel(HomePanel):
+    """Course pages, lessons and quizzes the trainer may edit that wait for a moderator."""
+
+    panel_id = "courses-in-moderation"
+    heading = _("Courses awaiting moderation")
+    template_name = "courses/admin/home_moderation.html"
+    order = 10
+
+    def rows(self):
+        editable = PagePermissionPolicy().instances_user_has_permission_for(self.request.user, "change")
+        return (
+            editable.type(CoursePage, LessonPage, QuizPage)
+            .filter(_workflow_states__status=WorkflowState.STATUS_IN_PROGRESS)
+            .annotate(submitted_at=Max("_workflow_states__created_at"))
+            .order_by("submitted_at")[:10]
+        )
+
+
+class EssaysPanel(HomePanel):
+    """Essays waiting for a trainer, by quiz, oldest first."""
+
+    panel_id = "essays"
+    heading = _("Essays awaiting grading")
+    template_name = "courses/admin/home_essays.html"
+    order = 20
+
+    def rows(self):
+        return list(quiz_selectors.essays_waiting_by_quiz(self.request.user)[:10])
+
+
+class WeakQuizzesPanel(HomePanel):
+    """Quizzes with questions few get right or that the weaker learners get right more often than the
+    stronger ones: questions to rewrite."""
+
+    panel_id = "weak-quizzes"
+    heading = _("Quizzes with weak questions")
+    template_name = "courses/admin/home_weak_quizzes.html"
+    order = 30
+
+    def rows(self):
+        return quiz_selectors.weak_quizzes(self.request.user)
+
+    def get_context_data(self, parent_context):
+        return {
+            **super().get_context_data(parent_context),
+            "low_facility": quiz_selectors.LOW_FACILITY,
+            "min_attempts": quiz_selectors.MIN_ATTEMPTS_FOR_STATISTICS,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_learning_panels(request, panels):
+    user = request.user
+    if works_as(user, "courses.add_courseassignment"):
+        panels.append(AssignmentsPanel(request))
+    if not user.is_superuser and PagePermissionPolicy().user_has_any_permission(user, {"change"}):
+        panels.append(CoursesInModerationPanel(request))
+    if works_as(user, "courses.grade_attempt"):
+        panels += [EssaysPanel(request), WeakQuizzesPanel(request)]

@@ -1,9 +1,13 @@
 """The organisation in the Wagtail admin: menus, viewsets, log actions, scoping by unit."""
 
+from datetime import timedelta
+
 import django_filters
 from django.apps import apps
+from django.db.models import Count, Q
 from django.forms import modelform_factory
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -12,12 +16,14 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, ListingButton
 from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms import admin_views, selectors
 from lms.admin.appearance import initials_avatar_url
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.filters import UnitSubtreeFilter
+from lms.admin.home import HomePanel, works_as
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
@@ -347,3 +353,105 @@ def initials_avatar(user, size):
     if user is None or (profile is not None and profile.avatar):
         return None
     return initials_avatar_url(user, size)
+
+
+class UpcomingSessionsPanel(HomePanel):
+    """The next training sessions of the user's units, each with its attendance page (the QR code to show
+    in the room) and the check-in link to send."""
+
+    panel_id = "upcoming-sessions"
+    heading = _("Upcoming training sessions")
+    template_name = "lms/admin/home/sessions.html"
+    order = 30
+
+    def rows(self):
+        sessions = (
+            TrainingSession.objects.visible_to(self.request.user)
+            .filter(ends_at__gte=timezone.now())
+            .select_related("organising_unit")
+            .order_by("starts_at")[:5]
+        )
+        return [
+            {
+                "session": session,
+                "attendance_url": reverse("lms_session:attendance", args=[session.pk]),
+                "checkin_url": self.request.build_absolute_uri(reverse("session_checkin", args=[session.checkin_code])),
+            }
+            for session in sessions
+        ]
+
+
+class RecentImportsPanel(HomePanel):
+    """The last spreadsheets imported into the user's units: what, when, by whom and how many rows were new."""
+
+    panel_id = "recent-imports"
+    heading = _("Recent imports")
+    template_name = "lms/admin/home/imports.html"
+    order = 50
+
+    def rows(self):
+        return list(
+            UnitLogEntry.objects.visible_to(self.request.user)
+            .filter(action="lms.import")
+            .select_related("user", "unit")
+            .order_by("-timestamp", "-id")[:5]
+        )
+
+
+FAILED_TASKS_DAYS = 7  # failures older than a week have been seen to or no longer matter
+
+
+class SiteHealthPanel(HomePanel):
+    """For the administrator: the log-in lockouts that hold now, and the background tasks failed and waiting
+    (each where the site counts them: django-axes, and the database task backend)."""
+
+    panel_id = "site-health"
+    heading = _("Site health")
+    template_name = "lms/admin/home/site_health.html"
+    order = 10
+
+    def rows(self):
+        figures = {"lockouts": None, "tasks": None, "failed_days": FAILED_TASKS_DAYS}
+        if apps.is_installed("axes"):
+            from lms.lockouts import current_lockouts
+
+            figures["lockouts"] = current_lockouts(self.request.user).count()
+        if apps.is_installed("django_tasks_db"):
+            from django_tasks.base import TaskResultStatus
+            from django_tasks_db.models import DBTaskResult
+
+            failed_since = timezone.now() - timedelta(days=FAILED_TASKS_DAYS)
+
+            figures["tasks"] = DBTaskResult.objects.aggregate(
+                failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=failed_since)),
+                waiting=Count("pk", filter=Q(status=TaskResultStatus.READY)),
+            )
+        return figures
+
+
+@hooks.register("construct_homepage_panels")
+def add_organisation_panels(request, panels):
+    user = request.user
+    if works_as(user, "lms.view_trainingsession"):
+        panels.append(UpcomingSessionsPanel(request))
+    if works_as(user, "lms.add_person"):
+        panels.append(RecentImportsPanel(request))
+    if user.is_superuser:
+        panels.append(SiteHealthPanel(request))
+
+
+@hooks.register("construct_homepage_panels")
+def keep_only_wagtail_panels_that_help(request, panels):
+    """Of Wagtail's own panels, keep the pages waiting for the user's review and, for those who edit pages,
+    their recent edits; the locked pages and "your pages in a workflow" (the trainer's courses awaiting
+    moderation say it for courses) go."""
+    from wagtail.admin.views.home import RecentEditsPanel, WorkflowObjectsToModeratePanel
+
+    edits_pages = PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change", "publish"})
+    panels[:] = [
+        panel
+        for panel in panels
+        if not panel.__module__.startswith("wagtail.")
+        or isinstance(panel, WorkflowObjectsToModeratePanel)
+        or (isinstance(panel, RecentEditsPanel) and edits_pages)
+    ]

@@ -89,31 +89,33 @@ class Requirement:
             in_window &= Q(training_records__date__gte=self.window_start)
         return in_window
 
-    def annotations(self):
-        """Per person: trainings in the window, and for each course and competence those that count for it."""
+    def annotations(self, prefix=""):
+        """Per person: trainings in the window, and for each course and competence those that count for it.
+        ``prefix`` starts every name, so that several requirements can annotate the same people."""
         in_window = self.in_window()
-        counts = {"trainings": Count("training_records", filter=in_window)}
+        counts = {f"{prefix}trainings": Count("training_records", filter=in_window)}
         for index, (_title, key) in enumerate(self.courses):
-            counts[f"course_{index}"] = Count(
+            counts[f"{prefix}course_{index}"] = Count(
                 "training_records", filter=in_window & Q(training_records__source_key=key)
             )
         for index, (_label, keys) in enumerate(self.competences):
-            counts[f"competence_{index}"] = Count(
+            counts[f"{prefix}competence_{index}"] = Count(
                 "training_records", filter=in_window & Q(training_records__source_key__in=keys)
             )
         return counts
 
-    def met_condition(self):
-        condition = Q(trainings__gte=self.min_records)
+    def met_condition(self, prefix=""):
+        condition = Q(**{f"{prefix}trainings__gte": self.min_records})
         for index in range(len(self.courses)):
-            condition &= Q(**{f"course_{index}__gt": 0})
+            condition &= Q(**{f"{prefix}course_{index}__gt": 0})
         for index in range(len(self.competences)):
-            condition &= Q(**{f"competence_{index}__gt": 0})
+            condition &= Q(**{f"{prefix}competence_{index}__gt": 0})
         return condition
 
-    def met_annotation(self):
-        """1 for a person (annotated by ``annotations``) who meets the requirement, else 0."""
-        return Case(When(self.met_condition(), then=Value(1)), default=Value(0), output_field=IntegerField())
+    def met_annotation(self, prefix=""):
+        """1 for a person (annotated by ``annotations`` with the same ``prefix``) who meets the requirement,
+        else 0."""
+        return Case(When(self.met_condition(prefix), then=Value(1)), default=Value(0), output_field=IntegerField())
 
     def lacks(self, person):
         """What ``person`` (annotated by ``annotations``) still lacks, in words."""
@@ -167,6 +169,18 @@ def in_population(target, *, as_of, category=None):
     if category is not None:
         people = people.filter(category=category)
     return people.order_by()
+
+
+def counted_by(target):
+    """The condition on a person of being, today, at a unit of the target's levels and in one of its categories
+    (always true for a target of every level and category)."""
+    condition = Q(pk__isnull=False)
+    if target.levels:
+        condition &= Q(unit__level__in=target.levels)
+    category_ids = [category.pk for category in target.categories.all()]
+    if category_ids:
+        condition &= Q(category_id__in=category_ids)
+    return condition
 
 
 def within_unit(people, unit, *, as_of):
@@ -371,6 +385,47 @@ def coverage(target, unit, *, as_of=None, category=None):
         category=category,
         requirement=requirement,
     )
+
+
+def unit_standings(targets, unit):
+    """Today's total line of each of ``targets`` for ``unit`` (a ``CoverageRow``, in the order given), all of
+    them counted in one aggregate query over the people on the lists of the unit's subtree. Prefetch the targets'
+    ``categories``, ``courses``, ``competences`` and ``level_thresholds`` to read nothing else."""
+    targets = list(targets)
+    if not targets:
+        return []
+    today = timezone.localdate()
+    requirements = [Requirement.of(target, today) for target in targets]
+    counts, per_target = {}, {}
+    for index, requirement in enumerate(requirements):
+        counts.update(requirement.annotations(prefix=f"t{index}_"))
+    for index, (target, requirement) in enumerate(zip(targets, requirements, strict=True)):
+        counted = Case(When(counted_by(target), then=Value(1)), default=Value(0), output_field=IntegerField())
+        per_target[f"t{index}_counted"] = counted
+        per_target[f"t{index}_met"] = requirement.met_annotation(prefix=f"t{index}_")
+    people = Person.objects.on_list(today).annotate(counted_unit=F("unit_id"))
+    people = within_unit(people, unit, as_of=today).order_by()
+    per_person = (
+        people.annotate(**counts)
+        .annotate(**per_target)
+        .values_list(*per_target, *(f"t{index}_trainings" for index in range(len(targets))))
+    )
+    sums = ", ".join(
+        f"SUM(t{index}_counted), SUM(t{index}_counted * t{index}_met), SUM(t{index}_counted * t{index}_trainings)"
+        for index in range(len(targets))
+    )
+    sql, params = per_person.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sums} FROM ({sql}) per_person", params)
+        numbers = [int(number or 0) for number in cursor.fetchone()]
+    rows = []
+    for index, target in enumerate(targets):
+        population, met, trainings = numbers[3 * index : 3 * index + 3]
+        thresholds = {threshold.level: threshold.percent for threshold in target.level_thresholds.all()}
+        threshold = thresholds.get(unit.level, target.threshold)
+        status = status_of(met, population, threshold, target=target, as_of=today)
+        rows.append(CoverageRow(unit, population, met, trainings, threshold, status))
+    return rows
 
 
 def people_missing(target, unit, *, as_of=None, category=None, counted=True):

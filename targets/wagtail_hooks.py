@@ -2,7 +2,8 @@
 and the people missing; scoped to the organiser's subtree."""
 
 from django.forms import modelform_factory
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -12,12 +13,13 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from lms.admin.home import HomePanel, works_as
 from lms.admin.panels import OrderedInlinePanel
 from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
 from lms.admin.reports import report_urls
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from targets import admin_views
+from targets import admin_views, selectors
 from targets.models import ApiToken, Target
 
 
@@ -134,3 +136,41 @@ def register_coverage_log_actions(actions):
 
 register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
 register_permission_policy(ApiToken, NeverDeletePermissionPolicy(ApiToken))
+
+
+class TargetsPanel(HomePanel):
+    """The organiser's unit against each active target it reports against (those of the unit and of the
+    units above it): share, threshold, status and people still needed, with the report and the people
+    missing one click away."""
+
+    panel_id = "targets"
+    heading = _("Your unit's targets")
+    template_name = "coverage/admin/home_targets.html"
+    order = 10
+
+    def rows(self):
+        unit = selectors.default_unit(self.request.user)
+        targets = (
+            Target.objects.filter(is_active=True)
+            .for_unit(unit)
+            .prefetch_related("categories", "courses", "competences", "level_thresholds")
+            .order_by("deadline", "name")
+        )
+        rows = []
+        for target, standing in zip(targets, selectors.unit_standings(targets, unit), strict=True):
+            query = "?" + urlencode({"target": target.pk, "unit": unit.pk})
+            rows.append(
+                {
+                    "target": target,
+                    "standing": standing,
+                    "report_url": reverse("coverage_report:index") + query,
+                    "missing_url": reverse("coverage_report:missing") + query,
+                }
+            )
+        return rows
+
+
+@hooks.register("construct_homepage_panels")
+def add_targets_panel(request, panels):
+    if works_as(request.user, "coverage.view_target"):
+        panels.append(TargetsPanel(request))

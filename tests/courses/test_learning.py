@@ -769,3 +769,37 @@ def test_my_courses_does_not_query_per_course(client, catalogue, learner):
         services.enrol(person=learner, course=make_course(catalogue, lessons=3))
 
     assert queries_for(client, reverse("my_courses")) == one_course
+
+
+def test_my_courses_lists_the_courses_due_soonest_first_and_marks_those_overdue(client, catalogue, learner):
+    today = timezone.localdate()
+    due = {}
+    for title, due_in, completed in [
+        ("Khóa hạn ba ngày nữa", 3, False),
+        ("Khóa quá hạn", -1, False),
+        ("Khóa hạn hôm nay", 0, False),
+        ("Khóa đã xong trước hạn", -10, True),
+        ("Khóa không có hạn", None, False),
+    ]:
+        due[title] = Enrolment.objects.create(
+            person=learner,
+            course=make_course(catalogue, lessons=1, title=title),
+            due_date=None if due_in is None else today + timedelta(days=due_in),
+            completed_at=timezone.now() if completed else None,
+        )
+
+    response = logged_in(client, learner).get(reverse("my_courses"))
+
+    listed = [
+        (enrolment.course.title, enrolment.days_left, enrolment.days_overdue) for enrolment in response.context["due"]
+    ]
+    assert listed == [("Khóa quá hạn", -1, 1), ("Khóa hạn hôm nay", 0, 0), ("Khóa hạn ba ngày nữa", 3, 0)]
+    assert [enrolment.course.title for enrolment in response.context["current"]] == ["Khóa không có hạn"]
+    assert [enrolment.course.title for enrolment in response.context["completed"]] == ["Khóa đã xong trước hạn"]
+    page = response.text
+    assert page.count('class="card card--overdue"') == 1
+    overdue_card = page[page.index("Khóa quá hạn") : page.index("Khóa hạn hôm nay")]
+    assert vietnamese("Overdue") in overdue_card
+    assert page.index('id="due-heading"') < page.index('id="current-heading"')
+    lesson = due["Khóa quá hạn"].course.lessons().first()
+    assert f'<p class="next-step"><a class="button" href="{lesson.url}">' in overdue_card

@@ -1,8 +1,10 @@
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses import quizzes
@@ -167,3 +169,20 @@ def test_the_review_shows_the_learners_wrong_choice_in_red_words_on_a_phone(demo
     assert chosen.locator(".verdict").evaluate("verdict => getComputedStyle(verdict).color") == "rgb(185, 28, 28)"
     expect(phone.locator(f"#question-{single.position} label.is-correct .verdict")).to_have_text("✓ đáp án đúng")
     assert fits_the_phone(phone)
+
+
+def test_the_demo_learner_sees_an_overdue_course_and_opens_its_next_step_on_a_phone(demo_site, phone):
+    course = CoursePage.objects.get(slug=COURSES[1]["slug"])
+    learner = Person.objects.get(user__username="hocvien")
+    Enrolment.objects.filter(person=learner, course=course).update(due_date=timezone.localdate() - timedelta(days=2))
+    log_in(phone, demo_site, "hocvien")
+    expect(phone).to_have_url(re.compile(r"/khoa-hoc-cua-toi/$"))
+
+    card = phone.locator(".card--overdue")
+    expect(card).to_contain_text(course.title)
+    expect(card).to_contain_text("Quá hạn")
+    assert fits_the_phone(phone)
+    button = card.locator(".next-step .button")
+    assert button.bounding_box()["width"] >= 280  # the whole width of the card: easy to tap
+    button.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(list(course.lessons())[1].title)
