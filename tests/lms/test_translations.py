@@ -83,3 +83,20 @@ def test_the_vietnamese_of_wagtail_and_django_is_translated_and_keeps_their_plac
 
     assert [message.id for message in catalogue if message.id and (not message.string or message.fuzzy)] == []
     assert [(message.id, errors) for message, errors in catalogue.check() if errors] == []
+
+
+def test_the_vietnamese_of_wagtail_says_the_product_s_strings_as_the_apps_do():
+    # LOCALE_PATHS comes before every app: a string the product shares with Wagtail ("Next", "active") would
+    # otherwise read as Wagtail's Vietnamese on the product's own screens.
+    upstream = {
+        (message.id, message.context): message.string
+        for message in read_catalogue(UPSTREAM_LOCALE_PATH / "vi/LC_MESSAGES/django.po")
+        if message.id
+    }
+    differing = [
+        (str(path), message.id, message.string, upstream[(message.id, message.context)])
+        for path in CATALOGUES
+        for message in read_catalogue(BASE_DIR / path)
+        if message.id and upstream.get((message.id, message.context), message.string) != message.string
+    ]
+    assert differing == []
