@@ -140,10 +140,15 @@ def test_the_demo_organiser_assigns_a_course_to_their_commune_and_watches_it_fin
     chosen = Person.objects.filter(
         unit__code__startswith=DEMO_COMMUNE_CODE, category__code="chuyen-trach", is_active=True
     )
-    assert assignment.enrolments.count() == chosen.count() > 0
+    # Only those who completed the course's prerequisite are enrolled; the others are listed on the page.
+    (prerequisite,) = COURSES[2]["prerequisites"]
+    ready = chosen.filter(enrolments__course__slug=prerequisite, enrolments__completed_at__isnull=False)
+    assert assignment.enrolments.count() == ready.count() > 0
     assert set(Enrolment.objects.filter(course=course).values_list("person_id", flat=True)) == set(
-        chosen.values_list("pk", flat=True)
+        ready.values_list("pk", flat=True)
     )
+    lacking = chosen.exclude(pk__in=ready).first()
+    expect(phone.get_by_text(lacking.full_name).first).to_be_visible()
 
 
 def test_the_review_shows_the_learners_wrong_choice_in_red_words_on_a_phone(demo_site, phone):
