@@ -322,9 +322,10 @@ def test_the_essay_queue_exports_the_essays_of_the_subtree_only(client, tree, co
 def test_quizzes_of_the_same_name_are_told_apart_by_their_course_in_the_essay_queue_and_statistics(
     client, tree, course, essay_quiz
 ):
-    other_course = make_course(make_catalogue(), lessons=0, title="Khóa học VNeID")
-    other_quiz = make_quiz(other_course, questions=[make_single_choice(QuestionCategory.objects.get())])
-    assert other_quiz.title == essay_quiz.title
+    other_course = make_course(course.get_parent().specific, lessons=0, title="Khóa học VNeID")
+    other_quiz = make_quiz(
+        other_course, title=essay_quiz.title, questions=[make_single_choice(QuestionCategory.objects.get())]
+    )
     attempt = submitted(course, essay_quiz, tree["area"], ["a", "Bài làm"])
     answer = attempt.questions.get(share__isnull=True)
     trainer = logged_in(client, make_trainer(is_staff=True, managed_unit=tree["commune"]))
