@@ -150,6 +150,8 @@ class TargetsPanel(HomePanel):
 
     def rows(self):
         unit = selectors.default_unit(self.request.user)
+        if unit is None:  # an organiser not yet given a unit has no targets to show
+            return []
         targets = (
             Target.objects.filter(is_active=True)
             .for_unit(unit)

@@ -118,7 +118,16 @@ ROW_OF_UNIT = {
     ),
     Target: lambda unit, shared: make_target(unit),
     SnapshotCount: lambda unit, shared: SnapshotCount.objects.create(
-        snapshot=shared.snapshot, unit=unit, population=1, met=0, trainings=0
+        snapshot=shared.snapshot,
+        unit=unit,
+        path=unit.path,
+        name=unit.name,
+        code=unit.code,
+        level=unit.level,
+        was_active=True,
+        population=1,
+        met=0,
+        trainings=0,
     ),
 }
 
