@@ -706,12 +706,13 @@ TABLE = {
         "login login login 404 404 home 200", pk="descriptionquestion_b"
     ),
     "courses_descriptionquestion:usage": row("login login login 404 404 home 200", pk="descriptionquestion_b"),
-    # the superuser's listing starts at the top of the tree, above unit B
+    # the superuser's listing starts at the top of the tree, above unit B; a search looks through the whole
+    # subtree of the user's units, so the superuser finds unit B and organiser A still does not
     "lms_unit:index": [
         row("login login login hidden hidden shown hidden", shows="unit_b"),
-        row("login login login hidden hidden shown hidden", shows="unit_b", query="q=Bắc Ninh"),
+        row("login login login hidden hidden shown shown", shows="unit_b", query="q=Bắc Ninh"),
     ],
-    "lms_unit:index_results": row("login login login hidden hidden shown hidden", shows="unit_b", query="q=Bắc Ninh"),
+    "lms_unit:index_results": row("login login login hidden hidden shown shown", shows="unit_b", query="q=Bắc Ninh"),
     "lms_unit:add": row("login login login home home home 200"),
     "lms_unit:edit": [
         row("login login login home 404 200 200", pk="unit_b"),
