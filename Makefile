@@ -29,11 +29,13 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
 	touch $(VENV)/.runtime-installed $@
 
 # Each app's own strings, the site's, and lms/upstream_locale: Wagtail's and Django's own strings in Vietnamese.
-CATALOGUES := locale $(wildcard */locale) lms/upstream_locale
+# Each .mo is rebuilt only when its .po changed, so two test runs started together never rewrite one under the other.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po lms/upstream_locale/*/LC_MESSAGES/*.po)
 
-compilemessages: $(VENV)/.runtime-installed ## Compile the translation catalogues of the site and of each app (.po -> .mo)
-	@for catalogue in $(CATALOGUES); do $(BIN)/pybabel compile --domain django --directory $$catalogue --statistics; done
-	@$(BIN)/pybabel compile --domain djangojs --directory lms/upstream_locale --statistics
+compilemessages: $(PO_FILES:.po=.mo) ## Compile the translation catalogues of the site and of each app (.po -> .mo)
+
+%.mo: %.po | $(VENV)/.runtime-installed
+	$(BIN)/pybabel compile --input-file $< --output-file $@ --statistics
 
 setup: $(VENV)/.runtime-installed compilemessages ## Install, migrate and load the demo data
 	$(MANAGE) migrate --no-input -v 0
