@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -75,7 +76,7 @@ class CourseProgressView(AdminPageMixin, UnitReportView):
         TitleColumn("name", label=_("Unit"), accessor=progress_label, get_url=lambda row: row["url"]),
         Column("enrolled", label=_("Enrolled")),
         Column("not_started", label=_("Not started")),
-        Column("in_progress", label=_("In progress")),
+        Column("in_progress", label=pgettext_lazy("learning", "In progress")),
         Column("completed", label=_("Completed")),
         Column("percent", label=_("Completed (%)"), accessor=lambda row: f"{row['percent']}%"),
     ]
@@ -85,7 +86,7 @@ class CourseProgressView(AdminPageMixin, UnitReportView):
         "code": _("Code"),
         "enrolled": _("Enrolled"),
         "not_started": _("Not started"),
-        "in_progress": _("In progress"),
+        "in_progress": pgettext_lazy("learning", "In progress"),
         "completed": _("Completed"),
     }
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -182,7 +183,11 @@ class EssayQueueView(AdminPageMixin, UnitReportView):
         Column("essay", label=_("Quiz"), accessor=essay_label),
         Column("person", label=_("Person"), accessor="attempt.enrolment.person.full_name"),
         Column("unit", label=_("Unit"), accessor="attempt.enrolment.person.unit.name"),
-        Column("submitted", label=_("Submitted"), accessor=lambda answer: short_datetime(answer.attempt.submitted_at)),
+        Column(
+            "submitted",
+            label=pgettext_lazy("quiz attempt", "Submitted"),
+            accessor=lambda answer: short_datetime(answer.attempt.submitted_at),
+        ),
         TitleColumn(
             "grade",
             label="",
@@ -205,7 +210,7 @@ class EssayQueueView(AdminPageMixin, UnitReportView):
         "position": _("Question"),
         "attempt.enrolment.person.full_name": _("Person"),
         "attempt.enrolment.person.unit.name": _("Unit"),
-        "attempt.submitted_at": _("Submitted"),
+        "attempt.submitted_at": pgettext_lazy("quiz attempt", "Submitted"),
     }
     export_filename = "bai-tu-luan-cho-cham"
     no_results_message = _("No essay is waiting to be graded.")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lms.models.scoping import UnitScopedQuerySet
 
@@ -17,7 +18,7 @@ class EnrolmentStatus(models.TextChoices):
     """Where an enrolment stands (computed, not stored: see ``courses.selectors.enrolments_for``)."""
 
     NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("learning", "In progress")
     COMPLETED = "completed", _("Completed")
 
 
