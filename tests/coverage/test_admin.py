@@ -773,3 +773,13 @@ def test_the_demo_organiser_reads_each_demo_target_for_their_commune_and_not_ano
         assert_refused(client.get(url("coverage_report:index", target=target.pk, unit=unit.pk)))
     other_target = make_target(other_province, slug="bac-ninh")
     assert_refused(client.get(url("coverage_report:index", target=other_target.pk)))
+
+
+def test_a_count_of_thresholds_larger_than_the_thresholds_posted_draws_only_the_posted_ones(commune_organiser, world):
+    form = target_form(world.units["commune"], thresholds=[(UnitLevel.COMMUNE, "80")], name="")
+    form["level_thresholds-TOTAL_FORMS"] = "1000"
+
+    response = commune_organiser.post(url("coverage_target:add"), form)
+
+    assert response.status_code == 200
+    assert len(response.context["form"].formsets["level_thresholds"].forms) == 1

@@ -19,7 +19,7 @@ from wagtail.users.models import UserProfile
 from lms import UPSTREAM_LOCALE_PATH
 from lms.admin.appearance import SLUG_FORMATTERS, initials
 from tests.courses.helpers import make_catalogue, make_course
-from tests.factories import make_trainer, make_user
+from tests.factories import make_organiser, make_trainer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,13 @@ def test_a_site_that_does_not_list_the_vietnamese_of_wagtail_is_warned(settings)
 
     assert "lms.W001" in warned
     assert "lms.W001" not in listed
+
+
+def test_the_home_offers_the_page_search_only_to_a_user_who_may_explore_pages(client, course):
+    def page_search_on_home(user):
+        client.force_login(user)
+        form = BeautifulSoup(client.get(reverse("wagtailadmin_home")).text, "html.parser").find("form", role="search")
+        return form and form.find("input", type="submit")["value"]
+
+    assert page_search_on_home(make_organiser()) is None
+    assert page_search_on_home(make_user(is_superuser=True)) == "Tìm kiếm"
