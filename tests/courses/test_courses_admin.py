@@ -974,7 +974,7 @@ def test_the_catalogue_is_under_the_default_moderation_workflow(catalogue):
 
     assert workflow is not None
     assert workflow.active
-    assert [task.name for task in workflow.tasks.all()] == ["Moderators approval"]
+    assert [task.name for task in workflow.tasks.all()] == ["Duyệt nội dung"]
 
 
 def test_a_trainer_submits_a_new_course_in_the_catalogue_for_moderation(as_trainer, catalogue):

@@ -2,14 +2,15 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import GroupApprovalTask, Page, Workflow
 from wagtail.test.utils import WagtailPageTestCase
 
 from courses.models import CourseIndexPage
 from home.models import HomePage
-from lms import services
+from lms import roles, services
 from lms.models import AttendanceMethod
 from tests.factories import make_learner, make_person, make_session, make_unit_tree
 
@@ -94,3 +95,15 @@ def test_my_courses_lists_the_learners_own_trainings_and_nobody_elses(client, dj
     assert [training.reference for training in response.context["trainings"]] == ["Tập huấn số 2", "Tập huấn số 1"]
     assert "Tập huấn số 3" not in response.text
     assert "4 giờ" in response.text
+
+
+def test_the_groups_workflow_and_root_page_wagtail_creates_are_named_in_vietnamese():
+    approval = GroupApprovalTask.objects.get()
+
+    assert sorted(Group.objects.exclude(name__in=roles.ALL_ROLES).values_list("name", flat=True)) == [
+        "Biên tập viên",
+        "Kiểm duyệt viên",
+    ]
+    assert (Workflow.objects.get().name, approval.name) == ("Duyệt nội dung", "Duyệt nội dung")
+    assert list(approval.groups.values_list("name", flat=True)) == ["Kiểm duyệt viên"]
+    assert Page.get_first_root_node().title == "Gốc"
