@@ -15,6 +15,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -891,3 +892,12 @@ def test_a_session_inviting_a_unit_id_that_is_no_id_is_refused_naming_the_field(
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["invited_units"]
+
+
+def test_the_unit_filter_is_picked_with_the_searching_unit_chooser_and_shows_the_chosen_unit(as_organiser, org):
+    response = as_organiser.get(url("lms_person:index", unit=org["area"].pk))
+
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.find("input", attrs={"name": "unit"}, type="hidden")["value"] == str(org["area"].pk)
+    assert page.find(id="id_unit-title").get_text(strip=True) == str(org["area"])
+    assert f'"modalUrl": "{reverse("lms_unit_chooser:choose")}"' in response.text
