@@ -16,11 +16,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", type=Path, default=None, help="Where to write it (default: the setting).")
+        parser.add_argument("--output", default=None, help="Where to write it (default: the setting).")
         parser.add_argument("--rotate", action="store_true", help="Replace an existing key.")
 
     def handle(self, *args, output, rotate, **options):
-        path = output or settings.CREDENTIAL_SIGNING_KEY
+        path = Path(output or settings.CREDENTIAL_SIGNING_KEY)
         if path.exists() and not rotate:
             raise CommandError(f"{path} exists; use --rotate to replace it.")
         public, retired = create_credential_key(path)
