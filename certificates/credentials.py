@@ -31,6 +31,7 @@ STATUS_LIST_SIZE = 131_072
 CRITERIA = {
     TrainingKind.COURSE: gettext_lazy("Completed every required lesson and passed every required quiz of the course."),
     TrainingKind.SESSION: gettext_lazy("Attended the training session."),
+    TrainingKind.IMPORTED: gettext_lazy("Completed the training, recorded before this platform."),
 }
 
 

@@ -26,7 +26,7 @@ from certificates.data_integrity import canonical_nquads, create_credential_key
 from certificates.models import CertificateTemplate
 from certificates.signing import create_signing_key
 from lms import ledger
-from tests.factories import make_learner, make_person, make_unit_tree
+from tests.factories import make_learner, make_person, make_trainings, make_unit_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,22 @@ def test_a_learners_credential_verifies_with_an_independent_verifier_and_the_key
     assert document["proof"]["verificationMethod"].startswith(issuer_did() + "#z6Mk")
     assert document["id"] == settings.WAGTAILADMIN_BASE_URL + reverse("certificate_verify", args=[certificate.code])
     assert "1985" not in json.dumps(document)  # no more of the person than the check page shows
+
+
+def test_a_certificate_of_a_training_recorded_before_the_platform_verifies_and_says_so_in_vietnamese(
+    client, tree, template
+):
+    person = learner(tree["area"])
+    (record,) = make_trainings(person, day=datetime.date(2024, 5, 2), reference="Tập huấn năm 2024")
+    certificate, _issued = services.issue_certificate(template=template, record=record)
+
+    document = downloaded(client, certificate)
+
+    verify(document, client)
+    assert document["credentialSubject"]["achievement"]["criteria"]["narrative"] == (
+        "Đã hoàn thành đợt tập huấn, được ghi nhận từ trước khi có hệ thống này."
+    )
+    assert document["credentialSubject"]["activityEndDate"] == "2024-05-02"
 
 
 def change_name(document):
