@@ -1,8 +1,9 @@
-"""Demo certificates: a development signing key, the province's template for the demo courses, and the
-demo learner's signed certificate for the course they completed."""
+"""Demo certificates: development signing keys (PDFs and credentials), the province's template for the demo
+courses, and the demo learner's signed certificate for the course they completed."""
 
 from django.conf import settings
 
+from certificates.data_integrity import create_credential_key
 from certificates.models import CertificateTemplate
 from certificates.services import issue_with_pdf
 from certificates.signing import create_signing_key
@@ -21,6 +22,8 @@ def seed_demo_certificates():
             passphrase=settings.CERTIFICATE_SIGNING_PASSPHRASE,
             common_name="Kỹ năng số MTTQ (khóa thử nghiệm)",
         )
+    if not settings.CREDENTIAL_SIGNING_KEY.exists():
+        create_credential_key(settings.CREDENTIAL_SIGNING_KEY)
     template, created = CertificateTemplate.objects.get_or_create(
         name=TEMPLATE_NAME,
         defaults={

@@ -25,28 +25,30 @@ def signer():
 
 
 def check_signing_key(app_configs=None, **kwargs):
-    """Deploy check: the signing key, when there is one, is readable by the application's user only and lies
-    outside the folders the web server serves."""
-    path = Path(settings.CERTIFICATE_SIGNING_KEY).resolve()
-    if not path.exists():
-        return []
-    found = [
-        checks.Warning(
-            f"The certificate signing key {path} is inside {root}, which the web server serves.",
-            hint="Keep CERTIFICATE_SIGNING_KEY outside MEDIA_ROOT and STATIC_ROOT.",
-            id="certificates.W001",
-        )
-        for root in (settings.MEDIA_ROOT, settings.STATIC_ROOT)
-        if root and path.is_relative_to(Path(root).resolve())
-    ]
-    if path.stat().st_mode & 0o077:
-        found.append(
+    """Deploy check: the signing keys (of the PDFs and of the credentials), when there are, are readable by the
+    application's user only and lie outside the folders the web server serves."""
+    found = []
+    for setting in ("CERTIFICATE_SIGNING_KEY", "CREDENTIAL_SIGNING_KEY"):
+        path = Path(getattr(settings, setting)).resolve()
+        if not path.exists():
+            continue
+        found += [
             checks.Warning(
-                f"The certificate signing key {path} can be read by other users of the server.",
-                hint=f"chmod 600 {path}, owned by the application's user.",
-                id="certificates.W002",
+                f"The signing key {path} is inside {root}, which the web server serves.",
+                hint=f"Keep {setting} outside MEDIA_ROOT and STATIC_ROOT.",
+                id="certificates.W001",
             )
-        )
+            for root in (settings.MEDIA_ROOT, settings.STATIC_ROOT)
+            if root and path.is_relative_to(Path(root).resolve())
+        ]
+        if path.stat().st_mode & 0o077:
+            found.append(
+                checks.Warning(
+                    f"The signing key {path} can be read by other users of the server.",
+                    hint=f"chmod 600 {path}, owned by the application's user.",
+                    id="certificates.W002",
+                )
+            )
     return found
 
 

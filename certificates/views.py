@@ -1,20 +1,25 @@
-"""The public check of a certificate, and a learner's download of their own."""
+"""The public check of a certificate, a learner's download of their own (PDF or verifiable credential), and what
+verifiers of credentials read: the DID document with the signing key and the revocation status lists."""
 
+import json
 import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from certificates.models import Certificate, compact_code
+from certificates import credentials
+from certificates.models import Certificate, CertificateStatus, compact_code
 from lms.clients import client_address
 
 # Wrong codes allowed from one address before it must wait out WRONG_GUESS_WINDOW (seconds).
 WRONG_GUESSES_ALLOWED = 10
 WRONG_GUESS_WINDOW = 15 * 60
+# How long verifiers and proxies may keep a status list: a revocation shows everywhere within this many seconds.
+STATUS_LIST_MAX_AGE = 300
 # What verification codes are made of, now and before (URL-safe base64), up to the field's length: anything else
 # is no code.
 CODE_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -44,13 +49,17 @@ def verify(request, code=None):
         return response
     certificate = None
     if code:
-        certificate = Certificate.objects.select_related("template").with_code(code).first()
+        certificate = Certificate.objects.select_related("template", "person").with_code(code).first()
         if certificate is None:
             note_wrong_guess(request)
     return TemplateResponse(
         request,
         "certificates/verify.html",
-        {"code": code, "certificate": certificate},
+        {
+            "code": code,
+            "certificate": certificate,
+            "status_list": certificate and credentials.status_place(certificate.pk)[0],
+        },
         status=404 if code and certificate is None else 200,
     )
 
@@ -65,3 +74,42 @@ def download(request, code):
     return FileResponse(
         certificate.pdf.open("rb"), as_attachment=True, filename=f"giay-chung-nhan-{certificate.number:04d}.pdf"
     )
+
+
+@login_required
+@require_GET
+def download_credential(request, code):
+    """A learner's own valid certificate as a signed Open Badges 3.0 credential (JSON-LD); anyone else's, or a
+    revoked one, is not found."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("training_record"),
+        code=code,
+        person__user=request.user,
+        status=CertificateStatus.VALID,
+    )
+    response = linked_data_response(credentials.open_badge(certificate), content_type="application/vc")
+    response["Content-Disposition"] = f'attachment; filename="chung-nhan-so-{certificate.number:04d}.json"'
+    return response
+
+
+@require_GET
+def did_document(request):
+    """The install's DID document (did:web): the public keys credentials are verified with."""
+    return linked_data_response(credentials.did_document(), content_type="application/did+json")
+
+
+@require_GET
+def status_list(request, number):
+    """A revocation status list, signed, as every verifier of a credential reads it."""
+    if not credentials.status_list_exists(number):
+        raise Http404
+    response = linked_data_response(credentials.status_list(number), content_type="application/vc")
+    response["Cache-Control"] = f"public, max-age={STATUS_LIST_MAX_AGE}"
+    return response
+
+
+def linked_data_response(document, *, content_type):
+    """JSON for verifiers, readable from any origin (a verifier in a browser fetches it from its own page)."""
+    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

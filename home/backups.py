@@ -1,4 +1,4 @@
-"""Backups of a whole site (database, media, private media, signing key) and the drill that restores one into a
+"""Backups of a whole site (database, media, private media, signing keys) and the drill that restores one into a
 new place and checks it. docs/operations.md gives the same steps by hand."""
 
 import hashlib
@@ -23,7 +23,8 @@ from certificates.signing import signature_is_valid
 SQLITE_FILE = "database.sqlite3"
 POSTGRESQL_DUMP = "database.dump"
 FOLDERS = {"media.tar.gz": "MEDIA_ROOT", "private.tar.gz": "PRIVATE_MEDIA_ROOT"}
-SIGNING_KEY = "signing-key.p12"
+# The keys that sign the PDFs and the verifiable credentials, each under its name in a backup.
+KEYS = {"signing-key.p12": "CERTIFICATE_SIGNING_KEY", "credential-key.pem": "CREDENTIAL_SIGNING_KEY"}
 MANIFEST = "manifest.json"
 
 
@@ -54,8 +55,9 @@ def back_up(destination):
             folder = Path(getattr(settings, setting))
             if folder.exists():
                 archive.add(folder, arcname=".")
-    if settings.CERTIFICATE_SIGNING_KEY.exists():
-        shutil.copy2(settings.CERTIFICATE_SIGNING_KEY, destination / SIGNING_KEY)
+    for key_name, setting in KEYS.items():
+        if getattr(settings, setting).exists():
+            shutil.copy2(getattr(settings, setting), destination / key_name)
     (destination / MANIFEST).write_text(json.dumps(manifest, indent=1))
 
 
@@ -66,7 +68,7 @@ def restore(backup, place):
     environment = {
         "MEDIA_ROOT": str(place / "media"),
         "PRIVATE_MEDIA_ROOT": str(place / "private"),
-        "CERTIFICATE_SIGNING_KEY": str(place / SIGNING_KEY),
+        **{setting: str(place / key_name) for key_name, setting in KEYS.items()},
     }
     if (backup / SQLITE_FILE).exists():
         shutil.copy2(backup / SQLITE_FILE, place / "db.sqlite3")
@@ -81,8 +83,9 @@ def restore(backup, place):
     for archive_name, setting in FOLDERS.items():
         with tarfile.open(backup / archive_name) as archive:
             archive.extractall(environment[setting], filter="data")
-    if (backup / SIGNING_KEY).exists():
-        shutil.copy2(backup / SIGNING_KEY, place / SIGNING_KEY)
+    for key_name in KEYS:
+        if (backup / key_name).exists():
+            shutil.copy2(backup / key_name, place / key_name)
     return environment
 
 

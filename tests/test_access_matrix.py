@@ -23,6 +23,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Collection, GroupPagePermission, Site, Task, Workflow
 
 from certificates import services as certificate_services
+from certificates.data_integrity import create_credential_key
 from certificates.models import CertificateBatch, CertificateTemplate
 from certificates.signing import create_signing_key
 from courses import quizzes
@@ -98,6 +99,8 @@ def build_world():
         create_signing_key(
             settings.CERTIFICATE_SIGNING_KEY, passphrase=settings.CERTIFICATE_SIGNING_PASSPHRASE, common_name="Khóa thử"
         )
+    if not settings.CREDENTIAL_SIGNING_KEY.exists():
+        create_credential_key(settings.CREDENTIAL_SIGNING_KEY)
     template_b = CertificateTemplate.objects.create(
         name="Mẫu giấy chứng nhận của tỉnh B",
         issuer="ỦY BAN MTTQ",
@@ -892,6 +895,12 @@ TABLE = {
     "two_factor_recovery_codes": row("login home home home home home home"),
     "certificate_verify": row("200 200 200 200 200 200 200", code="certificate_b.code"),
     "certificate_download": row("login 404 200 404 404 404 404", code="certificate_b.code"),
+    "credential_download": row("login 404 200 404 404 404 404", code="certificate_b.code"),
+    "credential_did_document": row("200 200 200 200 200 200 200"),
+    "credential_status_list": [
+        row("200 200 200 200 200 200 200", number=0),
+        row("404 404 404 404 404 404 404", number=1),
+    ],
     "coverage_api": row("401 401 401 401 401 401 401"),
     "wagtailcore_authenticate_with_password": row(
         "404 404 404 404 404 404 404", page_view_restriction_id=1, page_id="course_b"

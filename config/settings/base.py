@@ -259,6 +259,13 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "
 # see the README for an organisation's own key).
 CERTIFICATE_SIGNING_KEY = Path(env_str("CERTIFICATE_SIGNING_KEY", str(BASE_DIR / "var" / "signing" / "dev-key.p12")))
 CERTIFICATE_SIGNING_PASSPHRASE = env_str("CERTIFICATE_SIGNING_PASSPHRASE", "")
+# Certificates as verifiable credentials (docs/credentials.md) are signed with this Ed25519 key, encrypted with the
+# same passphrase (`manage.py create_credential_key` makes it). The public keys of retired ones (Multikeys, "z6Mk…")
+# stay published while listed here (comma-separated), so the credentials they signed keep verifying.
+CREDENTIAL_SIGNING_KEY = Path(
+    env_str("CREDENTIAL_SIGNING_KEY", str(BASE_DIR / "var" / "signing" / "credential-key.pem"))
+)
+CREDENTIAL_RETIRED_KEYS = env_list("CREDENTIAL_RETIRED_KEYS")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

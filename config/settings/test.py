@@ -23,5 +23,8 @@ CERTIFICATE_SIGNING_KEY = Path(
     os.environ.get("CERTIFICATE_SIGNING_KEY") or Path(tempfile.mkdtemp(prefix="lms-test-signing-")) / "test-key.p12"
 )
 CERTIFICATE_SIGNING_PASSPHRASE = "test-only-passphrase"
+CREDENTIAL_SIGNING_KEY = Path(
+    os.environ.get("CREDENTIAL_SIGNING_KEY") or CERTIFICATE_SIGNING_KEY.parent / "test-credential-key.pem"
+)
 # The suite logs staff in with force_login; tests/lms/test_two_factor.py switches the second factor on.
 LMS_STAFF_TWO_FACTOR = False

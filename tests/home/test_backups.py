@@ -13,6 +13,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from certificates import services
+from certificates.data_integrity import create_credential_key
 from certificates.models import CertificateTemplate
 from certificates.signing import create_signing_key
 from lms import ledger
@@ -52,6 +53,15 @@ def test_a_backup_restores_into_a_new_place_with_every_row_and_a_certificate_tha
     assert drill(backup) == "Bản sao lưu khôi phục được: mọi bảng đủ dòng và giấy chứng nhận xác thực được.\n"
     assert manifest["counts"]["certificates.Certificate"] == 1
     assert manifest["counts"]["wagtailimages.Image"] == 1
+
+
+def test_a_backup_holds_the_key_that_signs_verifiable_credentials(tmp_path):
+    if not settings.CREDENTIAL_SIGNING_KEY.exists():
+        create_credential_key(settings.CREDENTIAL_SIGNING_KEY)
+
+    call_command("backup", tmp_path / "backup")
+
+    assert (tmp_path / "backup" / "credential-key.pem").read_bytes() == settings.CREDENTIAL_SIGNING_KEY.read_bytes()
 
 
 def test_the_drill_names_a_table_whose_rows_differ(backup):
