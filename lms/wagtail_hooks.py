@@ -317,6 +317,9 @@ def register_organisation_log_actions(actions):
     actions.register_action("lms.activated", _("Activate account"), _("Account activated"))
     actions.register_action("lms.training_corrected")(TrainingCorrectionFormatter)
     actions.register_action("lms.account_created", _("Create a learner account"), _("Learner account created"))
+    actions.register_action(
+        "lms.sso_linked", _("Link a single sign-on account"), _("Linked to a single sign-on account")
+    )
     actions.register_action("lms.password_reset", _("Reset the password"), _("Password reset, awaiting activation"))
 
 
