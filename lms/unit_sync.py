@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from lms import services
@@ -24,13 +25,13 @@ from lms.models import Unit, UnitLevel
 from lms.spreadsheets import CellError, Column, SheetFormatError, parse_date, read_rows, text
 
 COLUMNS = (
-    Column("code", "Mã đơn vị", required=True),
-    Column("name", "Tên đơn vị", required=True),
-    Column("level", "Cấp"),
-    Column("parent_code", "Mã đơn vị cấp trên"),
-    Column("valid_from", "Hiệu lực từ"),
-    Column("valid_to", "Hiệu lực đến"),
-    Column("merged_into", "Sáp nhập vào"),
+    Column("code", "Mã đơn vị", required=True, help=gettext_lazy("The official code: how a row finds its unit.")),
+    Column("name", "Tên đơn vị", required=True, help=gettext_lazy("A different name renames the unit.")),
+    Column("level", "Cấp", help=gettext_lazy("Tỉnh, Xã, Phường, Tổ dân phố...; blank: Khu dân cư for a new unit.")),
+    Column("parent_code", "Mã đơn vị cấp trên", help=gettext_lazy("Required for a new unit; units are never moved.")),
+    Column("valid_from", "Hiệu lực từ", help=gettext_lazy("dd/mm/yyyy")),
+    Column("valid_to", "Hiệu lực đến", help=gettext_lazy("dd/mm/yyyy: the unit closed on that day.")),
+    Column("merged_into", "Sáp nhập vào", help=gettext_lazy("The code of the unit it was merged into.")),
 )
 CODE_LENGTH = Unit._meta.get_field("code").max_length
 NAME_LENGTH = Unit._meta.get_field("name").max_length
@@ -83,6 +84,10 @@ class _RollBack(Exception):
 
 class UnitSync:
     """Reads a unit list and applies it to the tree (see the module's docstring)."""
+
+    columns = COLUMNS
+    label = gettext_lazy("Units")
+    model = Unit
 
     def __init__(self, *, user=None, today=None):
         self.user = user

@@ -71,6 +71,7 @@ class UnitViewSet(ScopedViewSet):
             *super().get_urlpatterns(),
             path("merge/<id:parent_pk>/", admin_views.UnitMergeView.as_view(), name="merge"),
             path("import/", admin_views.UnitImportView.as_view(), name="import"),
+            path("sync/", admin_views.UnitSyncView.as_view(), name="sync"),
         ]
 
 

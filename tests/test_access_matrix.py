@@ -727,6 +727,7 @@ TABLE = {
         row("login login login home 404 - -", parent_pk="unit_b", post={"target": "{unit_a.pk}"}),
     ],
     "lms_unit:import": row("login login login home 200 200 200"),
+    "lms_unit:sync": row("login login login home home home 200"),
     "lms_person:index": [
         row("login login login hidden hidden shown shown", shows="person_b"),
         row("login login login hidden hidden shown shown", shows="person_b", query="q=Bích Phượng"),

@@ -8,10 +8,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from lms.models import Person, PersonMove, TrainingRecord, Unit, UnitLevel, UnitLogEntry
 from lms.spreadsheets import table_workbook
-from tests.factories import make_person, make_trainings, make_unit, make_unit_tree
+from tests.factories import make_organiser, make_person, make_trainings, make_unit, make_unit_tree, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,35 @@ def test_closed_units_the_site_never_had_are_left_out(tree, tmp_path):
 
     assert not Unit.objects.filter(code="HUYEN-CU").exists()
     assert "1 đơn vị đã đóng chưa từng có trên trang này được bỏ qua." in output
+
+
+def test_a_superuser_checks_a_list_in_the_admin_sees_its_changes_then_applies_them(client, tree, tmp_path):
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    sync_url = reverse("lms_unit:sync")
+    assert sync_url in client.get(reverse("lms_unit:index")).text
+    before = tree_state()
+
+    with mixed_list(tree, tmp_path, ".json").open("rb") as upload:
+        preview = client.post(sync_url, {"file": upload})
+
+    assert "Sẵn sàng áp dụng 5 thay đổi" in preview.text
+    assert f"Sáp nhập {tree['commune'].name} ({tree['commune'].code})" in preview.text
+    assert tree_state() == before
+    applied = client.post(sync_url, {"token": preview.context["token"]})
+    assert applied.status_code == 302
+    assert not Unit.objects.get(pk=tree["commune"].pk).is_active
+    assert Unit.objects.filter(code="TDP-MOI").exists()
+
+
+def test_an_organiser_may_not_synchronise_the_tree(client, tree, tmp_path):
+    client.force_login(make_organiser(managed_unit=tree["province"]))
+    sync_url = reverse("lms_unit:sync")
+    assert sync_url not in client.get(reverse("lms_unit:index")).text
+    before = tree_state()
+
+    with mixed_list(tree, tmp_path).open("rb") as upload:
+        response = client.post(sync_url, {"file": upload})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    assert tree_state() == before
