@@ -129,9 +129,6 @@ def load_official_units(*, rows, user=None):
 @transaction.atomic
 def rename_unit(*, unit, name, user=None):
     """Give ``unit`` its new official ``name`` (its code never changes) and log the old one."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": _("The name is missing.")})
     old_name = unit.name
     unit.name = name
     unit.refresh_search_key()

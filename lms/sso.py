@@ -92,10 +92,13 @@ def new_learner_account(*, phone, person, claims):
         user.set_unusable_password()
     if not user.username or User.objects.filter(username__iexact=user.username).exists():
         user.username = f"mts-{secrets.token_hex(6)}"
+    if user.email and User.objects.filter(email__iexact=user.email).exists():
+        user.email = ""  # the list's address is another account's: the new account goes without one
     # What the provider says of roles (is_staff, groups, roles...) is deliberately never read.
     user.save()
     user.groups.add(Group.objects.get(name=roles.LEARNER))
-    log(instance=user, action="lms.account_created", user=user, data={"by": "single sign-on"})
+    # on the person when there is one, as for accounts an organiser makes, so their unit's organisers see it
+    log(instance=person or user, action="lms.account_created", user=user, data={"username": user.username})
     return user
 
 

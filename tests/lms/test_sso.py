@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from lms import roles
-from lms.models import SingleSignOnIdentity, User
+from lms.models import SingleSignOnIdentity, UnitLogEntry, User
 from tests.factories import PASSWORD, make_learner, make_organiser, make_person, make_unit_tree
 from tests.fakes.oidc import CLIENT_ID, CLIENT_SECRET, FakeProvider
 
@@ -136,14 +136,16 @@ def test_a_listed_person_without_an_account_gets_one_linked_to_them_when_the_sit
     client, provider, settings, unit
 ):
     settings.LMS_SSO_CREATE_LEARNERS = True
-    person = make_person(unit=unit, phone="0933333333", full_name="Lê Văn Cường")
+    make_learner(email="cuong@example.vn")  # the list's address is already another account's
+    person = make_person(unit=unit, phone="0933333333", full_name="Lê Văn Cường", email="cuong@example.vn")
     provider.user = {"sub": "mts-005", "phone_number": "0933333333"}
 
     log_in_with_provider(client)
 
     person.refresh_from_db()
     assert person.user == logged_in_user(client)
-    assert person.user.get_full_name() == "Lê Văn Cường"
+    assert (person.user.get_full_name(), person.user.email) == ("Lê Văn Cường", "")
+    assert UnitLogEntry.objects.filter(object_id=str(person.pk), action="lms.account_created").exists()
 
 
 @pytest.mark.parametrize("create_learners", [False, True])

@@ -220,6 +220,24 @@ def test_closing_a_unit_that_still_has_people_is_refused_naming_the_row(tree, tm
     assert tree_state() == before
 
 
+def test_closing_a_unit_with_open_units_below_it_or_before_it_began_is_refused(tree, tmp_path):
+    recent = make_unit(parent=tree["other_commune"], valid_from=date(2025, 7, 1))
+    before = tree_state()
+    path = unit_list(
+        tmp_path,
+        [
+            {"code": tree["commune"].code, "name": tree["commune"].name, "valid_to": "31/01/2026"},
+            {"code": recent.code, "name": recent.name, "valid_to": "30/06/2025"},
+        ],
+    )
+
+    output = refusal(path)
+
+    assert f"Dòng 2, Hiệu lực đến: {tree['commune'].name} vẫn còn đơn vị cấp dưới đang hoạt động" in output
+    assert "Dòng 3, Hiệu lực đến: Ngày kết thúc trước ngày bắt đầu." in output
+    assert tree_state() == before
+
+
 def test_a_unit_closed_on_the_site_is_not_reopened_nor_moved_by_a_list(tree, tmp_path):
     closed = make_unit(parent=tree["commune"], is_active=False, valid_to=date(2025, 6, 30))
     path = unit_list(
