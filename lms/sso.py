@@ -153,6 +153,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **credentials)
 
+    def get_user(self, user_id):
+        # The library returns switched-off accounts too: a session opened through the provider must end, like a
+        # password one, once the account is switched off.
+        user = super().get_user(user_id)
+        return user if self.user_can_authenticate(user) else None
+
     def get_payload_data(self, token, key):
         """The id_token's claims once its signature, algorithm, issuer, audience and lifetime are right (the
         library itself leaves the audience and the issuer unchecked)."""

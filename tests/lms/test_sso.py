@@ -96,6 +96,17 @@ def test_a_learner_on_a_units_list_logs_in_with_the_provider_by_phone_and_is_lin
     assert (identity.issuer, identity.subject) == (provider.issuer, "mts-001")
 
 
+def test_switching_an_account_off_ends_its_session_opened_through_the_provider(client, provider):
+    learner = make_learner(phone="0912345678")
+    provider.user = {"sub": "mts-011", "phone_number": "0912345678"}
+    log_in_with_provider(client)
+    assert client.get(reverse("my_courses")).status_code == 200
+
+    User.objects.filter(pk=learner.pk).update(is_active=False)
+
+    assert client.get(reverse("my_courses")).status_code == 302
+
+
 def test_the_second_log_in_finds_the_account_by_subject_even_after_the_phone_changed(client, provider, unit):
     learner = make_learner(phone="0912345678")
     provider.user = {"sub": "mts-002", "phone_number": "0912345678"}
