@@ -9,17 +9,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.activation_views import ActivationCodeView, ActivationLinkView
-from lms.forms import LoginForm, PasswordResetForm
+from lms.forms import PasswordResetForm
+from lms.views import LoginView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "tai-khoan/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("tai-khoan/login/", LoginView.as_view(), name="login"),
     path(
         "tai-khoan/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

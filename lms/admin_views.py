@@ -30,6 +30,7 @@ from lms.admin.views import AdminPageMixin, ScopedEditView, ScopedIndexView, uni
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, Person, TrainingRecord, TrainingSession, Unit, UnitLevel
 from lms.spreadsheets import SPREADSHEET_SUFFIXES, XLSX_TYPE, template_workbook
+from lms.unit_sync import UnitSync
 from lms.uploads import max_import_size
 
 
@@ -129,6 +130,8 @@ class UnitIndexView(ScopedIndexView):
                     )
                 )
             buttons.append(HeaderButton(_("Import units"), url=reverse("lms_unit:import"), icon_name="upload"))
+        if self.request.user.is_superuser:
+            buttons.append(HeaderButton(_("Synchronise units"), url=reverse("lms_unit:sync"), icon_name="resubmit"))
         return buttons
 
 
@@ -239,6 +242,23 @@ class UploadForm(forms.Form):
         return upload
 
 
+class UnitListUploadForm(UploadForm):
+    """An official unit list: a spreadsheet, or the JSON that Mặt trận số exports."""
+
+    SUFFIXES = (*SPREADSHEET_SUFFIXES, ".json")
+    file = forms.FileField(
+        label=gettext_lazy("Unit list (.xlsx, .csv or .json)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES)}),
+        validators=[max_import_size],
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in self.SUFFIXES:
+            raise ValidationError(_("Upload an .xlsx, .csv or .json file."))
+        return upload
+
+
 class PeopleUploadForm(UploadForm):
     create_accounts = forms.BooleanField(
         label=gettext_lazy("Give people with a phone number a learner account"), required=False
@@ -296,12 +316,15 @@ class SpreadsheetImportView(AdminPageMixin, FormView):
         preview_storage().delete(pending["path"])
         if not report.applied:
             return self.render_to_response(self.get_context_data(report=report, filename=pending["name"]))
-        messages.success(
-            self.request,
-            _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
-            % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-        )
+        messages.success(self.request, self.applied_message(report))
         return redirect(self.get_done_url())
+
+    def applied_message(self, report):
+        return _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -356,6 +379,32 @@ class UnitImportView(SpreadsheetImportView):
     page_title = gettext_lazy("Import units")
     permission = "lms.add_unit"
     importer_class = UnitImport
+
+    def get_done_url(self):
+        return reverse("lms_unit:index")
+
+
+class UnitSyncView(SpreadsheetImportView):
+    """Apply an official unit list (Mặt trận số's export) to the whole tree: superusers only, since it adds,
+    renames, merges and closes units anywhere in the country."""
+
+    page_title = gettext_lazy("Synchronise units")
+    template_name = "lms/admin/unit_sync.html"
+    header_icon = "resubmit"
+    form_class = UnitListUploadForm
+    permission = "lms.change_unit"
+    importer_class = UnitSync
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def importer(self, options):
+        return UnitSync(user=self.request.user)
+
+    def applied_message(self, report):
+        return _("Applied: %(count)s changes.") % {"count": len(report.changes)}
 
     def get_done_url(self):
         return reverse("lms_unit:index")

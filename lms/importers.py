@@ -204,7 +204,7 @@ UNIT_LEVEL_WORDS = {
 
 
 def parse_level(value):
-    folded = fold(text(value))
+    folded = fold(text(value)).replace("_", " ")
     if not folded:
         return UnitLevel.RESIDENTIAL_AREA
     level = UNIT_LEVEL_WORDS.get(folded)

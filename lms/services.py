@@ -126,6 +126,39 @@ def load_official_units(*, rows, user=None):
     return {"created": created, "renamed": renamed}
 
 
+@transaction.atomic
+def rename_unit(*, unit, name, user=None):
+    """Give ``unit`` its new official ``name`` (its code never changes) and log the old one."""
+    old_name = unit.name
+    unit.name = name
+    unit.refresh_search_key()
+    Unit.objects.filter(pk=unit.pk).update(name=unit.name, search_key=unit.search_key)
+    log(instance=unit, action="lms.unit_rename", user=user, data={"from": old_name, "to": name})
+    return unit
+
+
+@transaction.atomic
+def close_unit(*, unit, on_date=None, user=None):
+    """Close ``unit`` on ``on_date`` (today by default) without merging it: only a unit left with nobody on its
+    list and no open unit below it, so that no one drops out of the reports unnoticed. Nothing is deleted."""
+    on_date = on_date or timezone.localdate()
+    unit = Unit.objects.get(pk=unit.pk)
+    if not unit.is_active:
+        raise ValidationError(_("%(unit)s is already closed.") % {"unit": unit})
+    if unit.valid_from and on_date < unit.valid_from:
+        raise ValidationError({"valid_to": _("The end date is before the start date.")})
+    if Unit.objects.in_unit(unit).filter(is_active=True, depth__gt=unit.depth).exists():
+        raise ValidationError(_("%(unit)s still has open units below it: close or merge them first.") % {"unit": unit})
+    if Person.objects.filter(unit=unit, is_active=True).exists():
+        raise ValidationError(
+            _("%(unit)s still has people on its list: move them, or merge the unit into another.") % {"unit": unit}
+        )
+    Unit.objects.filter(pk=unit.pk).update(is_active=False, valid_to=on_date)
+    unit.is_active, unit.valid_to = False, on_date
+    log(instance=unit, action="lms.unit_close", user=user, data={"on": on_date.isoformat()})
+    return unit
+
+
 def refresh_ancestry(unit):
     """Recompute the province and commune ids of the units and people in ``unit``'s subtree."""
     lineage = [*unit.get_ancestors(), unit]

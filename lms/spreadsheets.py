@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,13 +50,17 @@ def read_rows(file, filename, columns):
     """Yield ``(row_number, {field: value})`` for every non-empty row, streaming.
 
     The first row holds the headers; they are matched to ``columns`` without regard to case or
-    diacritics. Row numbers are those a spreadsheet program shows (the header is row 1).
+    diacritics. Row numbers are those a spreadsheet program shows (the header is row 1). A .json file (a list
+    of objects, their keys the headers) is read too, its objects numbered from 1.
     """
     suffix = Path(filename).suffix.lower()
+    first_row = 2
     if suffix == ".xlsx":
         rows = _xlsx_rows(file)
     elif suffix == ".csv":
         rows = _csv_rows(file)
+    elif suffix == ".json":
+        rows, first_row = _json_rows(file), 1
     else:
         raise SheetFormatError(_("Upload an .xlsx or .csv file."))
     try:
@@ -70,7 +75,7 @@ def read_rows(file, filename, columns):
     missing = [column.header for column in columns if column.required and column.field not in positions]
     if missing:
         raise SheetFormatError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    for row_number, values in enumerate(rows, start=2):
+    for row_number, values in enumerate(rows, start=first_row):
         if not any(value not in (None, "") for value in values):
             continue
         for index, value in enumerate(values):
@@ -124,6 +129,21 @@ def _xlsx_rows(file):
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:
         workbook.close()
+
+
+def _json_rows(file):
+    """The objects of a JSON list as rows, under the keys any of them has; read whole (exports of units are a
+    few megabytes at most)."""
+    try:
+        items = json.load(file)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SheetFormatError(_("The file is not readable JSON.")) from error
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise SheetFormatError(_("The JSON file must hold a list of objects, one per row."))
+    headers = list(dict.fromkeys(key for item in items for key in item))
+    yield headers
+    for item in items:
+        yield [item.get(header) for header in headers]
 
 
 def _csv_rows(file):

@@ -1,14 +1,28 @@
-"""The learner's side of the organisation: checking in to a training session by its QR code."""
+"""The learner's side of the organisation: logging in, checking in to a training session by its QR code."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from lms import services
+from lms import services, sso
+from lms.forms import LoginForm
 from lms.models import TrainingSession
 from lms.selectors import may_check_in, person_of
+
+
+class LoginView(auth_views.LoginView):
+    """Log in with a username, email or phone and a password; or, when a provider is configured, with it."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["single_sign_on_provider"] = sso.provider_name() if sso.is_enabled() else None
+        return context
 
 
 @login_required

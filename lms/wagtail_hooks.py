@@ -71,6 +71,7 @@ class UnitViewSet(ScopedViewSet):
             *super().get_urlpatterns(),
             path("merge/<id:parent_pk>/", admin_views.UnitMergeView.as_view(), name="merge"),
             path("import/", admin_views.UnitImportView.as_view(), name="import"),
+            path("sync/", admin_views.UnitSyncView.as_view(), name="sync"),
         ]
 
 
@@ -307,6 +308,9 @@ def register_organisation_log_actions(actions):
     actions.register_action("lms.lockout_lift", _("Lift lockout"), _("Lockout lifted"))
     actions.register_action("lms.load_official_units", _("Load official units"), _("Official units loaded"))
     actions.register_action("lms.unit_merge", _("Merge unit"), _("Merged into another unit"))
+    actions.register_action("lms.unit_rename", _("Rename unit"), _("Unit renamed"))
+    actions.register_action("lms.unit_close", _("Close unit"), _("Unit closed"))
+    actions.register_action("lms.unit_sync", _("Synchronise units"), _("Units synchronised with an official list"))
     actions.register_action("lms.unit_merge_target", _("Receive merged units"), _("Units merged into this one"))
     actions.register_action("lms.import", _("Import"), _("Imported from a spreadsheet"))
     actions.register_action("lms.attendance", _("Record attendance"), _("Attendance recorded"))
@@ -317,6 +321,9 @@ def register_organisation_log_actions(actions):
     actions.register_action("lms.activated", _("Activate account"), _("Account activated"))
     actions.register_action("lms.training_corrected")(TrainingCorrectionFormatter)
     actions.register_action("lms.account_created", _("Create a learner account"), _("Learner account created"))
+    actions.register_action(
+        "lms.sso_linked", _("Link a single sign-on account"), _("Linked to a single sign-on account")
+    )
     actions.register_action("lms.password_reset", _("Reset the password"), _("Password reset, awaiting activation"))
 
 

@@ -122,6 +122,7 @@ AUTH_USER_MODEL = "lms.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lms.auth.UsernameEmailOrPhoneBackend",
+    "lms.sso.ProviderBackend",  # acts only on the provider's return, and only once a provider is configured
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -149,6 +150,27 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "lms.lockouts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_WHITELIST_CALLABLE = "lms.sso.is_callback"  # a provider's log-in is no password guess (lms.sso)
+
+# Single sign-on with OpenID Connect (docs/sso.md): Mặt trận số, or any provider. Off, and its button hidden,
+# until the issuer, its endpoints and the client are set; local log-in always stays. mozilla-django-oidc reads
+# the OIDC_ settings.
+LMS_SSO_PROVIDER_NAME = env_str("LMS_SSO_PROVIDER_NAME", "Mặt trận số")  # on the button "Đăng nhập bằng ..."
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")  # the id_token's "iss", checked; with "sub" it names the person
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")  # optional: without it the id_token's claims serve
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile phone")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Whether a first log-in that matches no account (by the provider's phone) makes a learner account; off, such
+# a person is refused and asked to get on their unit's list. Never anything but a learner's account.
+LMS_SSO_CREATE_LEARNERS = env_bool("LMS_SSO_CREATE_LEARNERS", False)
+LMS_SSO_PHONE_CLAIM = env_str("LMS_SSO_PHONE_CLAIM", "phone_number")  # the claim that carries the phone
 
 # The number of proxies in front of the site (nginx: 1) whose X-Forwarded-For gives the client's address;
 # 0 ignores the header, which the client could otherwise write itself (lms.clients.client_address).

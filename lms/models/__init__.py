@@ -1,4 +1,4 @@
-from .accounts import ActivationCode, User
+from .accounts import ActivationCode, SingleSignOnIdentity, User
 from .audit import UnitLogEntry
 from .jobs import BackgroundJob, JobStateError, JobStatus
 from .lockouts import LoginLockout
@@ -27,6 +27,7 @@ __all__ = [
     "PersonCategory",
     "PersonMove",
     "SessionKind",
+    "SingleSignOnIdentity",
     "TrainingCorrection",
     "TrainingKind",
     "TrainingRecord",

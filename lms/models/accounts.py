@@ -95,3 +95,28 @@ class ActivationCode(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class SingleSignOnIdentity(models.Model):
+    """An account of an OpenID Connect provider (Mặt trận số) linked to a user of the site: the provider's
+    issuer and its stable subject id, which stays the same when the person's phone or name changes."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="single_sign_on_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject id"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last log-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint("issuer", "subject", name="lms_sso_identity_unique"),
+            # one provider account per user and provider: a second one could only come from a phone claim
+            models.UniqueConstraint("user", "issuer", name="lms_sso_identity_one_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.issuer})"
