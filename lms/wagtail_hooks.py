@@ -135,6 +135,7 @@ class PersonViewSet(ScopedViewSet):
         "category",
         "phone",
         "email",
+        "zalo_consent",
         "external_id",
         "is_active",
         "start_date",

@@ -15,12 +15,13 @@ from wagtail.permissions import register_permission_policy
 
 from lms.admin.home import HomePanel, works_as
 from lms.admin.panels import OrderedInlinePanel
-from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
+from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy, menu_item_for
 from lms.admin.reports import report_urls
+from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
 from targets import admin_views, selectors
-from targets.models import ApiToken, Target
+from targets.models import ApiToken, Target, ZaloMessage, ZaloTemplate
 
 
 class TargetViewSet(ScopedViewSet):
@@ -117,11 +118,89 @@ class ApiTokenViewSet(ModelViewSet):
         return modelform_factory(ApiToken, form=WagtailAdminModelForm, fields=fields)
 
 
+class ZaloTemplateViewSet(ModelViewSet):
+    """The ZNS templates Zalo approved for the Official Account, and what fills their placeholders
+    (superusers only: no group has the permissions)."""
+
+    model = ZaloTemplate
+    name = "coverage_zalotemplate"
+    url_prefix = "zalo-templates"
+    icon = "mail"
+    menu_order = 400
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("template_id")]),
+        FieldPanel("kind"),
+        OrderedInlinePanel("parameters", heading=_("Placeholders"), label=_("placeholder")),
+        FieldPanel("is_active"),
+    ]
+    list_filter = ["kind", "is_active"]
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("name"), url_name=self.get_url_name("edit")),
+            Column("template_id", label=_("Zalo template id")),
+            Column("get_kind_display", label=_("used for")),
+            BooleanColumn("is_active", label=_("active")),
+        ]
+
+
+class ZaloMessageIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("person", "template")
+
+
+class ZaloMessageViewSet(ScopedViewSet):
+    """Every Zalo message to the people of the viewer's units: its state, Zalo's error, the email sent
+    instead; read only."""
+
+    model = ZaloMessage
+    name = "coverage_zalomessage"
+    url_prefix = "zalo-messages"
+    icon = "list-ul"
+    menu_order = 410
+    index_view_class = ZaloMessageIndexView
+    form_fields = []
+    list_filter = ["state"]
+    list_per_page = 50
+    list_export = [
+        "person.full_name",
+        "phone",
+        "template.name",
+        "get_state_display",
+        "attempts",
+        "error_code",
+        "error_message",
+        "msg_id",
+        "created_at",
+        "sent_at",
+        "emailed_at",
+    ]
+    export_filename = "tin-nhan-zalo"
+
+    @property
+    def list_display(self):
+        return [
+            Column("person", label=_("person")),
+            Column("phone", label=_("phone number")),
+            Column("template", label=_("template")),
+            Column("get_state_display", label=_("state")),
+            Column("attempts", label=_("attempts")),
+            Column("error_code", label=_("Zalo error code")),
+            Column("error_message", label=_("Zalo error")),
+            DateColumn("created_at", label=_("queued at")),
+            DateColumn("sent_at", label=_("sent at")),
+            DateColumn("emailed_at", label=_("emailed instead at")),
+        ]
+
+
 class CoverageViewSetGroup(ViewSetGroup):
     menu_label = _("Targets")
     menu_icon = "crosshairs"
     menu_order = 260
-    items = (CoverageReportViewSet, TargetViewSet, ApiTokenViewSet)
+    items = (CoverageReportViewSet, TargetViewSet, ApiTokenViewSet, ZaloTemplateViewSet, ZaloMessageViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -136,6 +215,8 @@ def register_coverage_log_actions(actions):
 
 register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
 register_permission_policy(ApiToken, NeverDeletePermissionPolicy(ApiToken))
+register_permission_policy(ZaloTemplate, NeverDeletePermissionPolicy(ZaloTemplate))
+register_permission_policy(ZaloMessage, LimitedPermissionPolicy(ZaloMessage, actions={"view"}))
 
 
 class TargetsPanel(HomePanel):
