@@ -366,11 +366,14 @@ def logged(units):
 def test_an_organiser_reads_the_zalo_messages_of_their_units_only(client, units, logged):
     client.force_login(make_organiser(managed_unit=units["commune"]))
 
-    response = client.get(reverse("coverage_zalomessage:index"))
+    response = client.get(reverse("coverage_zalomessage:index"), HTTP_ACCEPT_LANGUAGE="vi")
 
     assert response.status_code == 200
     assert "Lê Văn Gần" in response.text
     assert "Phạm Thị Xa" not in response.text
+    assert "Tin nhắn Zalo" in response.text
+    assert "đang chờ" in response.text
+    assert "Zalo error code" not in response.text
     client.force_login(make_organiser(managed_unit=units["other_province"]))
     response = client.get(reverse("coverage_zalomessage:index"))
     assert "Phạm Thị Xa" in response.text

@@ -40,30 +40,29 @@ class Command(BaseCommand):
         self.show(services.zalo_account())
 
     def show(self, account):
-        expires = account.access_token_expires_at
-        lines = [
-            _("Official Account app: %(app)s") % {"app": account.app_id},
-            _("Access token: %(state)s")
-            % {
-                "state": _("valid until %(when)s") % {"when": timezone.localtime(expires).strftime("%d/%m/%Y %H:%M")}
-                if account.access_token and expires
-                else (_("stored") if account.access_token else _("none"))
-            },
-            _("Last refresh refused: %(code)s %(message)s")
-            % {"code": account.refresh_error_code, "message": account.refresh_error_message}
-            if account.refresh_error_code is not None
-            else _("Last refresh: %(when)s")
-            % {
-                "when": timezone.localtime(account.refreshed_at).strftime("%d/%m/%Y %H:%M")
-                if account.refreshed_at
-                else "-"
-            },
-            _("Sent on %(day)s: %(sent)s (Zalo's quota left: %(left)s of %(quota)s)")
+        def when(moment):
+            return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "-"
+
+        self.stdout.write(_("Official Account app: %(app)s") % {"app": account.app_id})
+        if account.access_token:
+            expires = when(account.access_token_expires_at)
+            self.stdout.write(_("Access token stored, valid until %(when)s") % {"when": expires})
+        else:
+            self.stdout.write(_("No access token stored."))
+        if account.refresh_error_code is not None:
+            self.stdout.write(
+                _("The last refresh was refused: %(code)s %(message)s")
+                % {"code": account.refresh_error_code, "message": account.refresh_error_message}
+            )
+        else:
+            self.stdout.write(_("Last refresh: %(when)s") % {"when": when(account.refreshed_at)})
+        unknown = "?"
+        self.stdout.write(
+            _("Sent on %(day)s: %(sent)s (quota left at Zalo: %(left)s of %(quota)s)")
             % {
                 "day": account.quota_day.strftime("%d/%m/%Y") if account.quota_day else "-",
                 "sent": account.sent_on_quota_day,
-                "left": account.remaining_quota if account.remaining_quota is not None else "?",
-                "quota": account.daily_quota if account.daily_quota is not None else "?",
-            },
-        ]
-        self.stdout.write("\n".join(lines))
+                "left": unknown if account.remaining_quota is None else account.remaining_quota,
+                "quota": unknown if account.daily_quota is None else account.daily_quota,
+            }
+        )
