@@ -1,7 +1,9 @@
 """Targets and coverage in the Wagtail admin: the targets of the organiser's units, the coverage dashboard
 and the people missing; scoped to the organiser's subtree."""
 
+from django.conf import settings
 from django.forms import modelform_factory
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,8 @@ from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
 from targets import admin_views, selectors
 from targets.models import ApiToken, Target, ZaloMessage, ZaloTemplate
+
+ZALO_CHANNEL = "targets.channels.ZaloChannel"
 
 
 class TargetViewSet(ScopedViewSet):
@@ -257,3 +261,12 @@ class TargetsPanel(HomePanel):
 def add_targets_panel(request, panels):
     if works_as(request.user, "coverage.view_target"):
         panels.append(TargetsPanel(request))
+
+
+@hooks.register("learner_dashboard_sections")
+def learner_zalo_section(request, person):
+    """On "Khóa học của tôi", the learner's own agreement to Zalo reminders, when the site reminds by Zalo and
+    the learner has a phone number on the list."""
+    if person is None or not person.phone or ZALO_CHANNEL not in settings.COVERAGE_REMINDER_CHANNELS:
+        return None
+    return render_to_string("coverage/learner_zalo.html", {"person": person}, request)

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from lms.models import Person
+from lms.models import Person, UnitLogEntry
 from targets import services, tasks, zalo
 from targets.models import Target, ZaloAccount, ZaloMessage, ZaloMessageKind, ZaloMessageState, ZaloTemplateField
 from tests.factories import (
@@ -454,3 +454,46 @@ def test_an_organiser_records_that_a_person_agreed_to_zalo(client, units):
 
     assert response.status_code == 302
     assert Person.objects.get(pk=person.pk).zalo_consent
+
+
+# The learner's own choice, on "Khóa học của tôi".
+
+
+@pytest.fixture
+def learner(units, settings):
+    settings.COVERAGE_REMINDER_CHANNELS = ["targets.channels.ZaloChannel"]
+    user = make_learner()
+    make_person(unit=units["area"], user=user, phone="0912 777 888")
+    return user
+
+
+def test_a_learner_agrees_to_zalo_reminders_and_withdraws_it(client, learner):
+    client.force_login(learner)
+
+    page = client.get(reverse("my_courses"), HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Tôi đồng ý nhận tin nhắc việc qua Zalo" in page.text
+    response = client.post(reverse("zalo_consent"), {"zalo_consent": "on"}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 302
+    assert Person.objects.get(user=learner).zalo_consent
+    client.post(reverse("zalo_consent"), {})
+    assert not Person.objects.get(user=learner).zalo_consent
+    assert list(
+        UnitLogEntry.objects.filter(object_id=str(learner.person.pk)).values_list("data__zalo_consent", flat=True)
+    ) == [False, True]
+
+
+def test_the_zalo_choice_is_not_offered_when_the_site_does_not_remind_by_zalo(client, learner, settings):
+    settings.COVERAGE_REMINDER_CHANNELS = ["targets.channels.EmailChannel"]
+    client.force_login(learner)
+
+    assert "zalo_consent" not in client.get(reverse("my_courses")).text
+
+
+def test_only_a_learner_on_a_list_may_record_a_zalo_choice(client, learner):
+    assert client.post(reverse("zalo_consent"), {"zalo_consent": "on"}).status_code == 302  # to the log-in page
+    client.force_login(make_learner())  # an account on nobody's list
+    assert client.post(reverse("zalo_consent"), {"zalo_consent": "on"}).status_code == 404
+    client.force_login(learner)
+    assert client.get(reverse("zalo_consent")).status_code == 405
+    assert not Person.objects.get(user=learner).zalo_consent
