@@ -424,7 +424,3 @@ class ZaloMessage(models.Model):
 
     def __str__(self):
         return f"{self.phone} {self.get_state_display()}"
-
-    @property
-    def audit_unit_id(self):
-        return self.person.unit_id

@@ -150,6 +150,7 @@ def _remind(reminder_channels, target, kind, context, *, now, person=None, user=
 ZALO_RETRY_DELAY = timedelta(minutes=15)  # doubled after each failed attempt
 ZALO_DAY_STARTS = time(7)  # messages held back by the quota go the next morning, when people read them
 ZALO_PENDING = [ZaloMessageState.WAITING, ZaloMessageState.DEFERRED]
+TOKEN_FIELDS = ["access_token", "refresh_token", "access_token_expires_at", "refreshed_at"]
 
 
 def zalo_template_data(template, reminder):
@@ -163,7 +164,10 @@ def zalo_template_data(template, reminder):
         ZaloTemplateField.TARGET: lambda: target.name,
         ZaloTemplateField.DEADLINE: lambda: target.deadline.strftime("%d/%m/%Y"),
         ZaloTemplateField.LACKS: lambda: "; ".join(str(lack) for lack in context.get("lacks", [])),
-        ZaloTemplateField.UNITS_BEHIND: lambda: ", ".join(row.unit.name for row in context.get("behind", [])),
+        # a unit's total and the line of its own people name the same unit: once here
+        ZaloTemplateField.UNITS_BEHIND: lambda: ", ".join(
+            dict.fromkeys(row.unit.name for row in context.get("behind", []))
+        ),
     }
     return {parameter.placeholder: values[parameter.field]() for parameter in template.parameters.all()}
 
@@ -219,7 +223,8 @@ def refresh_zalo_token(*, account, now=None):
         if account.refresh_token != spent:  # another worker refreshed first and spent the token: use its tokens
             return bool(account.access_token)
         account.refresh_error_code, account.refresh_error_message = result.error, result.message[:255]
-        ZaloAccount.objects.filter(pk=account.pk).update(
+        # unless another worker stored new tokens meanwhile, whose refresh is the one that counts
+        ZaloAccount.objects.filter(pk=account.pk, refresh_token=spent).update(
             refresh_error_code=account.refresh_error_code, refresh_error_message=account.refresh_error_message
         )
         return False
@@ -227,7 +232,7 @@ def refresh_zalo_token(*, account, now=None):
     account.access_token_expires_at = now + timedelta(seconds=result.expires_in)
     account.refreshed_at = now
     account.refresh_error_code, account.refresh_error_message = None, ""
-    account.save()
+    account.save(update_fields=[*TOKEN_FIELDS, "refresh_error_code", "refresh_error_message"])
     return True
 
 
@@ -255,6 +260,8 @@ def send_zalo_messages(*, now=None):
             sent += outcome == ZaloMessageState.SENT
     if account.quota_left(today, daily_cap=settings.ZALO_DAILY_CAP) <= 0:
         ZaloMessage.objects.due(now).update(state=ZaloMessageState.DEFERRED, next_attempt_at=_next_morning(today))
+    elif stopped:  # no token: the others wait as long as the message that found out, without an attempt counted
+        ZaloMessage.objects.due(now).update(next_attempt_at=now + ZALO_RETRY_DELAY)
     return sent
 
 
@@ -311,12 +318,15 @@ def _send(account, message):
 
 
 def _count_sent(account, result, *, today):
-    if account.quota_day != today:
-        account.quota_day, account.sent_on_quota_day = today, 0
-    account.sent_on_quota_day += 1
+    """Count a message sent today, in the database (several workers may send at once), and keep the quota Zalo
+    reported left."""
+    accounts = ZaloAccount.objects.filter(pk=account.pk)
+    accounts.exclude(quota_day=today).update(quota_day=today, sent_on_quota_day=0, remaining_quota=None)
+    counted = {"sent_on_quota_day": F("sent_on_quota_day") + 1}
     if result.remaining_quota is not None:
-        account.daily_quota, account.remaining_quota = result.daily_quota, result.remaining_quota
-    account.save(update_fields=["quota_day", "sent_on_quota_day", "daily_quota", "remaining_quota"])
+        counted.update(daily_quota=result.daily_quota, remaining_quota=result.remaining_quota)
+    accounts.update(**counted)
+    account.refresh_from_db(fields=["quota_day", "sent_on_quota_day", "daily_quota", "remaining_quota"])
 
 
 def _retry_later(message, now, *, error, text):

@@ -22,17 +22,19 @@ TOKEN_PATH = "/v4/oa/access_token"
 ACCESS_TOKEN_INVALID = -124  # expired or revoked: refresh it, then send once more
 DAILY_QUOTA_EXCEEDED = -144  # the Official Account has sent its quota for today: wait for tomorrow
 # The message can never go as it is: retrying would only use quota. The person is told by email instead.
-PERMANENT_ERRORS = {
-    -108: "Phone number invalid",
-    -109: "Template ID invalid",
-    -111: "Template data empty",
-    -112: "Template data invalid",
-    -117: "OA or App does not have permission to access this template",
-    -118: "Zalo account not existed",
-    -119: "Account can not receive ZNS",
-    -131: "Template not approved",
-    -139: "User refused to receive this type of ZNS",
-}
+PERMANENT_ERRORS = frozenset(
+    {
+        -108,  # Phone number invalid
+        -109,  # Template ID invalid
+        -111,  # Template data empty
+        -112,  # Template data invalid (a value too long for its placeholder, say)
+        -117,  # OA or App does not have permission to access this template
+        -118,  # Zalo account not existed
+        -119,  # Account can not receive ZNS
+        -131,  # Template not approved
+        -139,  # User refused to receive this type of ZNS
+    }
+)
 
 
 class ZaloUnavailable(Exception):
@@ -120,16 +122,19 @@ def _post(url, *, headers, body):
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=settings.ZALO_TIMEOUT) as response:
-            return json.loads(response.read())
+            answer = json.loads(response.read())
     except urllib.error.HTTPError as error:
         if error.code >= 500:
             raise ZaloUnavailable(f"HTTP {error.code}") from error
         try:  # Zalo answers most refusals with a JSON body, whatever the status
-            return json.loads(error.read())
+            answer = json.loads(error.read())
         except ValueError:
             raise ZaloUnavailable(f"HTTP {error.code}") from error
     except (urllib.error.URLError, TimeoutError, ValueError) as error:
         raise ZaloUnavailable(str(error)) from error
+    if not isinstance(answer, dict):
+        raise ZaloUnavailable("not a JSON object")
+    return answer
 
 
 def _number(value):

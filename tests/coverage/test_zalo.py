@@ -20,6 +20,7 @@ from tests.factories import (
     make_organiser,
     make_person,
     make_trainer,
+    make_trainings,
     make_unit_tree,
     make_user,
     make_zalo_template,
@@ -127,6 +128,29 @@ def test_without_a_template_for_the_reminder_a_person_who_agreed_is_emailed(fake
     assert emailed() == ["dong-y@example.com"]
 
 
+def test_an_organiser_on_a_list_who_agreed_is_told_of_the_units_behind_by_zalo(fake_zalo, units, target):
+    make_zalo_template(
+        kind=ZaloMessageKind.ORGANISER_REMINDER,
+        template_id="251235",
+        muc_tieu=ZaloTemplateField.TARGET,
+        don_vi=ZaloTemplateField.UNITS_BEHIND,
+    )
+    fake_zalo.approved_templates.add("251235")
+    make_person(unit=units["area"], email="chua-hoc@example.com")
+    organiser = make_organiser(managed_unit=units["commune"], email="tochuc@example.com")
+    make_trainings(consenting(units["commune"], user=organiser, phone="0912 000 200"), day=date(2026, 5, 1))
+
+    remind_and_send()
+
+    (message,) = fake_zalo.sent
+    assert (message["phone"], message["template_id"]) == ("84912000200", "251235")
+    assert message["template_data"] == {
+        "muc_tieu": "Bồi dưỡng năm 2026",
+        "don_vi": "Phường Phan Đình Phùng, Tổ dân phố 1",
+    }
+    assert "tochuc@example.com" not in emailed()
+
+
 def test_the_daily_quota_zalo_reports_holds_the_rest_back_until_the_next_morning(fake_zalo, units, target):
     make_zalo_template()
     fake_zalo.daily_quota = 2
@@ -221,7 +245,8 @@ def test_a_refused_refresh_token_is_recorded_and_the_messages_wait(fake_zalo, un
     first, second = ZaloMessage.objects.order_by("pk")
     assert (first.state, first.error_code, first.attempts) == ("waiting", -124, 1)
     assert first.next_attempt_at == NOW + services.ZALO_RETRY_DELAY
-    assert (second.state, second.attempts, second.next_attempt_at) == ("waiting", 0, NOW)  # not tried in vain
+    # not tried in vain, and not tried again before the first one is
+    assert (second.state, second.attempts, second.next_attempt_at) == ("waiting", 0, first.next_attempt_at)
     out = _command_output()
     assert "-14014" in out
 
