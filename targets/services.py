@@ -244,12 +244,13 @@ def send_zalo_messages(*, now=None):
     account = zalo_account()
     sent = 0
     stopped = False
-    # In batches no larger than the quota left; every message tried leaves the due ones, so this ends.
-    while not stopped and (left := account.quota_left(today, daily_cap=settings.ZALO_DAILY_CAP)) > 0:
-        batch = list(ZaloMessage.objects.due(now).select_related("template")[: min(left, 100)])
-        if not batch:
-            break
+    # Every message tried leaves the due ones (sent, failed, or due later), so this ends.
+    while not stopped and (batch := list(ZaloMessage.objects.due(now).select_related("template")[:100])):
         for message in batch:
+            # the quota is read again before each message: Zalo says what is left in every answer
+            if account.quota_left(today, daily_cap=settings.ZALO_DAILY_CAP) <= 0:
+                stopped = True
+                break
             claimed = ZaloMessage.objects.filter(pk=message.pk, state=message.state)
             if not claimed.update(state=ZaloMessageState.SENDING):  # another worker has it
                 continue

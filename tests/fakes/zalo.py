@@ -26,6 +26,7 @@ class FakeZalo:
     not_on_zalo: set = field(default_factory=set)  # phones answered with -118
     server_errors: int = 0  # how many of the next requests fail with HTTP 503
     sent: list = field(default_factory=list)  # the messages accepted, as sent
+    send_requests: int = 0  # every request to send, accepted or not
     refreshes: int = 0
     day: int = 0
     clock: int = 0  # seconds since the fake started, moved by ``advance``
@@ -57,6 +58,7 @@ class FakeZalo:
     # the two endpoints: (HTTP status, JSON answer)
 
     def send_template(self, headers, body):
+        self.send_requests += 1
         expires = self.access_tokens.get(headers.get("access_token", ""))
         if expires is None or expires <= self.clock:
             return 200, {"error": -124, "message": "Access token invalid"}
