@@ -240,6 +240,8 @@ def send_zalo_messages(*, now=None):
     """Send the Zalo messages that are due, as long as today's quota lasts (the site's ``ZALO_DAILY_CAP`` and
     the quota Zalo reports left); what the quota leaves out waits for the next morning. The number sent."""
     now = now or timezone.now()
+    if not ZaloMessage.objects.due(now).exists():  # the usual case where Zalo is not used
+        return 0
     today = timezone.localdate(now)
     account = zalo_account()
     sent = 0

@@ -2,6 +2,7 @@
 and the people missing; scoped to the organiser's subtree."""
 
 from django.conf import settings
+from django.db.models import Count
 from django.forms import modelform_factory
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -22,8 +23,8 @@ from lms.admin.reports import report_urls
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from targets import admin_views, selectors
-from targets.models import ApiToken, Target, ZaloMessage, ZaloTemplate
+from targets import admin_views, selectors, services
+from targets.models import ApiToken, Target, ZaloMessage, ZaloMessageState, ZaloTemplate
 
 ZALO_CHANNEL = "targets.channels.ZaloChannel"
 
@@ -257,10 +258,30 @@ class TargetsPanel(HomePanel):
         return rows
 
 
+class ZaloPanel(HomePanel):
+    """For the administrator, when reminders go by Zalo: the Official Account's token (and the refusal of its
+    last refresh, which only an administrator can mend), today's quota, and the messages by state."""
+
+    panel_id = "zalo"
+    heading = _("Reminders by Zalo")
+    template_name = "coverage/admin/home_zalo.html"
+    order = 20
+
+    def rows(self):
+        counts = dict(ZaloMessage.objects.order_by().values_list("state").annotate(Count("pk")))
+        return {
+            "account": services.zalo_account(),
+            "states": [(label, counts.get(state, 0)) for state, label in ZaloMessageState.choices],
+            "messages_url": reverse("coverage_zalomessage:index"),
+        }
+
+
 @hooks.register("construct_homepage_panels")
 def add_targets_panel(request, panels):
     if works_as(request.user, "coverage.view_target"):
         panels.append(TargetsPanel(request))
+    if request.user.is_superuser and ZALO_CHANNEL in settings.COVERAGE_REMINDER_CHANNELS:
+        panels.append(ZaloPanel(request))
 
 
 @hooks.register("learner_dashboard_sections")

@@ -522,3 +522,17 @@ def test_only_a_learner_on_a_list_may_record_a_zalo_choice(client, learner):
     client.force_login(learner)
     assert client.get(reverse("zalo_consent")).status_code == 405
     assert not Person.objects.get(user=learner).zalo_consent
+
+
+def test_the_administrators_home_tells_of_a_refused_refresh_and_the_messages_by_state(client, fake_zalo, units):
+    ZaloAccount.objects.update(refresh_error_code=-14014, refresh_error_message="Refresh token is invalid")
+    template = make_zalo_template()
+    ZaloMessage.objects.create(person=make_person(unit=units["area"]), template=template, phone="849", tracking_id="a")
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+
+    page = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="vi").text
+
+    assert "Zalo đã từ chối lần làm mới access token gần nhất (-14014: Refresh token is invalid)" in page
+    assert "Tất cả tin nhắn Zalo" in page
+    client.force_login(make_organiser(managed_unit=units["commune"]))
+    assert "Tất cả tin nhắn Zalo" not in client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="vi").text
