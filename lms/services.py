@@ -303,6 +303,16 @@ def check_in(*, session, person, at=None):
     )
 
 
+@transaction.atomic
+def set_zalo_consent(*, person, consent, user):
+    """Record whether ``person`` agrees to be reminded by Zalo, as they or an organiser said; logged."""
+    if person.zalo_consent == consent:
+        return
+    Person.objects.filter(pk=person.pk).update(zalo_consent=consent)
+    person.zalo_consent = consent
+    log(instance=person, action="wagtail.edit", user=user, data={"zalo_consent": consent})
+
+
 def link_person(*, user):
     """The person ``user`` is (see ``person_of``), linked to the account if it was not yet: at log-in, and
     before a learner's first write for accounts logged in earlier. The conditional update links it once."""

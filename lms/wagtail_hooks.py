@@ -136,6 +136,7 @@ class PersonViewSet(ScopedViewSet):
         "category",
         "phone",
         "email",
+        "zalo_consent",
         "external_id",
         "is_active",
         "start_date",

@@ -265,3 +265,162 @@ class ApiToken(models.Model):
         """A new token and its key, which is shown once and never stored."""
         key = secrets.token_urlsafe(32)
         return cls.objects.create(name=name, unit=unit, key_hash=hash_token(key)), key
+
+
+class ZaloMessageKind(models.TextChoices):
+    """What a Zalo template is used for."""
+
+    PERSON_REMINDER = "person_reminder", _("Reminder to a person who does not meet a target")
+    ORGANISER_REMINDER = "organiser_reminder", _("Reminder to an organiser of a unit behind a target")
+
+
+class ZaloTemplateField(models.TextChoices):
+    """What a placeholder of a Zalo template is filled with."""
+
+    FULL_NAME = "full_name", _("the recipient's full name")
+    UNIT = "unit", _("the recipient's unit")
+    TARGET = "target", _("the target's name")
+    DEADLINE = "deadline", _("the target's deadline (dd/mm/yyyy)")
+    LACKS = "lacks", _("what the person still lacks")
+    UNITS_BEHIND = "units_behind", _("the units behind their threshold")
+
+
+class ZaloTemplate(ClusterableModel):
+    """A ZNS template approved by Zalo for the site's Official Account, and what fills each of its
+    placeholders; the active one of a kind is used for that kind of reminder."""
+
+    name = models.CharField(_("name"), max_length=150)
+    template_id = models.CharField(
+        _("Zalo template id"), max_length=32, help_text=_("As shown in the ZNS account once Zalo approved it.")
+    )
+    kind = models.CharField(_("used for"), max_length=30, choices=ZaloMessageKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zalo template")
+        verbose_name_plural = _("Zalo templates")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "kind",
+                condition=models.Q(is_active=True),
+                name="coverage_zalo_template_one_active_per_kind",
+                violation_error_message=_("Another active template is already used for this."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.template_id})"
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Zalo templates are never deleted; make them inactive instead."))
+
+
+class ZaloTemplateParameter(Orderable):
+    """One placeholder of a template (as written in the template approved by Zalo) and what fills it."""
+
+    template = ParentalKey(ZaloTemplate, on_delete=models.CASCADE, related_name="parameters")
+    placeholder = models.SlugField(
+        _("placeholder"), max_length=50, allow_unicode=False, help_text=_("As in the template, e.g. ten, han.")
+    )
+    field = models.CharField(_("filled with"), max_length=30, choices=ZaloTemplateField.choices)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("placeholder")
+        verbose_name_plural = _("placeholders")
+        constraints = [
+            models.UniqueConstraint("template", "placeholder", name="coverage_zalo_placeholder_once_per_template")
+        ]
+
+
+class ZaloAccount(models.Model):
+    """The site's Official Account at Zalo: its tokens (the refresh token changes at every refresh, so it lives
+    here and not in the settings) and how much of today's quota it has used."""
+
+    app_id = models.CharField(max_length=64, unique=True)
+    access_token = models.TextField(blank=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_token = models.TextField(blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    # the last refresh that failed (cleared by the next one that works): what an administrator must fix
+    refresh_error_code = models.IntegerField(null=True, blank=True)
+    refresh_error_message = models.CharField(max_length=255, blank=True)
+    quota_day = models.DateField(null=True, blank=True)
+    daily_quota = models.PositiveIntegerField(null=True, blank=True)
+    remaining_quota = models.PositiveIntegerField(null=True, blank=True)
+    sent_on_quota_day = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Zalo Official Account")
+        verbose_name_plural = _("Zalo Official Accounts")
+
+    def __str__(self):
+        return self.app_id
+
+    def quota_left(self, day, *, daily_cap):
+        """How many more messages may go on ``day``: the site's own cap, and what Zalo said remains."""
+        if self.quota_day != day:
+            return daily_cap
+        left = daily_cap - self.sent_on_quota_day
+        if self.remaining_quota is not None:
+            left = min(left, self.remaining_quota)
+        return max(left, 0)
+
+
+class ZaloMessageState(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    SENDING = "sending", _("sending")
+    DEFERRED = "deferred", _("deferred to the next day")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class ZaloMessageQuerySet(UnitScopedQuerySet):
+    unit_path = "person__unit__path"
+
+    def due(self, now):
+        return self.filter(
+            state__in=[ZaloMessageState.WAITING, ZaloMessageState.DEFERRED], next_attempt_at__lte=now
+        ).order_by("next_attempt_at", "pk")
+
+
+class ZaloMessage(models.Model):
+    """One ZNS message to a person, from queued to sent or failed, with what Zalo answered; the email sent
+    instead when Zalo cannot deliver it."""
+
+    person = models.ForeignKey(
+        "lms.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="zalo_messages"
+    )
+    template = models.ForeignKey(
+        ZaloTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="messages"
+    )
+    phone = models.CharField(_("phone number"), max_length=15)
+    template_data = models.JSONField(_("data"), default=dict)
+    tracking_id = models.CharField(max_length=48, unique=True, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ZaloMessageState.choices, default=ZaloMessageState.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error_code = models.IntegerField(_("Zalo error code"), null=True, blank=True)
+    error_message = models.CharField(_("Zalo error"), max_length=255, blank=True)
+    msg_id = models.CharField(_("Zalo message id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # the same reminder by email, sent when Zalo cannot deliver this message
+    fallback_email = models.EmailField(blank=True)
+    fallback_subject = models.CharField(max_length=255, blank=True)
+    fallback_body = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(_("emailed instead at"), null=True, blank=True)
+
+    objects = ZaloMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Zalo message")
+        verbose_name_plural = _("Zalo messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.phone} {self.get_state_display()}"

@@ -1,5 +1,5 @@
 """Background work of the coverage app (django-tasks): every week, snapshots and reminders; the facts of a
-target that changed."""
+target that changed; sending the Zalo messages that are due."""
 
 from datetime import datetime, time, timedelta
 
@@ -26,6 +26,7 @@ def weekly_coverage_work():
     schedule_weekly_work()
     services.take_snapshots()
     services.send_reminders()
+    send_zalo_messages.enqueue()
 
 
 def schedule_weekly_work(now=None):
@@ -43,3 +44,27 @@ def schedule_weekly_work(now=None):
 def rebuild_coverage_summary(target_id):
     """Count again the facts of a target that changed (see ``targets.summary``)."""
     summary.rebuild(Target.objects.get(pk=target_id))
+
+
+@task()
+def send_zalo_messages():
+    """Send the Zalo messages that are due within today's quota, then queue this task again for when the next
+    one is due (a retry, or the messages the quota held back until the next morning)."""
+    services.send_zalo_messages()
+    schedule_zalo_sending()
+
+
+def schedule_zalo_sending():
+    """Queue ``send_zalo_messages`` for the next message due, unless a run is already waiting for it by then.
+    Needs a task backend that can wait (the database one that ``db_worker`` runs)."""
+    if not send_zalo_messages.get_backend().supports_defer:
+        return None
+    due = services.next_zalo_attempt()
+    if due is None:
+        return None
+    waiting = DBTaskResult.objects.filter(
+        task_path=send_zalo_messages.module_path, status=TaskResultStatus.READY, run_after__lte=due
+    )
+    if waiting.exists():
+        return None
+    return send_zalo_messages.using(run_after=due).enqueue()

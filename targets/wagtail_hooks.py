@@ -1,7 +1,10 @@
 """Targets and coverage in the Wagtail admin: the targets of the organiser's units, the coverage dashboard
 and the people missing; scoped to the organiser's subtree."""
 
+from django.conf import settings
+from django.db.models import Count
 from django.forms import modelform_factory
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +18,15 @@ from wagtail.permissions import register_permission_policy
 
 from lms.admin.home import HomePanel, works_as
 from lms.admin.panels import OrderedInlinePanel
-from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
+from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy, menu_item_for
 from lms.admin.reports import report_urls
+from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from targets import admin_views, selectors
-from targets.models import ApiToken, Target
+from targets import admin_views, selectors, services
+from targets.models import ApiToken, Target, ZaloMessage, ZaloMessageState, ZaloTemplate
+
+ZALO_CHANNEL = "targets.channels.ZaloChannel"
 
 
 class TargetViewSet(ScopedViewSet):
@@ -117,11 +123,89 @@ class ApiTokenViewSet(ModelViewSet):
         return modelform_factory(ApiToken, form=WagtailAdminModelForm, fields=fields)
 
 
+class ZaloTemplateViewSet(ModelViewSet):
+    """The ZNS templates Zalo approved for the Official Account, and what fills their placeholders
+    (superusers only: no group has the permissions)."""
+
+    model = ZaloTemplate
+    name = "coverage_zalotemplate"
+    url_prefix = "zalo-templates"
+    icon = "mail"
+    menu_order = 400
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("template_id")]),
+        FieldPanel("kind"),
+        OrderedInlinePanel("parameters", heading=_("Placeholders"), label=_("placeholder")),
+        FieldPanel("is_active"),
+    ]
+    list_filter = ["kind", "is_active"]
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn("name", label=_("name"), url_name=self.get_url_name("edit")),
+            Column("template_id", label=_("Zalo template id")),
+            Column("get_kind_display", label=_("used for")),
+            BooleanColumn("is_active", label=_("active")),
+        ]
+
+
+class ZaloMessageIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("person", "template")
+
+
+class ZaloMessageViewSet(ScopedViewSet):
+    """Every Zalo message to the people of the viewer's units: its state, Zalo's error, the email sent
+    instead; read only."""
+
+    model = ZaloMessage
+    name = "coverage_zalomessage"
+    url_prefix = "zalo-messages"
+    icon = "list-ul"
+    menu_order = 410
+    index_view_class = ZaloMessageIndexView
+    form_fields = []
+    list_filter = ["state"]
+    list_per_page = 50
+    list_export = [
+        "person.full_name",
+        "phone",
+        "template.name",
+        "get_state_display",
+        "attempts",
+        "error_code",
+        "error_message",
+        "msg_id",
+        "created_at",
+        "sent_at",
+        "emailed_at",
+    ]
+    export_filename = "tin-nhan-zalo"
+
+    @property
+    def list_display(self):
+        return [
+            Column("person", label=_("person")),
+            Column("phone", label=_("phone number")),
+            Column("template", label=_("template")),
+            Column("get_state_display", label=_("state")),
+            Column("attempts", label=_("attempts")),
+            Column("error_code", label=_("Zalo error code")),
+            Column("error_message", label=_("Zalo error")),
+            DateColumn("created_at", label=_("queued at")),
+            DateColumn("sent_at", label=_("sent at")),
+            DateColumn("emailed_at", label=_("emailed instead at")),
+        ]
+
+
 class CoverageViewSetGroup(ViewSetGroup):
     menu_label = _("Targets")
     menu_icon = "crosshairs"
     menu_order = 260
-    items = (CoverageReportViewSet, TargetViewSet, ApiTokenViewSet)
+    items = (CoverageReportViewSet, TargetViewSet, ApiTokenViewSet, ZaloTemplateViewSet, ZaloMessageViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -136,6 +220,8 @@ def register_coverage_log_actions(actions):
 
 register_permission_policy(Target, NeverDeletePermissionPolicy(Target))
 register_permission_policy(ApiToken, NeverDeletePermissionPolicy(ApiToken))
+register_permission_policy(ZaloTemplate, NeverDeletePermissionPolicy(ZaloTemplate))
+register_permission_policy(ZaloMessage, LimitedPermissionPolicy(ZaloMessage, actions={"view"}))
 
 
 class TargetsPanel(HomePanel):
@@ -172,7 +258,36 @@ class TargetsPanel(HomePanel):
         return rows
 
 
+class ZaloPanel(HomePanel):
+    """For the administrator, when reminders go by Zalo: the Official Account's token (and the refusal of its
+    last refresh, which only an administrator can mend), today's quota, and the messages by state."""
+
+    panel_id = "zalo"
+    heading = _("Reminders by Zalo")
+    template_name = "coverage/admin/home_zalo.html"
+    order = 20
+
+    def rows(self):
+        counts = dict(ZaloMessage.objects.order_by().values_list("state").annotate(Count("pk")))
+        return {
+            "account": services.zalo_account(),
+            "states": [(label, counts.get(state, 0)) for state, label in ZaloMessageState.choices],
+            "messages_url": reverse("coverage_zalomessage:index"),
+        }
+
+
 @hooks.register("construct_homepage_panels")
 def add_targets_panel(request, panels):
     if works_as(request.user, "coverage.view_target"):
         panels.append(TargetsPanel(request))
+    if request.user.is_superuser and ZALO_CHANNEL in settings.COVERAGE_REMINDER_CHANNELS:
+        panels.append(ZaloPanel(request))
+
+
+@hooks.register("learner_dashboard_sections")
+def learner_zalo_section(request, person):
+    """On "Khóa học của tôi", the learner's own agreement to Zalo reminders, when the site reminds by Zalo and
+    the learner has a phone number on the list."""
+    if person is None or not person.phone or ZALO_CHANNEL not in settings.COVERAGE_REMINDER_CHANNELS:
+        return None
+    return render_to_string("coverage/learner_zalo.html", {"person": person}, request)

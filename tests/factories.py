@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lms import ledger, roles, services
 from lms.models import BackgroundJob, Person, PersonCategory, TrainingSession, UnitLevel
+from targets.models import ZaloMessageKind, ZaloTemplate, ZaloTemplateField, ZaloTemplateParameter
 
 PASSWORD = "Mật-khẩu-thử-2026"
 _sequence = itertools.count(1)
@@ -208,3 +209,20 @@ def run_worker():
     while (waiting := DBTaskResult.objects.ready().first()) is not None:
         waiting.claim(worker.worker_id)
         worker.run_task(waiting)
+
+
+def make_zalo_template(*, kind=ZaloMessageKind.PERSON_REMINDER, template_id="251234", **placeholders):
+    """An active ZNS template for ``kind`` whose placeholders are filled as ``placeholders`` say (placeholder=
+    field); by default those of a reminder to a person: name, target, deadline and what they lack."""
+    placeholders = placeholders or {
+        "ten": ZaloTemplateField.FULL_NAME,
+        "muc_tieu": ZaloTemplateField.TARGET,
+        "han": ZaloTemplateField.DEADLINE,
+        "con_thieu": ZaloTemplateField.LACKS,
+    }
+    template = ZaloTemplate.objects.create(name=f"Nhắc chỉ tiêu {next(_sequence)}", template_id=template_id, kind=kind)
+    ZaloTemplateParameter.objects.bulk_create(
+        ZaloTemplateParameter(template=template, placeholder=placeholder, field=field, sort_order=order)
+        for order, (placeholder, field) in enumerate(placeholders.items())
+    )
+    return template

@@ -43,7 +43,7 @@ from courses.models import (
 )
 from lms import roles
 from lms.models import LoginLockout, PersonCategory
-from targets.models import ApiToken, Target
+from targets.models import ApiToken, Target, ZaloMessage
 from tests.courses.helpers import make_catalogue, make_course, make_quiz, make_single_choice
 from tests.factories import (
     make_job,
@@ -56,6 +56,7 @@ from tests.factories import (
     make_unit,
     make_unit_tree,
     make_user,
+    make_zalo_template,
 )
 
 # The columns of every row's expectations, in this order.
@@ -149,6 +150,10 @@ def build_world():
             deadline=date(2030, 1, 1),
         ),
         "api_token_b": ApiToken.issue(name="Hệ thống của tỉnh B", unit=unit_b)[0],
+        "zalo_template": (zalo_template := make_zalo_template()),
+        "zalo_message_b": ZaloMessage.objects.create(
+            person=person_b, template=zalo_template, phone="84900000001", tracking_id="tin-cua-tinh-b"
+        ),
         "assignment_b": CourseAssignment.objects.create(
             course=course_b, unit=unit_b, job=make_job(CourseAssignment._meta.label_lower)
         ),
@@ -493,6 +498,30 @@ TABLE = {
     "coverage_apitoken:history": row("login login login home home home 200", pk="api_token_b"),
     "coverage_apitoken:history_results": row("login login login home home home 200", pk="api_token_b"),
     "coverage_apitoken:usage": row("login login login home home home 200", pk="api_token_b"),
+    "coverage_zalotemplate:index": row("login login login home home home 200"),
+    "coverage_zalotemplate:index_results": row("login login login home home home 200"),
+    "coverage_zalotemplate:add": row("login login login home home home 200"),
+    "coverage_zalotemplate:edit": [
+        row("login login login home home home 200", pk="zalo_template"),
+        row("login login login home home home -", pk="zalo_template", post={"name": "Tên đã sửa"}),
+    ],
+    "coverage_zalotemplate:delete": row("login login login home home home home", pk="zalo_template"),
+    "coverage_zalotemplate:history": row("login login login home home home 200", pk="zalo_template"),
+    "coverage_zalotemplate:history_results": row("login login login home home home 200", pk="zalo_template"),
+    "coverage_zalotemplate:usage": row("login login login home home home 200", pk="zalo_template"),
+    "coverage_zalomessage:index": row("login login login home hidden shown shown", shows="person_b"),
+    "coverage_zalomessage:index_results": row("login login login home hidden shown shown", shows="person_b"),
+    "coverage_zalomessage:add": row("login login login home home home home"),
+    "coverage_zalomessage:edit": row("login login login home home home home", pk="zalo_message_b"),
+    "coverage_zalomessage:delete": row("login login login home home home home", pk="zalo_message_b"),
+    "coverage_zalomessage:history": row("login login login 404 404 home home", pk="zalo_message_b"),
+    "coverage_zalomessage:history_results": row("login login login 404 404 home home", pk="zalo_message_b"),
+    "coverage_zalomessage:usage": row("login login login 404 404 home home", pk="zalo_message_b"),
+    "zalo_consent": [
+        row("login 405 405 405 405 405 405"),
+        # the learners' own choice is theirs to change; staff on no list have no choice to make
+        row("login - - 404 404 404 404", post={"zalo_consent": "on"}),
+    ],
     "certificates_certificate:index": [
         row("login login login home hidden shown shown", shows="person_b"),
         row("login login login home hidden shown shown", shows="person_b", query="q=Bích Phượng"),

@@ -383,7 +383,16 @@ LMS_ACTIVATION_MAX_ATTEMPTS = env_int("LMS_ACTIVATION_MAX_ATTEMPTS", 5)
 LMS_ACTIVATION_LOCK_MINUTES = env_int("LMS_ACTIVATION_LOCK_MINUTES", 15)
 
 # Coverage: reminders go out for targets whose deadline is this many days away or less, by these channels
-# (dotted paths of classes like targets.channels.EmailChannel); snapshots and reminders run weekly.
+# (dotted paths: targets.channels.EmailChannel, or targets.channels.ZaloChannel for Zalo to those who agreed
+# and email to the others); snapshots and reminders run weekly.
 COVERAGE_REMINDER_DAYS = env_int("COVERAGE_REMINDER_DAYS", 60)
 COVERAGE_REMINDER_CHANNELS = env_list("COVERAGE_REMINDER_CHANNELS", ["targets.channels.EmailChannel"])
 COVERAGE_WEEKDAY = env_int("COVERAGE_WEEKDAY", 0)
+# Zalo ZNS reminders (targets.channels.ZaloChannel; docs/zalo.md). The tokens live in the database.
+ZALO_APP_ID = env_str("ZALO_APP_ID", "")
+ZALO_APP_SECRET = env_str("ZALO_APP_SECRET", "")
+ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
+ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_DAILY_CAP = env_int("ZALO_DAILY_CAP", 500)
+ZALO_MAX_ATTEMPTS = env_int("ZALO_MAX_ATTEMPTS", 5)
+ZALO_TIMEOUT = env_int("ZALO_TIMEOUT", 10)

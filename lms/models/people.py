@@ -80,6 +80,11 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone number"), max_length=15, blank=True, validators=[validate_phone], db_index=True)
     email = models.EmailField(_("email"), blank=True)
+    zalo_consent = models.BooleanField(
+        _("agrees to messages by Zalo"),
+        default=False,
+        help_text=_("Reminders go by Zalo to the phone number only with the person's agreement; otherwise by email."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),

@@ -29,7 +29,7 @@ class RecordingChannel:
     def address_of(self, recipient):
         return getattr(recipient, "phone", "")
 
-    def send(self, address, *, subject, body):
+    def send(self, address, *, subject, body, reminder):
         self.sent.append((address, subject))
 
 
