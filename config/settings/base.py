@@ -315,7 +315,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 # Wagtail
-WAGTAIL_SITE_NAME = "Kỹ năng số Mặt trận"
+WAGTAIL_SITE_NAME = "Kỹ năng số MTTQ"  # as the site (home 0002) and the public header name it
 WAGTAILADMIN_USER_LOGIN_FORM = "lms.forms.AdminLoginForm"  # no capital letter from a phone keyboard
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "lms.forms.AdminPasswordResetForm"  # queued, see lms.forms
 # By default the address `make run` serves (on PORT): QR codes and links in mails and PDFs lead there.
