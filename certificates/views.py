@@ -44,7 +44,7 @@ def verify(request, code=None):
         return response
     certificate = None
     if code:
-        certificate = Certificate.objects.select_related("template").with_code(code).first()
+        certificate = Certificate.objects.select_related("template", "person").with_code(code).first()
         if certificate is None:
             note_wrong_guess(request)
     return TemplateResponse(

@@ -19,7 +19,7 @@ from lms.admin.permissions import NeverDeletePermissionPolicy, menu_item_for
 from lms.admin.reports import report_urls
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from targets import admin_views, selectors
+from targets import admin_views, personal_data, selectors
 from targets.models import ApiToken, Target
 
 
@@ -176,3 +176,8 @@ class TargetsPanel(HomePanel):
 def add_targets_panel(request, panels):
     if works_as(request.user, "coverage.view_target"):
         panels.append(TargetsPanel(request))
+
+
+# What this app holds about a person: shown and downloaded in "Dữ liệu của tôi", erased with the person.
+hooks.register("personal_data_sections", personal_data.sections)
+hooks.register("erase_personal_data", personal_data.erase)

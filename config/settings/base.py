@@ -358,3 +358,7 @@ LMS_ACTIVATION_LOCK_MINUTES = env_int("LMS_ACTIVATION_LOCK_MINUTES", 15)
 COVERAGE_REMINDER_DAYS = env_int("COVERAGE_REMINDER_DAYS", 60)
 COVERAGE_REMINDER_CHANNELS = env_list("COVERAGE_REMINDER_CHANNELS", ["targets.channels.EmailChannel"])
 COVERAGE_WEEKDAY = env_int("COVERAGE_WEEKDAY", 0)
+
+# Personal data (Law 91/2025): the weekly job erases (pseudonymises) the people whose end date is this many years
+# ago or more; 0 turns the rule off. See docs/personal-data.md.
+PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5)
