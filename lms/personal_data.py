@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
@@ -36,7 +37,7 @@ from lms.models import (
     TrainingRecord,
 )
 from lms.spreadsheets import table_workbook
-from lms.vietnamese import name_sort_key
+from lms.vietnamese import fold, name_sort_key
 
 # Reads ------------------------------------------------------------------------------------------
 
@@ -342,11 +343,12 @@ def _scrub_trails(erasure):
 
 
 def _end_sessions(user):
-    """Log the account out everywhere: its sessions are deleted (reading each is the only way to find them)."""
-    user_id = str(user.pk)
+    """Log the account out everywhere: its sessions are deleted through the session engine, so that a cached copy
+    goes too (reading each session is the only way to find the account's)."""
+    user_id, store = str(user.pk), import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == user_id:
-            session.delete()
+            store(session.session_key).delete()
 
 
 def _erase_account(user, pseudonym):
@@ -369,10 +371,11 @@ def erase_person(*, person, reason, user=None):
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": _("Say why the data is erased.")})
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.erased_at is not None:
-        raise ValidationError(_("This person's data has already been erased."))
+    person = Person.objects.select_related("user").get(pk=person.pk)
     erasure = Erasure(pseudonym=pseudonym_of(person), secrets=secrets_of(person))
+    # claimed by a conditional update, so that two erasures at once (SQLite has no row locks) erase once
+    if not Person.objects.filter(pk=person.pk, erased_at__isnull=True).update(erased_at=timezone.now()):
+        raise ValidationError(_("This person's data has already been erased."))
     for erase_in_app in hooks.get_hooks("erase_personal_data"):
         erase_in_app(person, erasure)
     for correction in CorrectionRequest.objects.filter(person=person):
@@ -384,13 +387,12 @@ def erase_person(*, person, reason, user=None):
         _erase_account(person.user, erasure.pseudonym)
     Person.objects.filter(pk=person.pk).update(
         full_name=erasure.pseudonym,
-        search_name=erasure.pseudonym.casefold(),
+        search_name=fold(erasure.pseudonym),
         sort_key=name_sort_key(erasure.pseudonym),
         phone="",
         email="",
         birth_date=None,
         external_id="",
-        erased_at=timezone.now(),
         updated_at=timezone.now(),
     )
     person.refresh_from_db()

@@ -3,6 +3,7 @@ and download only their own data and ask for corrections, staff reads are logged
 the weekly retention rule erases those who left long enough ago."""
 
 import json
+import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from io import BytesIO
@@ -23,8 +24,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.log_actions import log
 
-from certificates.models import Certificate, CertificateTemplate
+from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from certificates.signing import create_signing_key
+from courses.models import CourseIndexPage
 from lms import personal_data, services
 from lms.models import (
     AccessKind,
@@ -148,6 +150,11 @@ def world(django_capture_on_commit_callbacks):
     return World(units, person, neighbour, target, Certificate.objects.get(person=person), organiser)
 
 
+def archive_names(batch):
+    with batch.archive.open("rb") as archive:
+        return zipfile.ZipFile(archive).namelist()
+
+
 def report_lines(target, unit, as_of):
     report = coverage.coverage(target, unit, as_of=as_of)
     lines = [(row.unit.pk, row.population, row.met, row.trainings, row.status) for row in report.rows]
@@ -243,6 +250,29 @@ def test_erasure_keeps_every_report_the_same_and_leaves_nothing_of_the_name_phon
     entry = UnitLogEntry.objects.filter(action="lms.person_erased").get()
     assert (entry.user, entry.data["reason"]) == (world.organiser, reason)
     run_worker()  # the queued mail to the erased address fails to nobody: it was rewritten
+
+
+def test_erasure_takes_the_persons_pdf_out_of_the_zip_of_a_bulk_issue_and_keeps_the_others(
+    world, django_capture_on_commit_callbacks
+):
+    course = make_course(CourseIndexPage.objects.get(), lessons=1)
+    world.certificate.template.courses.add(course)
+    for person in (world.person, world.neighbour):
+        complete(person, course)  # no commit: the bulk issue certifies them
+    client = staff_client(world.organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        form = {"template": world.certificate.template.pk, "course": course.pk, "unit": world.units["commune"].pk}
+        client.post(reverse("certificates_batch:add"), form)
+    batch = CertificateBatch.objects.get()
+    assert len(archive_names(batch)) == 2
+
+    personal_data.erase_person(person=world.person, reason="Đề nghị của người này")
+
+    batch.refresh_from_db()
+    names = archive_names(batch)
+    assert len(names) == 1
+    assert "Lê Văn Bình" in names[0]
+    assert places_quoting([NAME]) == []
 
 
 def test_erasing_a_person_twice_is_refused_and_a_reason_is_required(world):
