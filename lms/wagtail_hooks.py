@@ -358,9 +358,9 @@ for organisation_model in (Unit, Person, TrainingSession, PersonCategory):
     register_permission_policy(organisation_model, NeverDeletePermissionPolicy(organisation_model))
 # Lockouts are made by wrong passwords and lifted by their own view, never added or edited in a form.
 register_permission_policy(LoginLockout, LimitedPermissionPolicy(LoginLockout, actions={"view"}))
-# People ask for corrections on the site and organisers handle them on their own screen; the access log is written by
-# the views that read personal data and never changed.
-register_permission_policy(CorrectionRequest, LimitedPermissionPolicy(CorrectionRequest, actions={"view", "change"}))
+# People ask for corrections on the site and organisers handle them on their own screen (for those with Django's change
+# permission); the access log is written by the views that read personal data and never changed.
+register_permission_policy(CorrectionRequest, LimitedPermissionPolicy(CorrectionRequest, actions={"view"}))
 register_permission_policy(PersonalDataAccess, LimitedPermissionPolicy(PersonalDataAccess, actions={"view"}))
 
 
