@@ -2,6 +2,7 @@
 and download only their own data and ask for corrections, staff reads are logged for their unit's organisers, and
 the weekly retention rule erases those who left long enough ago."""
 
+import io
 import json
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.management import call_command
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -454,6 +456,29 @@ def test_the_weekly_job_erases_those_who_left_exactly_the_retention_years_ago_an
     assert Person.objects.get(pk=world.person.pk).erased_at is None
     settings.PERSONAL_DATA_RETENTION_YEARS = 0
     assert personal_data.erase_people_past_retention(today=today + timedelta(days=3650)) == 0
+
+
+def test_the_retention_command_lists_the_people_past_the_rule_and_erases_them(world, settings):
+    settings.PERSONAL_DATA_RETENTION_YEARS = 5
+    today = timezone.localdate()
+    left = make_person(unit=world.units["area"], full_name="Hoàng Văn Cũ", end_date=today.replace(year=today.year - 6))
+    listed = io.StringIO()
+    call_command("apply_data_retention", "--dry-run", stdout=listed)
+    assert "Hoàng Văn Cũ" in listed.getvalue()
+    assert Person.objects.get(pk=left.pk).erased_at is None
+
+    call_command("apply_data_retention", stdout=io.StringIO())
+    assert Person.objects.get(pk=left.pk).erased_at is not None
+
+
+def test_the_correction_requests_list_reads_the_same_queries_for_more_requests(world):
+    organiser = staff_client(world.organiser)
+    url = reverse("lms_correctionrequest:index")
+    few, page = listing_queries(organiser, url)
+    assert NAME in page
+    for _time in range(5):
+        personal_data.request_correction(person=make_person(unit=world.units["area"]), message="Sai ngày sinh")
+    assert listing_queries(organiser, url)[0] == few
 
 
 def test_screens_of_personal_data_are_in_vietnamese(world):
