@@ -491,3 +491,10 @@ def test_screens_of_personal_data_are_in_vietnamese(world):
     assert "Truy cập dữ liệu cá nhân" in access
     requests = organiser.get(reverse("lms_correctionrequest:index"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Yêu cầu chỉnh sửa" in requests
+    correction = CorrectionRequest.objects.get(person=world.person)
+    handle = organiser.get(reverse("lms_correctionrequest:handle", args=[correction.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Trả lời người đề nghị" in handle.content.decode()
+    assert "Correct the person" not in handle.content.decode()
+    erase = organiser.get(reverse("lms_person:erase", args=[world.person.pk]), HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Tôi hiểu rằng" in erase.content.decode()
+    assert "cannot be undone" not in erase.content.decode()
