@@ -18,13 +18,13 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
 
-from certificates import admin_views, signing
+from certificates import admin_views, personal_data, signing
 from certificates.models import Certificate, CertificateBatch, CertificateStatus, CertificateTemplate
 from certificates.selectors import certificates_of
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.home import HomePanel, works_as
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
-from lms.admin.reports import SafeExportMixin
+from lms.admin.reports import LoggedExportMixin, SafeExportMixin
 from lms.admin.views import ScopedIndexView, ScopedPreviewOnEdit
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
@@ -99,9 +99,11 @@ class CertificateTitleColumn(ButtonsColumnMixin, TitleColumn):
         return self.view.get_list_buttons(instance)
 
 
-class CertificateIndexView(SafeExportMixin, ScopedIndexView):
+class CertificateIndexView(LoggedExportMixin, SafeExportMixin, ScopedIndexView):
     """The certificates of the viewer's units, each with its PDF and, for those who may, revoke and reissue; the
     register exported with times in Vietnam's time and statuses in words."""
+
+    export_what = _("Certificate register")
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("person__unit")
@@ -329,3 +331,8 @@ def add_certificate_panels(request, panels):
         panels.append(RecentBatchesPanel(request))
     if request.user.is_superuser:
         panels.append(SigningKeyPanel(request))
+
+
+# What this app holds about a person: shown and downloaded in "Dữ liệu của tôi", erased with the person.
+hooks.register("personal_data_sections", personal_data.sections)
+hooks.register("erase_personal_data", personal_data.erase)

@@ -20,7 +20,7 @@ from courses.models import CourseAssignment, CoursePage, Enrolment, EnrolmentSou
 from lms.admin.choosers import unit_chooser_viewset as unit_chooser
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.forms import ScopedFormMixin
-from lms.admin.reports import SafeExportMixin, UnitReportView
+from lms.admin.reports import LoggedExportMixin, SafeExportMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, JobProgressView, ScopedIndexView, unit_in_scope
 from lms.models import Person, PersonCategory, Unit
 
@@ -37,8 +37,10 @@ class EnrolmentFilterSet(WagtailFilterSet):
         fields = ["course", "unit", "status", "source"]
 
 
-class EnrolmentIndexView(SafeExportMixin, ScopedIndexView):
+class EnrolmentIndexView(LoggedExportMixin, SafeExportMixin, ScopedIndexView):
     """Who is enrolled in what, how far they are; filtered and exported within the viewer's subtree."""
+
+    export_what = _("Enrolments")
 
     search_fields = ["person__full_name"]
     is_searchable = True

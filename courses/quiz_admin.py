@@ -27,7 +27,7 @@ from courses.models import Attempt, AttemptQuestion, CoursePage, QuizPage
 from lms.admin.exports import workbook_download
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.permissions import menu_item_for
-from lms.admin.reports import ModelPermissionMixin, UnitReportView, report_urls
+from lms.admin.reports import LoggedExportMixin, ModelPermissionMixin, UnitReportView, report_urls
 from lms.admin.views import AdminPageMixin
 
 
@@ -170,9 +170,10 @@ def short_datetime(value):
     return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
 
 
-class EssayQueueView(AdminPageMixin, UnitReportView):
+class EssayQueueView(LoggedExportMixin, AdminPageMixin, UnitReportView):
     """The essays of the viewer's subtree waiting for a trainer, oldest first."""
 
+    export_what = _("Essays to grade")
     model = AttemptQuestion
     permission_model = Attempt
     permission_required = "grade"

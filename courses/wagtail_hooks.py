@@ -17,7 +17,7 @@ from wagtail.models import Page, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from courses import admin_views, quiz_selectors, selectors, views
+from courses import admin_views, personal_data, quiz_selectors, selectors, views
 from courses.models import (
     QUESTION_TYPES,
     Competence,
@@ -324,3 +324,8 @@ def add_learning_panels(request, panels):
         panels.append(CoursesInModerationPanel(request))
     if works_as(user, "courses.grade_attempt"):
         panels += [EssaysPanel(request), WeakQuizzesPanel(request)]
+
+
+# What this app holds about a person: shown and downloaded in "Dữ liệu của tôi", erased with the person.
+hooks.register("personal_data_sections", personal_data.sections)
+hooks.register("erase_personal_data", personal_data.erase)

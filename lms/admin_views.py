@@ -23,10 +23,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.widgets import AdminDateInput, Button, HeaderButton
 
-from lms import activation, ledger, selectors, services
+from lms import activation, ledger, personal_data, selectors, services
 from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.forms import ScopedFormMixin
-from lms.admin.views import AdminPageMixin, ScopedEditView, ScopedIndexView, unit_in_scope
+from lms.admin.views import AdminPageMixin, ScopedEditView, ScopedHistoryView, ScopedIndexView, unit_in_scope
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
 from lms.models import AttendanceMethod, Person, TrainingRecord, TrainingSession, Unit, UnitLevel
 from lms.spreadsheets import SPREADSHEET_SUFFIXES, XLSX_TYPE, template_workbook
@@ -531,9 +531,20 @@ class ActivationForm(ScopedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def log_person_view(request, person, what):
+    """A page showing ``person``'s data was read (a GET; what a POST changes is in the audit log)."""
+    if request.method == "GET":
+        personal_data.log_view(user=request.user, person=person, what=what)
+
+
 class PersonEditView(ScopedEditView):
     """A person's page, leading to their training history and to their account's activation when they have an
-    account; a change of unit is kept in the person's history."""
+    account; a change of unit is kept in the person's history. Reading it is logged."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)  # finds the object in the viewer's scope, or 404
+        log_person_view(request, self.object, _("Person's page"))
+        return response
 
     def save_instance(self):
         person = super().save_instance()
@@ -548,7 +559,19 @@ class PersonEditView(ScopedEditView):
         if self.request.user.has_perm("lms.change_person"):
             url = reverse("lms_person:activation_person", args=[self.object.pk])
             buttons.append(Button(_("Account activation"), url=url, icon_name="key", priority=40))
+        if self.request.user.has_perm("lms.erase_person") and self.object.erased_at is None:
+            url = reverse("lms_person:erase", args=[self.object.pk])
+            buttons.append(Button(_("Erase personal data"), url=url, icon_name="warning", priority=50))
         return buttons
+
+
+class PersonHistoryView(ScopedHistoryView):
+    """A person's audit history; reading it is logged."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log_person_view(request, self.object, _("History"))
+        return response
 
 
 class ActivationView(AdminPageMixin, FormView):
@@ -567,6 +590,8 @@ class ActivationView(AdminPageMixin, FormView):
             if pk
             else None
         )
+        if self.person:
+            log_person_view(request, self.person, self.page_title)
         return super().dispatch(request)
 
     def get_form_class(self):
@@ -638,6 +663,7 @@ class PersonPageMixin(AdminPageMixin):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         self.person = get_object_or_404(Person.objects.visible_to(request.user).select_related("unit"), pk=pk)
+        log_person_view(request, self.person, self.page_title)
         return super().dispatch(request, **kwargs)
 
     def get_page_subtitle(self):

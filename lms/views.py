@@ -1,16 +1,24 @@
-"""The learner's side of the organisation: logging in, checking in to a training session by its QR code."""
+"""The learner's side of the organisation: logging in, checking in to a training session by its QR code, and
+"Dữ liệu của tôi" (the data held about them, its download, and asking for a correction)."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-from lms import services, sso
+from lms import personal_data, services, sso
 from lms.forms import LoginForm
-from lms.models import TrainingSession
+from lms.models import Person, TrainingSession
 from lms.selectors import may_check_in, person_of
+from lms.spreadsheets import XLSX_TYPE
 
 
 class LoginView(auth_views.LoginView):
@@ -42,3 +50,49 @@ def session_checkin(request, code):
         elif not context["already_present"] and not may_check_in(session, person):
             context["error"] = services.NOT_INVITED
     return TemplateResponse(request, "lms/session_checkin.html", context)
+
+
+class CorrectionRequestForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("What should be corrected"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Say which field is wrong and what it should say. Your unit's organisers will answer."),
+    )
+
+
+def own_person(user):
+    """The person on a unit's list the account is: linked to it (even after leaving), or found by its phone."""
+    return Person.objects.filter(user=user).select_related("unit").first() or person_of(user)
+
+
+@login_required
+def my_data(request):
+    """Everything held about the logged-in person, the downloads, and the form to ask for a correction."""
+    person = own_person(request.user)
+    form = CorrectionRequestForm(request.POST or None)
+    if request.method == "POST" and person is not None and form.is_valid():
+        personal_data.request_correction(person=person, message=form.cleaned_data["message"])
+        messages.success(request, _("Your request was sent to your unit's organisers."))
+        return redirect("my_data")
+    sections = personal_data.personal_data_of(person) if person else []
+    return TemplateResponse(request, "lms/my_data.html", {"person": person, "sections": sections, "form": form})
+
+
+DOWNLOADS = {
+    "json": (personal_data.as_json, "application/json; charset=utf-8"),
+    "xlsx": (personal_data.as_xlsx, XLSX_TYPE),
+}
+
+
+@login_required
+@require_GET
+def my_data_download(request, file_format):
+    """Everything held about the logged-in person as JSON (to take to another system) or as a readable .xlsx."""
+    person = own_person(request.user)
+    if person is None or file_format not in DOWNLOADS:
+        raise Http404
+    write, content_type = DOWNLOADS[file_format]
+    response = HttpResponse(write(personal_data.personal_data_of(person)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="du-lieu-cua-toi.{file_format}"'
+    return response

@@ -25,10 +25,21 @@ from lms.admin.choosers import unit_chooser_viewset
 from lms.admin.filters import UnitSubtreeFilter
 from lms.admin.home import HomePanel, works_as
 from lms.admin.permissions import LimitedPermissionPolicy, NeverDeletePermissionPolicy
+from lms.admin.reports import LoggedExportMixin
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.importers import PeopleImport
-from lms.models import LoginLockout, Person, PersonCategory, TrainingSession, Unit, UnitLogEntry
+from lms.models import (
+    CorrectionRequest,
+    LoginLockout,
+    Person,
+    PersonalDataAccess,
+    PersonCategory,
+    TrainingSession,
+    Unit,
+    UnitLogEntry,
+)
+from lms.personal_data_admin import CorrectionRequestViewSet, PersonalDataAccessViewSet, PersonEraseView
 
 
 class UnitViewSet(ScopedViewSet):
@@ -92,8 +103,10 @@ class PersonFilterSet(WagtailFilterSet):
         return queryset.filter(condition if trained else ~condition)
 
 
-class PersonIndexView(ScopedIndexView):
-    """People in Vietnamese name order, searchable with or without diacritics."""
+class PersonIndexView(LoggedExportMixin, ScopedIndexView):
+    """People in Vietnamese name order, searchable with or without diacritics; their export is logged."""
+
+    export_what = _("People list")
 
     search_fields = ["full_name"]
     is_searchable = True
@@ -126,6 +139,7 @@ class PersonViewSet(ScopedViewSet):
     base_form_class = admin_views.PersonForm
     index_view_class = PersonIndexView
     edit_view_class = admin_views.PersonEditView
+    history_view_class = admin_views.PersonHistoryView
     filterset_class = PersonFilterSet
     form_fields = [
         "full_name",
@@ -180,6 +194,7 @@ class PersonViewSet(ScopedViewSet):
             path("activation/", admin_views.ActivationView.as_view(), name="activation"),
             path("<id:pk>/activation/", admin_views.ActivationView.as_view(), name="activation_person"),
             path("<id:pk>/trainings/", admin_views.PersonTrainingsView.as_view(), name="trainings"),
+            path("<id:pk>/erase/", PersonEraseView.as_view(), name="erase"),
             path(
                 "<id:pk>/trainings/<id:record_pk>/correct/",
                 admin_views.TrainingCorrectionView.as_view(),
@@ -245,7 +260,14 @@ class PersonCategoryViewSet(ModelViewSet):
 
 
 def organisation_viewsets():
-    viewsets = [UnitViewSet, PersonViewSet, SessionViewSet, PersonCategoryViewSet]
+    viewsets = [
+        UnitViewSet,
+        PersonViewSet,
+        SessionViewSet,
+        PersonCategoryViewSet,
+        CorrectionRequestViewSet,
+        PersonalDataAccessViewSet,
+    ]
     if apps.is_installed("axes"):  # log-in lockouts are counted by django-axes, which the site may leave out
         from lms.lockouts_admin import LockoutViewSet
 
@@ -278,6 +300,13 @@ class LockoutFormatter(LogFormatter):
         }
 
 
+class PersonErasedFormatter(LogFormatter):
+    label = _("Erase personal data")
+
+    def format_message(self, log_entry):
+        return _("Personal data erased: %(reason)s") % {"reason": log_entry.data.get("reason")}
+
+
 class TrainingCorrectionFormatter(LogFormatter):
     label = _("Correct a training record")
 
@@ -303,8 +332,13 @@ def user_activation_button(user, request_user):
 
 @hooks.register("register_log_actions")
 def register_organisation_log_actions(actions):
-    for model in (Unit, Person, TrainingSession, LoginLockout):
+    for model in (Unit, Person, TrainingSession, LoginLockout, CorrectionRequest):
         actions.register_model(model, UnitLogEntry)
+    actions.register_action("lms.person_erased")(PersonErasedFormatter)
+    actions.register_action(
+        "lms.correction_requested", _("Ask for a correction"), _("Correction of personal data requested")
+    )
+    actions.register_action("lms.correction_handled", _("Handle a correction request"), _("Correction request handled"))
     actions.register_action("lms.lockout")(LockoutFormatter)
     actions.register_action("lms.lockout_lift", _("Lift lockout"), _("Lockout lifted"))
     actions.register_action("lms.load_official_units", _("Load official units"), _("Official units loaded"))
@@ -332,6 +366,10 @@ for organisation_model in (Unit, Person, TrainingSession, PersonCategory):
     register_permission_policy(organisation_model, NeverDeletePermissionPolicy(organisation_model))
 # Lockouts are made by wrong passwords and lifted by their own view, never added or edited in a form.
 register_permission_policy(LoginLockout, LimitedPermissionPolicy(LoginLockout, actions={"view"}))
+# People ask for corrections on the site and organisers handle them on their own screen (for those with Django's change
+# permission); the access log is written by the views that read personal data and never changed.
+register_permission_policy(CorrectionRequest, LimitedPermissionPolicy(CorrectionRequest, actions={"view"}))
+register_permission_policy(PersonalDataAccess, LimitedPermissionPolicy(PersonalDataAccess, actions={"view"}))
 
 
 @hooks.register("register_log_actions")

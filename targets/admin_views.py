@@ -18,7 +18,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from lms.admin.filters import unit_filter_choices
 from lms.admin.forms import ScopedFormMixin
-from lms.admin.reports import ModelPermissionMixin, UnitReportView
+from lms.admin.reports import LoggedExportMixin, ModelPermissionMixin, UnitReportView
 from lms.admin.views import AdminPageMixin, ScopedIndexView, unit_in_scope
 from lms.converters import parse_id
 from lms.models import Person, PersonCategory, Unit, UnitLevel
@@ -195,8 +195,10 @@ def joined(lacks):
     return "; ".join(lacks)
 
 
-class MissingPeopleView(CoverageMixin, UnitReportView):
+class MissingPeopleView(LoggedExportMixin, CoverageMixin, UnitReportView):
     """The people of a unit's subtree who do not meet a target, with what each one lacks; exported whole."""
+
+    export_what = _("People not meeting the target")
 
     model = Person
     page_title = _("People not meeting the target")
@@ -228,6 +230,9 @@ class MissingPeopleView(CoverageMixin, UnitReportView):
 
     def parent_breadcrumbs(self):
         return [{"url": reverse("coverage_report:index") + self.query(), "label": _("Coverage")}]
+
+    def export_unit(self):
+        return self.unit
 
     def get_filename(self):
         return f"chua-dat-{self.target.slug}-{self.unit.code}"

@@ -1,5 +1,5 @@
-"""Background work of the coverage app (django-tasks): every week, snapshots and reminders; the facts of a
-target that changed; sending the Zalo messages that are due."""
+"""Background work of the coverage app (django-tasks): every week, snapshots, reminders and the personal-data
+retention rule; the facts of a target that changed; sending the Zalo messages that are due."""
 
 from datetime import datetime, time, timedelta
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from lms import personal_data
 from targets import services, summary
 from targets.models import Target
 
@@ -22,11 +23,13 @@ def next_run(now):
 @task()
 def weekly_coverage_work():
     """Queue next week's run first (so a failure here does not end the schedule), then snapshot every
-    active target and send the reminders."""
+    active target, send the reminders (and the Zalo messages queued), and erase the people past the retention
+    rule (``lms.personal_data``)."""
     schedule_weekly_work()
     services.take_snapshots()
     services.send_reminders()
     send_zalo_messages.enqueue()
+    personal_data.erase_people_past_retention()
 
 
 def schedule_weekly_work(now=None):

@@ -23,7 +23,7 @@ from lms.admin.reports import report_urls
 from lms.admin.views import ScopedIndexView
 from lms.admin.viewsets import ScopedViewSet
 from lms.models import UnitLogEntry
-from targets import admin_views, selectors, services
+from targets import admin_views, personal_data, selectors, services
 from targets.models import ApiToken, Target, ZaloMessage, ZaloMessageState, ZaloTemplate
 
 ZALO_CHANNEL = "targets.channels.ZaloChannel"
@@ -291,3 +291,8 @@ def learner_zalo_section(request, person):
     if person is None or not person.phone or ZALO_CHANNEL not in settings.COVERAGE_REMINDER_CHANNELS:
         return None
     return render_to_string("coverage/learner_zalo.html", {"person": person}, request)
+
+
+# What this app holds about a person: shown and downloaded in "Dữ liệu của tôi", erased with the person.
+hooks.register("personal_data_sections", personal_data.sections)
+hooks.register("erase_personal_data", personal_data.erase)

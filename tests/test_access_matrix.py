@@ -42,7 +42,7 @@ from courses.models import (
     TrueFalseQuestion,
 )
 from lms import roles
-from lms.models import LoginLockout, PersonCategory
+from lms.models import CorrectionRequest, LoginLockout, PersonalDataAccess, PersonCategory
 from targets.models import ApiToken, Target, ZaloMessage
 from tests.courses.helpers import make_catalogue, make_course, make_quiz, make_single_choice
 from tests.factories import (
@@ -171,6 +171,10 @@ def build_world():
         "site": Site.objects.get(is_default_site=True),
         "group": Group.objects.get(name=roles.ORGANISER),
         "user_b": organiser_b,
+        "correction_b": CorrectionRequest.objects.create(person=person_b, message="Ngày sinh sai của tỉnh B"),
+        "access_b": PersonalDataAccess.objects.create(
+            user=organiser_b, kind="export", what="Xuất của tỉnh B", unit=unit_b
+        ),
         "lockout_b": LoginLockout.objects.create(
             account=f"user:{other_learner.pk}", user=other_learner, unit=unit_b, ip_address="10.0.0.9"
         ),
@@ -789,6 +793,30 @@ TABLE = {
         row("login login login home 404 200 200", pk="person_b", record_pk="record_b"),
         row("login login login home 404 - -", pk="person_b", record_pk="record_b", post={"reason": "Sai"}),
     ],
+    "lms_person:erase": [
+        row("login login login home 404 200 200", pk="person_b"),
+        row("login login login home 404 - -", pk="person_b", post={"reason": "Thử", "confirm": "on"}),
+    ],
+    "lms_correctionrequest:index": row("login login login home hidden shown shown", shows="person_b"),
+    "lms_correctionrequest:index_results": row("login login login home hidden shown shown", shows="person_b"),
+    "lms_correctionrequest:add": row("login login login home home home home"),
+    "lms_correctionrequest:edit": row("login login login home home home home", pk="correction_b"),
+    "lms_correctionrequest:delete": row("login login login home home home home", pk="correction_b"),
+    "lms_correctionrequest:history": row("login login login 404 404 home home", pk="correction_b"),
+    "lms_correctionrequest:history_results": row("login login login 404 404 home home", pk="correction_b"),
+    "lms_correctionrequest:usage": row("login login login 404 404 home home", pk="correction_b"),
+    "lms_correctionrequest:handle": [
+        row("login login login home 404 200 200", pk="correction_b"),
+        row("login login login home 404 - -", pk="correction_b", post={"answer": "Đã sửa"}),
+    ],
+    "lms_personaldataaccess:index": row("login login login home hidden shown shown", shows="unit_b"),
+    "lms_personaldataaccess:index_results": row("login login login home hidden shown shown", shows="unit_b"),
+    "lms_personaldataaccess:add": row("login login login home home home home"),
+    "lms_personaldataaccess:edit": row("login login login home home home home", pk="access_b"),
+    "lms_personaldataaccess:delete": row("login login login home home home home", pk="access_b"),
+    "lms_personaldataaccess:history": row("login login login 404 404 home home", pk="access_b"),
+    "lms_personaldataaccess:history_results": row("login login login 404 404 home home", pk="access_b"),
+    "lms_personaldataaccess:usage": row("login login login 404 404 home home", pk="access_b"),
     "lms_loginlockout:index": row("login login login home 200 200 200"),
     "lms_loginlockout:index_results": row("login login login home 200 200 200"),
     "lms_loginlockout:add": row("login login login home home home home"),
@@ -909,6 +937,11 @@ TABLE = {
         row("login 200 - - - - -", code="session_b.checkin_code", post={}),
     ],
     "my_courses": row("login 200 200 200 200 200 200"),
+    "my_data": [
+        row("login hidden shown hidden hidden hidden hidden", shows="person_b"),
+        row("login - - - - - -", post={"message": "Sửa giúp tôi"}),
+    ],
+    "my_data_download": row("login hidden shown 404 404 404 404", file_format="json", shows="person_b"),
     "course_enrol": row("login 405 405 405 405 405 405", course_id="course_b"),
     "lesson_opened": row("login 405 405 405 405 405 405", lesson_id="lesson_b"),
     "lesson_done": row("login 405 405 405 405 405 405", lesson_id="lesson_b"),

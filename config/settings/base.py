@@ -396,3 +396,7 @@ ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 ZALO_DAILY_CAP = env_int("ZALO_DAILY_CAP", 500)
 ZALO_MAX_ATTEMPTS = env_int("ZALO_MAX_ATTEMPTS", 5)
 ZALO_TIMEOUT = env_int("ZALO_TIMEOUT", 10)
+
+# Personal data (Law 91/2025): the weekly job erases (pseudonymises) the people whose end date is this many years
+# ago or more; 0 turns the rule off. See docs/personal-data.md.
+PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5)

@@ -13,6 +13,9 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
+from lms import personal_data
+from lms.converters import parse_id
+from lms.models import Unit
 from lms.spreadsheets import csv_cell
 
 
@@ -52,6 +55,23 @@ class SafeExportMixin:
     def as_spreadsheet(self, queryset, spreadsheet_format):
         if isinstance(queryset, QuerySet):
             queryset = Streamed(queryset)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class LoggedExportMixin:
+    """An export of people's personal data, noted in the access log (``lms.PersonalDataAccess``): ``export_what``
+    names it; the unit is ``export_unit()``, by default the unit its filter chose (else the exporter's own)."""
+
+    export_what = None
+
+    def export_unit(self):
+        unit_id = parse_id(self.request.GET.get("unit", ""))
+        return Unit.objects.visible_to(self.request.user).filter(pk=unit_id).first() if unit_id else None
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # the query as typed (not URL-encoded), so that erasing a person finds their name in it
+        detail = " ".join(f"{key}={value}" for key, value in self.request.GET.items())
+        personal_data.log_export(user=self.request.user, what=self.export_what, unit=self.export_unit(), detail=detail)
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 

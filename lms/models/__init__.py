@@ -3,6 +3,7 @@ from .audit import UnitLogEntry
 from .jobs import BackgroundJob, JobStateError, JobStatus
 from .lockouts import LoginLockout
 from .people import Gender, Person, PersonCategory, PersonMove
+from .personal_data import AccessKind, CorrectionRequest, CorrectionStatus, PersonalDataAccess
 from .training import (
     Attendance,
     AttendanceMethod,
@@ -15,10 +16,13 @@ from .training import (
 from .units import Unit, UnitLevel, unit_search_key
 
 __all__ = [
+    "AccessKind",
     "ActivationCode",
     "Attendance",
     "AttendanceMethod",
     "BackgroundJob",
+    "CorrectionRequest",
+    "CorrectionStatus",
     "Gender",
     "JobStateError",
     "JobStatus",
@@ -26,6 +30,7 @@ __all__ = [
     "Person",
     "PersonCategory",
     "PersonMove",
+    "PersonalDataAccess",
     "SessionKind",
     "SingleSignOnIdentity",
     "TrainingCorrection",

@@ -103,6 +103,8 @@ class Person(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Set when the person's data was erased (pseudonymised): their records stay, their name and contacts do not.
+    erased_at = models.DateTimeField(_("data erased on"), null=True, blank=True, editable=False)
     # Copied from the unit so that reports count with integer GROUP BYs; kept right by lms.services.
     province = models.ForeignKey("lms.Unit", null=True, editable=False, on_delete=models.PROTECT, related_name="+")
     commune = models.ForeignKey("lms.Unit", null=True, editable=False, on_delete=models.PROTECT, related_name="+")
@@ -117,6 +119,7 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["sort_key", "id"]
+        permissions = [("erase_person", "Can erase a person's personal data")]
         constraints = [
             models.UniqueConstraint(
                 "phone",
