@@ -38,8 +38,9 @@ class RestrictionsKnownFromRoute:
 class RoutesWholePath(RestrictionsKnownFromRoute):
     """The site's root page: routes a path in one query for the pages along it and one for the page served.
 
-    The pages below it then do not route themselves level by level, so a page type below that overrides
-    ``route`` (Wagtail's RoutablePageMixin) gets only the part of the path beyond the deepest page that exists.
+    The pages below it then do not route themselves level by level: a page type below that overrides ``route``
+    (Wagtail's RoutablePageMixin) gets the part of the path beyond the deepest page that exists, so one of its own
+    routes no longer wins over a child page of the same slug.
     """
 
     def route(self, request, path_components):
@@ -63,9 +64,7 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
         # The pages along the path, for what the page's templates show of them (the catalogue it lies in).
         request.pages_along_path = along_path
         page = deepest.specific
-        if len(along_path) > 1:
-            # Wagtail's route leaves the parent on the page, so that get_parent() reads nothing.
-            page._cached_parent_obj = along_path[-2]
+        page._cached_parent_obj = along_path[-2]  # as Wagtail's route leaves it: get_parent() reads nothing
         page.restrictions_along_path = [
             ancestor.alias_of_id or ancestor.pk for ancestor in along_path if ancestor.restricted
         ]
