@@ -25,7 +25,16 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 from demo_database import WORK, prepare_database
-from served_site import DEFAULT_SERVER_ARGS, HOST, free_port, server_environment, start, stop, wait_until_serving
+from served_site import (
+    DEFAULT_SERVER_ARGS,
+    HOST,
+    collect_static,
+    free_port,
+    server_environment,
+    start,
+    stop,
+    wait_until_serving,
+)
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "Host": HOST}
 
@@ -129,12 +138,14 @@ def main():
     parser.add_argument("--requests", type=int, default=200, help="requests per page and round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--server-args", default=DEFAULT_SERVER_ARGS, help="gunicorn's options")
+    parser.add_argument("--keep-database", action="store_true", help="the previous run's database, not a fresh one")
     parser.add_argument("--json", type=Path, default=None, help="default var/bench/learner_pages-<database>.json")
     options = parser.parse_args()
 
     port = free_port()
+    collect_static(port)  # before this process loads the static files' manifest, to render pages for their queries
     os.environ.update(server_environment(port))
-    prepare_database("learner_pages", settings="config.settings.production")
+    prepare_database("learner_pages", settings="config.settings.production", fresh=not options.keep_database)
     from django.db import connection
 
     vendor = connection.vendor
@@ -144,7 +155,7 @@ def main():
     rates = {name: [] for name in pages}
     durations = {name: [] for name in pages}
     with open(WORK / f"learner_pages-{vendor}-server.log", "w") as log:
-        processes = start(port, log, server_args=options.server_args)
+        processes = start(port, log, server_args=options.server_args, static_collected=True)
         try:
             wait_until_serving(port)
             cookies = log_in(port)

@@ -36,14 +36,24 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start(port, log, *, server_args=DEFAULT_SERVER_ARGS, worker=False):
-    """Collect the static files, then start gunicorn on ``port`` (and the background worker if ``worker``), their
-    output written to the open file ``log``. Returns the processes, for ``stop``; each in a session of its own,
-    so that a Ctrl-C of the benchmark reaches only the benchmark."""
-    environment = server_environment(port)
+def collect_static(port):
+    """``collectstatic`` into the benchmarks' STATIC_ROOT, as a deployment does before it starts the server (and
+    before anything in the benchmark's own process renders a page with the same settings)."""
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=environment, check=True
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=server_environment(port),
+        check=True,
     )
+
+
+def start(port, log, *, server_args=DEFAULT_SERVER_ARGS, worker=False, static_collected=False):
+    """Collect the static files unless ``static_collected``, then start gunicorn on ``port`` (and the background
+    worker if ``worker``), their output written to the open file ``log``. Returns the processes, for ``stop``; each
+    in a session of its own, so that a Ctrl-C of the benchmark reaches only the benchmark."""
+    environment = server_environment(port)
+    if not static_collected:
+        collect_static(port)
     commands = [
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", *server_args.split(), "--bind", f"{HOST}:{port}"]
     ]
