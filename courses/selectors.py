@@ -108,7 +108,7 @@ def course_links(course, enrolment, *, previewed=False):
             required=Coalesce("lessonpage__required", "quizpage__required"),
             lesson_done=Exists(done) if enrolment else Value(False),
         )
-        .distinct()
+        .only("title", "path", "url_path", "live", "content_type_id")
         .order_by("path")
     )
     lessons = [page for page in pages if issubclass(page.specific_class, LessonPage)]

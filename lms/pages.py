@@ -56,6 +56,8 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
         along_path = list(
             Page.objects.filter(Q(path__in=above) | Q(path__startswith=self.path, url_path__in=url_paths))
             .annotate(restricted=restricted)
+            # what the page served needs of the pages above it: their links, and which one it is below
+            .only("path", "depth", "url_path", "title", "live", "alias_of_id", "content_type_id")
             .order_by("depth")
         )
         deepest = along_path[-1]
