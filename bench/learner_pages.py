@@ -1,71 +1,42 @@
 """Requests per second of each page a logged-in learner opens, against the home page, served by gunicorn.
 
-    .venv/bin/python bench/learner_pages.py [--workers 2] [--clients 4] [--requests 200] [--rounds 3]
+    .venv/bin/python bench/learner_pages.py [--clients 4] [--requests 200] [--rounds 5] [--server-args ...]
 
 Uses a fresh SQLite database under var/bench/ (or the PostgreSQL database named by DATABASE_URL, whose tables it
-drops first), loads `seed_demo`, collects the static files and serves the site as docs/deployment.md says
-(production settings behind a TLS proxy, `gunicorn config.wsgi`) on a free port of 127.0.0.1. Logged in as the
-demo learner (`hocvien`), --clients threads send --requests GETs of one page between them as fast as the server
-answers; every page, the home page included, is measured so in each of --rounds rounds, in turn, and the table
-gives the median requests/s over the rounds, its ratio to the home page's, the median and 95th percentile time of
-a request, and the queries the page makes (counted in this process with the demo learner). It stops by itself.
+drops first), loads `seed_demo` and serves the site as docs/deployment.md says (bench/served_site.py: production
+settings behind a TLS proxy, collected static files, `gunicorn config.wsgi` with gunicorn.conf.py) on a free port
+of 127.0.0.1. Logged in as the demo learner (`hocvien`) through the log-in form, --clients threads send --requests
+GETs of one page between them as fast as the server answers; every page, the home page included, is measured so in
+each of --rounds rounds, in turn, so that a busy machine slows them alike. The table gives the median requests/s
+over the rounds, its ratio to the home page's, the median and 95th percentile time of a request, and the queries
+the page makes (counted in this process, with the same settings, for the demo learner); --json gets it all. It
+stops by itself, and stops the server it started.
 """
 
 import argparse
 import concurrent.futures
 import http.client
+import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from http.cookies import SimpleCookie
+from pathlib import Path
 
-from demo_database import ROOT, WORK, prepare_database
+from demo_database import WORK, prepare_database
+from served_site import (
+    DEFAULT_SERVER_ARGS,
+    HOST,
+    collect_static,
+    free_port,
+    server_environment,
+    start,
+    stop,
+    wait_until_serving,
+)
 
-HOST = "127.0.0.1"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "Host": HOST}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def serve(port, workers):
-    """gunicorn with the production settings, as behind nginx (which sets X-Forwarded-Proto)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "bench-only-secret-key-not-for-any-real-site-0123456789",
-        "ALLOWED_HOSTS": HOST,
-        "WAGTAILADMIN_BASE_URL": f"https://{HOST}",
-        "BEHIND_TLS_PROXY": "true",
-        "STATIC_ROOT": str(WORK / "static"),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    with open(WORK / "gunicorn.log", "w") as log:
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", f"{HOST}:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    for _try in range(120):  # the workers load Django after the port is open
-        try:
-            if request(port, "GET", "/").status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(1)
-    server.terminate()
-    raise SystemExit(f"gunicorn did not answer; see {WORK / 'gunicorn.log'}")
 
 
 def request(port, method, path, *, cookies="", body=None, headers=()):
@@ -132,9 +103,9 @@ def queries_of(path):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST=HOST)
+    client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
     client.force_login(get_user_model().objects.get(username="hocvien"))
-    client.get(path)
+    assert client.get(path).status_code == 200, path
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     return len(queries)
@@ -163,42 +134,73 @@ def load(port, path, cookies, *, clients, requests):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--clients", type=int, default=4, help="requests in flight at once")
     parser.add_argument("--requests", type=int, default=200, help="requests per page and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--server-args", default=DEFAULT_SERVER_ARGS, help="gunicorn's options")
+    parser.add_argument("--keep-database", action="store_true", help="the previous run's database, not a fresh one")
+    parser.add_argument("--json", type=Path, default=None, help="default var/bench/learner_pages-<database>.json")
     options = parser.parse_args()
 
-    prepare_database("learner_pages")
-    pages = learner_pages()
     port = free_port()
-    server = serve(port, options.workers)
-    try:
-        cookies = log_in(port)
-        rates = {name: [] for name in pages}
-        durations = {name: [] for name in pages}
-        for path in pages.values():  # warm up every worker
-            load(port, path, cookies, clients=options.clients, requests=4 * options.workers)
-        for _round in range(options.rounds):
-            for name, path in pages.items():
-                rate, times = load(port, path, cookies, clients=options.clients, requests=options.requests)
-                rates[name].append(rate)
-                durations[name] += times
-    finally:
-        server.terminate()
-        server.wait()
+    collect_static(port)  # before this process loads the static files' manifest, to render pages for their queries
+    os.environ.update(server_environment(port))
+    prepare_database("learner_pages", settings="config.settings.production", fresh=not options.keep_database)
+    from django.db import connection
+
+    vendor = connection.vendor
+    pages = learner_pages()
+    queries = {name: queries_of(path) for name, path in pages.items()}
+    connection.close()
+    rates = {name: [] for name in pages}
+    durations = {name: [] for name in pages}
+    with open(WORK / f"learner_pages-{vendor}-server.log", "w") as log:
+        processes = start(port, log, server_args=options.server_args, static_collected=True)
+        try:
+            wait_until_serving(port)
+            cookies = log_in(port)
+            for path in pages.values():  # every worker process and thread loads its code and templates
+                load(port, path, cookies, clients=options.clients, requests=4 * options.clients)
+            for _round in range(options.rounds):
+                for name, path in pages.items():
+                    rate, times = load(port, path, cookies, clients=options.clients, requests=options.requests)
+                    rates[name].append(rate)
+                    durations[name] += times
+        finally:
+            stop(processes)
 
     home = statistics.median(rates["home"])
+    table = {
+        name: {
+            "path": path,
+            "requests_per_second": round(statistics.median(rates[name]), 1),
+            "each_round": [round(rate, 1) for rate in rates[name]],
+            "to_home_page": round(statistics.median(rates[name]) / home, 2),
+            "p50_ms": round(statistics.median(durations[name]) * 1000, 1),
+            "p95_ms": round(statistics.quantiles(durations[name], n=20)[-1] * 1000, 1),
+            "queries": queries[name],
+        }
+        for name, path in pages.items()
+    }
     print(
-        f"gunicorn {options.workers} sync workers, {options.clients} clients, "
-        f"{options.requests} requests x {options.rounds} rounds per page"
+        f"gunicorn {options.server_args} on {vendor}; {options.clients} clients, "
+        f"{options.requests} requests x {options.rounds} rounds per page (medians over the rounds)"
     )
     print(f"{'page':<16} {'req/s':>7} {'x home':>7} {'p50 ms':>7} {'p95 ms':>7} {'queries':>8}")
-    for name, path in pages.items():
-        rate = statistics.median(rates[name])
-        p50 = statistics.median(durations[name]) * 1000
-        p95 = statistics.quantiles(durations[name], n=20)[-1] * 1000
-        print(f"{name:<16} {rate:>7.1f} {rate / home:>7.2f} {p50:>7.1f} {p95:>7.1f} {queries_of(path):>8}")
+    for name, row in table.items():
+        print(
+            f"{name:<16} {row['requests_per_second']:>7} {row['to_home_page']:>7} {row['p50_ms']:>7} "
+            f"{row['p95_ms']:>7} {row['queries']:>8}"
+        )
+    path = options.json or WORK / f"learner_pages-{vendor}.json"
+    path.write_text(
+        json.dumps(
+            {"database": vendor, "options": {key: str(value) for key, value in vars(options).items()}, "pages": table},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    print(f"written to {path}")
 
 
 if __name__ == "__main__":

@@ -34,30 +34,13 @@ import random
 import re
 import secrets
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from demo_database import ROOT, WORK, prepare_database
+from demo_database import WORK, prepare_database
+from served_site import DEFAULT_SERVER_ARGS, HOST, server_environment, start, stop, wait_until_serving
 
-HOST = "127.0.0.1"  # never anything else: this is a load generator
 PASSWORD = "MatTran@2026"
-SECRET_KEY = "bench-only-" + "k" * 50
-
-
-def server_environment(port):
-    """The production settings as docs/deployment.md sets them, for a site reached by plain HTTP on 127.0.0.1
-    (the generator says the request came through TLS, as nginx does)."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": HOST,
-        "WAGTAILADMIN_BASE_URL": f"https://{HOST}:{port}",
-        "BEHIND_TLS_PROXY": "true",
-        "STATIC_ROOT": str(WORK / "static"),
-    }
 
 
 def prepare(options):
@@ -375,7 +358,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=15, help="seconds before a request counts as an error")
     parser.add_argument("--max-seconds", type=float, default=900, help="the whole run is cut off after this")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--server-args", default="--config gunicorn.conf.py", help="gunicorn's options")
+    parser.add_argument("--server-args", default=DEFAULT_SERVER_ARGS, help="gunicorn's options")
     parser.add_argument(
         "--keep-database", action="store_true", help="add to the database of the previous run instead of a fresh one"
     )
@@ -395,34 +378,9 @@ def main():
     print(f"prepared in {time.monotonic() - began:.0f} s")
     vendor = connection.vendor
     connection.close()
-    environment = server_environment(options.port)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=environment, check=True
-    )
     log_path = WORK / f"quiz_load-{vendor}-server.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi",
-                *options.server_args.split(),
-                "--bind",
-                f"{HOST}:{options.port}",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker"],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        processes = start(options.port, log, server_args=options.server_args, worker=True)
         try:
             wait_until_serving(options.port)
             print(
@@ -439,13 +397,7 @@ def main():
             except TimeoutError:
                 print(f"cut off after {options.max_seconds} s")
         finally:
-            for process in (server, worker):
-                process.terminate()
-            for process in (server, worker):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop(processes)
     locked_lines = log_path.read_text(errors="replace").count("database is locked")
     table = recorder.summary()
     print_table(table, locked_lines, options)
@@ -468,20 +420,6 @@ def main():
         )
     )
     print(f"written to {path}")
-
-
-def wait_until_serving(port, seconds=60):
-    """Wait for gunicorn to accept connections."""
-    import socket
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not start on {HOST}:{port} (see var/bench/)")
 
 
 if __name__ == "__main__":

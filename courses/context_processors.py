@@ -3,8 +3,25 @@
 from django.utils.functional import SimpleLazyObject
 
 from courses.models import CourseIndexPage
+from lms.pages import public_pages
+
+
+def first_public_catalogue():
+    """The first live catalogue that no view restriction on it or above it hides, in one query."""
+    return CourseIndexPage.objects.live().filter(public_pages()).order_by("path").first()
+
+
+def catalogue_for(request):
+    """The live catalogue the page served lies in, when the route read the pages along its path (nothing to
+    query); else the first public one."""
+    above = [
+        page
+        for page in getattr(request, "pages_along_path", ())
+        if page.live and page.specific_class and issubclass(page.specific_class, CourseIndexPage)
+    ]
+    return above[-1] if above else first_public_catalogue()
 
 
 def site_navigation(request):
     """The course catalogue for the main menu; queried only if a template uses it."""
-    return {"course_catalogue": SimpleLazyObject(lambda: CourseIndexPage.objects.live().public().first())}
+    return {"course_catalogue": SimpleLazyObject(lambda: catalogue_for(request))}

@@ -13,20 +13,18 @@ from courses.models import (
     AttemptState,
     CoursePage,
     DescriptionQuestion,
-    Enrolment,
     Question,
     QuizPage,
     ReviewOption,
 )
 from courses.quizzes import DEADLINE_GRACE
-from courses.selectors import learner_person
+from courses.selectors import learner_enrolment
 
 
-def quiz_context(quiz, user):
+def quiz_context(quiz, request):
     """The learner's attempts at ``quiz``, the one in progress, the grade kept and whether they may start."""
-    person = learner_person(user)
     course = quiz.get_parent().specific
-    enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
+    _person, enrolment = learner_enrolment(request, course)
     attempts = list(quiz.attempts.filter(enrolment=enrolment).order_by("number")) if enrolment else []
     kept = None
     for attempt in attempts:

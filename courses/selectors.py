@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -19,6 +19,7 @@ from courses.models import (
     QuizPage,
 )
 from lms.models import PersonCategory, Unit
+from lms.pages import public_pages
 from lms.selectors import person_of
 from lms.vietnamese import fold
 
@@ -58,7 +59,7 @@ def done_allowed_at(opened_at, lesson):
 
 def catalogue(index_page, params):
     """The live courses under ``index_page`` matching the filters in ``params`` (competence, audience, q)."""
-    courses = CoursePage.objects.child_of(index_page).live().public().order_by("path")
+    courses = CoursePage.objects.child_of(index_page).live().filter(public_pages()).order_by("path")
     competence = params.get("competence", "")
     audience = params.get("audience", "")
     query = " ".join(params.get("q", "").split())[:100]
@@ -81,28 +82,47 @@ def learner_person(user):
     return person_of(user) if user.is_authenticated else None
 
 
-def course_steps(course, enrolment):
-    """The course's live lessons, each with ``is_done`` for ``enrolment``."""
-    lessons = list(course.lessons())
-    done = set()
-    if enrolment is not None:
-        done = set(
-            LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
-                "lesson_id", flat=True
-            )
+def learner_enrolment(request, course):
+    """The logged-in learner's person and their enrolment in ``course`` (either may be None), read once a request:
+    the check before a lesson or a quiz is served and the page itself both ask."""
+    if not hasattr(request, "learner_enrolments"):
+        request.learner_enrolments = {}
+    if course.pk not in request.learner_enrolments:
+        person = learner_person(request.user)
+        enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
+        request.learner_enrolments[course.pk] = (person, enrolment)
+    return request.learner_enrolments[course.pk]
+
+
+def course_links(course, enrolment, *, previewed=False):
+    """The pages a course page links to, read in one query whatever the course holds: its live lessons and its live
+    quizzes (pages of Wagtail's base type, each with ``required`` and ``is_done`` for ``enrolment``: a lesson done,
+    a quiz passed, which takes one more query for the attempts) and its live prerequisite courses. A ``previewed``
+    course holds the prerequisites being edited in memory: those are shown, not the ones saved."""
+    done = LessonProgress.objects.filter(enrolment=enrolment, lesson=OuterRef("pk"), done_at__isnull=False)
+    in_course = Q(path__startswith=course.path, depth=course.depth + 1)
+    pages = list(
+        Page.objects.live()
+        .filter(in_course if previewed else in_course | Q(coursepage__required_by=course))
+        .annotate(
+            required=Coalesce("lessonpage__required", "quizpage__required"),
+            lesson_done=Exists(done) if enrolment else Value(False),
         )
+        .only("title", "path", "url_path", "live", "content_type_id")
+        .order_by("path")
+    )
+    lessons = [page for page in pages if issubclass(page.specific_class, LessonPage)]
+    quizzes = [page for page in pages if issubclass(page.specific_class, QuizPage)]
+    if previewed:
+        prerequisites = [page for page in course.prerequisites.all() if page.live]  # no .live() in memory
+    else:
+        prerequisites = [page for page in pages if issubclass(page.specific_class, CoursePage)]
+    passed = Attempt.objects.filter(enrolment=enrolment).passed_keys() if enrolment and quizzes else set()
     for lesson in lessons:
-        lesson.is_done = lesson.pk in done
-    return lessons
-
-
-def course_quizzes(course, enrolment):
-    """The course's live quizzes, each with ``is_done`` when ``enrolment`` passed it."""
-    quizzes = list(course.quizzes())
-    passed = Attempt.objects.filter(enrolment=enrolment).passed_keys() if enrolment else set()
+        lesson.is_done = lesson.lesson_done
     for quiz in quizzes:
-        quiz.is_done = (enrolment.pk, quiz.pk) in passed if enrolment else False
-    return quizzes
+        quiz.is_done = enrolment is not None and (enrolment.pk, quiz.pk) in passed
+    return lessons, quizzes, prerequisites
 
 
 def next_lesson(lessons, enrolment):
@@ -120,8 +140,8 @@ def required_progress(steps):
     steps done of all, and apart the lessons done and the quizzes passed, since a lesson page counts lessons only
     (“Bài 2/4”) and a quiz is no lesson."""
     required = [step for step in steps if step.required]
-    lessons = [step for step in required if isinstance(step, LessonPage)]
-    quizzes = [step for step in required if not isinstance(step, LessonPage)]
+    lessons = [step for step in required if issubclass(step.specific_class, LessonPage)]
+    quizzes = [step for step in required if not issubclass(step.specific_class, LessonPage)]
     return {
         "required_done": sum(step.is_done for step in required),
         "required_count": len(required),
@@ -132,12 +152,10 @@ def required_progress(steps):
     }
 
 
-def course_context(course, user):
-    """What the course page shows to ``user``: lessons, enrolment and progress, what blocks enrolling."""
-    person = learner_person(user)
-    enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
-    lessons = course_steps(course, enrolment)
-    quizzes = course_quizzes(course, enrolment)
+def course_context(course, request):
+    """What the course page shows to the learner: lessons, enrolment and progress, what blocks enrolling."""
+    person, enrolment = learner_enrolment(request, course)
+    lessons, quizzes, prerequisites = course_links(course, enrolment, previewed=getattr(request, "is_preview", False))
     return {
         "person": person,
         "enrolment": enrolment,
@@ -145,20 +163,25 @@ def course_context(course, user):
         "quizzes": quizzes,
         "next_lesson": next_lesson(lessons + quizzes, enrolment),
         **required_progress(lessons + quizzes),
-        "missing_prerequisites": missing_prerequisites(person=person, course=course) if person else [],
+        "missing_prerequisites": (  # shown only to a learner not enrolled yet
+            missing_prerequisites(person=person, course=course) if person and not enrolment else []
+        ),
         "competences": course.competences.select_related("domain"),
         "audience": course.audience.all(),
-        # a revision's preview holds its prerequisites in memory, where there is no .live()
-        "prerequisites": [page for page in course.prerequisites.all() if page.live],
+        "prerequisites": prerequisites,
     }
 
 
-def lesson_context(lesson, user):
+def lesson_context(lesson, request):
     """What a lesson page shows: its course, place in it, and whether it can be marked done yet."""
     course = lesson.get_parent().specific
-    person = learner_person(user)
-    enrolment = Enrolment.objects.filter(person=person, course=course).first() if person else None
-    lessons = course_steps(course, enrolment)
+    _person, enrolment = learner_enrolment(request, course)
+    # its lessons and quizzes in one read: after the last lesson comes the first quiz
+    steps = list(
+        Page.objects.child_of(course).live().order_by("path").only("title", "path", "url_path", "content_type")
+    )
+    lessons = [step for step in steps if issubclass(step.specific_class, LessonPage)]
+    quizzes = [step for step in steps if issubclass(step.specific_class, QuizPage)]
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
     progress = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).first() if enrolment else None
     # Not opened yet: the page's script opens it now (a POST), so the reading clock starts about now.
@@ -171,7 +194,7 @@ def lesson_context(lesson, user):
         "lessons": lessons,
         "position": position + 1,
         "previous_lesson": lessons[position - 1] if position > 0 else None,
-        "following_lesson": lessons[position + 1] if position + 1 < len(lessons) else course.quizzes().first(),
+        "following_lesson": lessons[position + 1] if position + 1 < len(lessons) else next(iter(quizzes), None),
         "done_allowed_at": done_at,
         "wait_minutes": max(0, -(-int((done_at - timezone.now()).total_seconds()) // 60)) if done_at else 0,
     }
@@ -194,7 +217,10 @@ def learner_courses(person):
     steps_by_course = {}
     for step_type in (LessonPage, QuizPage):  # lessons first, then quizzes
         for step in (
-            step_type.objects.live().filter(in_courses).order_by("path").only("title", "path", "url_path", "required")
+            step_type.objects.live()
+            .filter(in_courses)
+            .order_by("path")
+            .only("title", "path", "url_path", "required", "content_type")
         ):
             steps_by_course.setdefault(step.path[: -step_type.steplen], []).append(step)
     done = set(

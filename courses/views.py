@@ -14,7 +14,7 @@ from wagtail import hooks
 
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
-from courses.selectors import learner_courses, learner_person
+from courses.selectors import learner_courses, learner_enrolment, learner_person
 from lms.selectors import trainings_of
 from lms.services import link_person
 
@@ -82,10 +82,10 @@ def refusal_unless_enrolled(request, step):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = step.get_parent().specific
-    person = learner_person(request.user)
+    person, enrolment = learner_enrolment(request, course)
     if person is None:
         return not_a_learner(request)
-    if Enrolment.objects.filter(person=person, course=course).exists():
+    if enrolment is not None:
         return None
     if course.enrolment_mode != EnrolmentMode.OPEN:
         return refuse(request, _("This course is open only to the people an organiser assigns to it."))

@@ -6,8 +6,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from lms.pages import RoutesWholePath
 
-class HomePage(Page):
+
+class HomePage(RoutesWholePath, Page):
     """The site's front page: what the site is, and the way to the courses."""
 
     intro = models.TextField(_("introduction"), blank=True)

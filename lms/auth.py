@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
 from lms.phones import normalize_phone
 
@@ -57,7 +59,33 @@ def lockout_account_key(request, credentials=None):
 
 
 class UsernameEmailOrPhoneBackend(ModelBackend):
-    """Log in with whichever of username, email or phone the person remembers."""
+    """Log in with whichever of username, email or phone the person remembers.
+
+    Its ``get_user`` (the read of the session's user on every request) brings in the same query what every page
+    shows of them: the person they are on a unit's list (``user.person``, with its unit) and whether the Wagtail
+    admin lets them in (``user.admin_access``, read by ``User.can_enter_admin``).
+    """
+
+    def get_user(self, user_id):
+        admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        users = (
+            get_user_model()
+            ._default_manager.select_related("person__unit")
+            .annotate(
+                admin_access=Case(
+                    When(
+                        Q(is_superuser=True)
+                        | Exists(admin.filter(user=OuterRef("pk")))
+                        | Exists(admin.filter(group__user=OuterRef("pk"))),
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+        )
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:

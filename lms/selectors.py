@@ -83,10 +83,15 @@ def training_history(person):
     )
 
 
-def person_of(user):
+def person_of(user, *, reread=False):
     """The active person on a unit's list that ``user`` is: the one linked to the account, or else the one
-    not linked yet with the account's phone number (linked, without a read doing it, by ``link_person``)."""
-    person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()
+    not linked yet with the account's phone number (linked, without a read doing it, by ``link_person``).
+    ``reread``: from the database even when the session's read of the user brought their person."""
+    if not reread and user.__class__.person.is_cached(user):  # the session's read of the user (lms.auth)
+        person = getattr(user, "person", None)
+        person = person if person is not None and person.is_active else None
+    else:
+        person = Person.objects.filter(user=user, is_active=True).select_related("unit").first()
     if person is None and user.phone:
         person = (
             Person.objects.filter(phone=user.phone, user__isnull=True, is_active=True).select_related("unit").first()

@@ -321,7 +321,7 @@ def link_person(*, user):
         if Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user, updated_at=timezone.now()):
             person.user = user
         else:  # linked meanwhile, by a parallel request or an organiser
-            person = person_of(user)
+            person = person_of(user, reread=True)
     return person
 
 

@@ -10,10 +10,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
+from lms.pages import RestrictionsKnownFromRoute
 from lms.vietnamese import fold
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(RestrictionsKnownFromRoute, Page):
     """The course catalogue: lists the published courses below it, filtered by competence and audience."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -38,7 +39,7 @@ class EnrolmentMode(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned only: organisers enrol people")
 
 
-class CoursePage(Page):
+class CoursePage(RestrictionsKnownFromRoute, Page):
     """A course: what it teaches and to whom, and when it is complete. Its lessons are its children."""
 
     summary = models.TextField(_("summary"), help_text=_("One or two sentences shown in the catalogue."))
@@ -122,11 +123,11 @@ class CoursePage(Page):
         from courses.selectors import course_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(self, request.user))
+        context.update(course_context(self, request))
         return context
 
 
-class LessonPage(Page):
+class LessonPage(RestrictionsKnownFromRoute, Page):
     """One lesson of a course, read on a phone and marked done by the learner."""
 
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
@@ -154,5 +155,5 @@ class LessonPage(Page):
         from courses.selectors import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(self, request.user))
+        context.update(lesson_context(self, request))
         return context

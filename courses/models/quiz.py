@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from lms.models.scoping import UnitScopedQuerySet
+from lms.pages import RestrictionsKnownFromRoute
 
 
 class GradingMethod(models.TextChoices):
@@ -52,7 +53,7 @@ class QuizPageForm(WagtailAdminPageForm):
         slots.form = SlotForm
 
 
-class QuizPage(Page):
+class QuizPage(RestrictionsKnownFromRoute, Page):
     """A quiz of a course: fixed questions and random draws, a pass mark, attempts and a time limit."""
 
     base_form_class = QuizPageForm
@@ -115,7 +116,7 @@ class QuizPage(Page):
         from courses.quiz_selectors import quiz_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(quiz_context(self, request.user))
+        context.update(quiz_context(self, request))
         return context
 
     def kept(self, previous, attempt):

@@ -31,6 +31,12 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    def can_enter_admin(self):
+        """Whether the Wagtail admin lets the user in (the site header links it): read with the user when the
+        session loaded them (``lms.auth``), else from their permissions."""
+        known = getattr(self, "admin_access", None)
+        return self.has_perm("wagtailadmin.access_admin") if known is None else known
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

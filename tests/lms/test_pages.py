@@ -1,0 +1,103 @@
+"""The site's pages served by one read of the pages along their path: the same pages found, the same ones refused,
+and the header drawn from what the route and the session already read."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from courses.models import CourseIndexPage
+from home.models import HomePage
+from tests.courses.helpers import make_catalogue, make_course, make_learner_person, publish
+from tests.factories import make_learner, make_trainer, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_course_is_found_by_its_path_and_a_path_beyond_its_pages_is_not(client):
+    course = make_course(make_catalogue(), lessons=1, title="Kỹ năng số cơ bản")
+
+    assert "Kỹ năng số cơ bản" in client.get(course.url).text
+    assert client.get(f"{course.url}khong-co/").status_code == 404
+    assert client.get(f"{course.lessons().first().url}khong-co/").status_code == 404
+    assert client.get("/khong-co/").status_code == 404
+
+
+def test_an_unpublished_course_is_not_found_though_its_catalogue_is(client):
+    catalogue = make_catalogue()
+    course = make_course(catalogue, lessons=0)
+    course.unpublish()
+
+    assert client.get(catalogue.url).status_code == 200
+    assert client.get(course.url).status_code == 404
+
+
+def test_a_course_below_a_catalogue_for_logged_in_users_sends_a_visitor_to_log_in(client):
+    catalogue = make_catalogue()
+    course = make_course(catalogue, lessons=0)
+    PageViewRestriction.objects.create(page=catalogue, restriction_type=PageViewRestriction.LOGIN)
+
+    refused = client.get(course.url)
+    client.force_login(make_learner())
+    admitted = client.get(course.url)
+
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("wagtailcore_login"))
+    assert admitted.status_code == 200
+
+
+def test_a_course_below_a_catalogue_behind_a_password_asks_for_the_password(client):
+    catalogue = make_catalogue()
+    course = make_course(catalogue, lessons=0, title="Kỹ năng số cơ bản")
+    PageViewRestriction.objects.create(
+        page=catalogue, restriction_type=PageViewRestriction.PASSWORD, password="mat-khau"
+    )
+
+    response = client.get(course.url)
+
+    assert 'name="password"' in response.text
+    assert "Kỹ năng số cơ bản" not in response.text
+
+
+def test_a_restriction_on_the_page_an_alias_copies_guards_the_alias_and_its_pages_too(client):
+    catalogue = make_catalogue()
+    course = make_course(catalogue, lessons=0, title="Kỹ năng số cơ bản")
+    PageViewRestriction.objects.create(page=catalogue, restriction_type=PageViewRestriction.LOGIN)
+    alias = catalogue.create_alias(update_slug="khoa-hoc-ban-sao", recursive=True)
+
+    response = client.get(f"{alias.url}{course.slug}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailcore_login"))
+
+
+def test_the_header_links_the_catalogue_the_page_lies_in(client):
+    make_catalogue()
+    second = publish(HomePage.objects.get(), CourseIndexPage(title="Khóa học nâng cao", slug="nang-cao"))
+    course = make_course(second, lessons=0)
+
+    assert f'<li><a href="{second.url}">Khóa học</a></li>' in client.get(course.url).text
+
+
+def test_the_header_links_the_first_catalogue_nothing_restricts_on_pages_outside_the_catalogues(client):
+    hidden = make_catalogue()
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    shown = publish(HomePage.objects.get(), CourseIndexPage(title="Khóa học nâng cao", slug="nang-cao"))
+    client.force_login(make_learner_person(make_unit()).user)
+
+    text = client.get(reverse("my_courses")).text
+
+    assert f'<a href="{shown.url}">Khóa học</a>' in text
+    assert f'href="{hidden.url}"' not in text
+
+
+def test_the_header_links_the_admin_for_whoever_may_enter_it_and_for_nobody_else(client):
+    catalogue = make_catalogue()
+    admin_link = f'<a href="{reverse("wagtailadmin_home")}">Quản trị</a>'
+
+    client.force_login(make_learner_person(make_unit()).user)
+    learners_pages = [client.get(url).text for url in ("/", catalogue.url, reverse("my_courses"))]
+    client.force_login(make_trainer())
+    trainers_pages = [client.get(url).text for url in ("/", catalogue.url, reverse("my_courses"))]
+
+    assert not any(admin_link in text for text in learners_pages)
+    assert all(admin_link in text for text in trainers_pages)
