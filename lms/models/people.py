@@ -110,8 +110,8 @@ class Person(models.Model):
     commune = models.ForeignKey("lms.Unit", null=True, editable=False, on_delete=models.PROTECT, related_name="+")
     sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, db_index=True)
     search_name = models.CharField(max_length=150, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("added to the list at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ the weekly retention rule erases those who left long enough ago."""
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -504,6 +505,8 @@ def test_screens_of_personal_data_are_in_vietnamese(world):
     assert "Dữ liệu của tôi" in learner
     assert "Tải về" in learner
     assert "Ask for a correction" not in learner
+    assert "đưa vào danh sách lúc" in learner
+    assert re.search(r"\b(created|updated) at\b", learner) is None  # Django's own names of unnamed fields
     organiser = staff_client(world.organiser)
     access = organiser.get(reverse("lms_personaldataaccess:index"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Truy cập dữ liệu cá nhân" in access
