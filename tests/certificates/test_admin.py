@@ -11,14 +11,9 @@ from certificates.models import CertificateTemplate
 from courses.models import CoursePage
 from lms.models import UnitLogEntry
 from tests.courses.helpers import make_catalogue, make_course
-from tests.factories import make_organiser, make_person, make_session, make_trainings, make_unit_tree, make_user
+from tests.factories import make_organiser, make_person, make_session, make_trainings, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tree():
-    return make_unit_tree()
 
 
 def make_template(unit, **fields):

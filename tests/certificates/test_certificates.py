@@ -73,21 +73,6 @@ def signing_key():
 
 
 @pytest.fixture
-def tree():
-    return make_unit_tree()
-
-
-@pytest.fixture
-def template():
-    return CertificateTemplate.objects.create(
-        name="MTTQ Thái Nguyên",
-        issuer="ỦY BAN MTTQ VIỆT NAM\nTỈNH THÁI NGUYÊN",
-        place="Thái Nguyên",
-        signer_name="Nguyễn Văn Hùng",
-    )
-
-
-@pytest.fixture
 def course(template):
     course = make_course(make_catalogue(), lessons=1)
     template.courses.add(course)

@@ -23,10 +23,9 @@ from pyld import jsonld
 from certificates import data_integrity, services
 from certificates.credentials import STATUS_LIST_SIZE, issuer_did, status_place
 from certificates.data_integrity import canonical_nquads, create_credential_key
-from certificates.models import CertificateTemplate
 from certificates.signing import create_signing_key
 from lms import ledger
-from tests.factories import make_learner, make_person, make_trainings, make_unit_tree
+from tests.factories import make_learner, make_person, make_trainings
 
 pytestmark = pytest.mark.django_db
 
@@ -57,21 +56,6 @@ def no_network(monkeypatch):
         raise AssertionError(f"A connection to {address} was attempted")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-@pytest.fixture
-def tree():
-    return make_unit_tree()
-
-
-@pytest.fixture
-def template():
-    return CertificateTemplate.objects.create(
-        name="MTTQ Thái Nguyên",
-        issuer="ỦY BAN MTTQ VIỆT NAM\nTỈNH THÁI NGUYÊN",
-        place="Thái Nguyên",
-        signer_name="Nguyễn Văn Hùng",
-    )
 
 
 course_ids = itertools.count(1)
