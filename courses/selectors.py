@@ -100,7 +100,7 @@ def course_links(course, enrolment, *, previewed=False):
     a quiz passed, which takes one more query for the attempts) and its live prerequisite courses. A ``previewed``
     course holds the prerequisites being edited in memory: those are shown, not the ones saved."""
     done = LessonProgress.objects.filter(enrolment=enrolment, lesson=OuterRef("pk"), done_at__isnull=False)
-    in_course = Q(path__startswith=course.path, depth=course.depth + 1)
+    in_course = Page.objects.child_of_q(course)
     pages = list(
         Page.objects.live()
         .filter(in_course if previewed else in_course | Q(coursepage__required_by=course))

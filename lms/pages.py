@@ -54,7 +54,9 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
             PageViewRestriction.objects.filter(page_id=Coalesce(OuterRef("alias_of_id"), OuterRef("pk")))
         )
         along_path = list(
-            Page.objects.filter(Q(path__in=above) | Q(path__startswith=self.path, url_path__in=url_paths))
+            Page.objects.filter(
+                Q(path__in=above) | (Page.objects.descendant_of_q(self, inclusive=True) & Q(url_path__in=url_paths))
+            )
             .annotate(restricted=restricted)
             # what the page served needs of the pages above it: their links, and which one it is below
             .only("path", "depth", "url_path", "title", "live", "alias_of_id", "content_type_id")

@@ -1,5 +1,7 @@
 """Panels of the admin kit."""
 
+import re
+
 from django.forms.formsets import ORDERING_FIELD_NAME
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.panels import InlinePanel
@@ -10,6 +12,15 @@ class FormSetOfPostedForms(BaseChildFormSet):
     was posted (a crafted ``INITIAL_FORMS`` would look up ids that are not there), and every form has an order
     after cleaning, even a form counted in ``TOTAL_FORMS`` whose fields were never posted (Wagtail's inline
     panel sorts by it). Either would otherwise be a server error."""
+
+    def total_form_count(self):
+        """No more forms than were posted: a crafted ``TOTAL_FORMS`` would draw up to Django's cap of a thousand."""
+        counted = super().total_form_count()
+        if not self.is_bound:
+            return counted
+        posted_form = re.compile(rf"{re.escape(self.prefix)}-(\d+)-")
+        posted = {match[1] for key in self.data if (match := posted_form.match(key))}
+        return min(counted, len(posted))
 
     def initial_form_count(self):
         counted = super().initial_form_count()

@@ -570,7 +570,7 @@ def test_my_courses_shows_only_my_own_courses_in_progress_and_completed(client, 
     assert [enrolment.course.title for enrolment in response.context["completed"]] == ["Khóa đã xong"]
     assert "Khóa của người khác" not in response.text
     page = response.text
-    in_progress = page.index(f'<h2 id="current-heading">{vietnamese("In progress")}</h2>')
+    in_progress = page.index('<h2 id="current-heading">Đang học</h2>')
     completed = page.index(f'<h2 id="completed-heading">{vietnamese("Completed")}</h2>')
     assert in_progress < page.index("Khóa đang học") < completed < page.index("Khóa đã xong")
 
