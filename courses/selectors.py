@@ -70,7 +70,11 @@ def catalogue(index_page, params):
     if query:
         courses = courses.filter(search_text__contains=fold(query))
     return {
-        "courses": courses.distinct().select_related("cover_image").prefetch_related("competences"),
+        "courses": courses.distinct()
+        .select_related("cover_image")
+        .prefetch_related("competences")
+        # what a card shows and its link needs, not every field of the page
+        .only("title", "path", "depth", "url_path", "summary", "estimated_hours", "cover_image"),
         "competence_choices": Competence.objects.select_related("domain"),
         "audience_choices": PersonCategory.objects.filter(is_active=True),
         "selected": {"competence": competence, "audience": audience, "q": query},
@@ -213,16 +217,18 @@ def learner_courses(person):
         return []
     in_courses = Q()
     for enrolment in enrolments:
-        in_courses |= CoursePage.objects.child_of_q(enrolment.course)
+        in_courses |= Page.objects.child_of_q(enrolment.course)
+    steps = (
+        Page.objects.live()
+        .filter(in_courses)
+        .annotate(required=Coalesce("lessonpage__required", "quizpage__required"))
+        .filter(required__isnull=False)  # lessons and quizzes
+        .only("title", "path", "url_path", "content_type_id")
+        .order_by("path")
+    )
     steps_by_course = {}
-    for step_type in (LessonPage, QuizPage):  # lessons first, then quizzes
-        for step in (
-            step_type.objects.live()
-            .filter(in_courses)
-            .order_by("path")
-            .only("title", "path", "url_path", "required", "content_type")
-        ):
-            steps_by_course.setdefault(step.path[: -step_type.steplen], []).append(step)
+    for step in sorted(steps, key=lambda step: not issubclass(step.specific_class, LessonPage)):  # lessons first
+        steps_by_course.setdefault(step.path[: -Page.steplen], []).append(step)
     done = set(
         LessonProgress.objects.filter(enrolment__in=enrolments, done_at__isnull=False).values_list(
             "enrolment_id", "lesson_id"

@@ -174,7 +174,13 @@ class AttemptQuerySet(UnitScopedQuerySet):
     def passed_keys(self):
         """The (enrolment id, quiz id) pairs whose kept attempt (highest or last, as the quiz says) passed."""
         kept = {}
-        for attempt in self.filter(state=AttemptState.GRADED).select_related("quiz").order_by("number"):
+        graded = (
+            self.filter(state=AttemptState.GRADED)
+            .select_related("quiz")
+            .only("enrolment_id", "quiz__grading_method", "score", "max_score", "passed")
+            .order_by("number")
+        )
+        for attempt in graded:
             key = (attempt.enrolment_id, attempt.quiz_id)
             kept[key] = attempt.quiz.kept(kept.get(key), attempt)
         return {key for key, attempt in kept.items() if attempt.passed}
