@@ -9,3 +9,12 @@ class CoursesConfig(AppConfig):
     # The ids the migrations were made with, whatever the site chooses as its DEFAULT_AUTO_FIELD.
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from courses.selectors import FILTER_CHOICE_MODELS, forget_catalogue_filter_choices
+
+        for model in FILTER_CHOICE_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(forget_catalogue_filter_choices, sender=model, dispatch_uid=model._meta.label)

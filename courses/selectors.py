@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce, Substr
@@ -11,6 +12,7 @@ from wagtail.models import Page
 from courses.models import (
     Attempt,
     Competence,
+    CompetenceDomain,
     CoursePage,
     Enrolment,
     EnrolmentStatus,
@@ -57,6 +59,31 @@ def done_allowed_at(opened_at, lesson):
     return opened_at + timedelta(minutes=lesson.min_reading_minutes or 0)
 
 
+FILTER_CHOICES_KEY = "courses:catalogue_filter_choices"
+# What the catalogue's filters offer is read from these models; a change to one forgets the cached choices.
+FILTER_CHOICE_MODELS = (Competence, CompetenceDomain, PersonCategory)
+
+
+def catalogue_filter_choices():
+    """What the catalogue's filters offer: every competence (with its domain) and the active categories of people.
+    They change seldom, so they are kept in the cache, one read instead of two queries on every catalogue page;
+    saving or deleting one of them forgets them (``forget_catalogue_filter_choices``), and the cache keeps them
+    an hour at most, for changes made without Django's signals (migrations, bulk updates)."""
+    choices = cache.get(FILTER_CHOICES_KEY)
+    if choices is None:
+        choices = {
+            "competence_choices": list(Competence.objects.select_related("domain")),
+            "audience_choices": list(PersonCategory.objects.filter(is_active=True)),
+        }
+        cache.set(FILTER_CHOICES_KEY, choices, timeout=3600)
+    return choices
+
+
+def forget_catalogue_filter_choices(**_signal):
+    """Receiver of ``post_save`` and ``post_delete`` of the ``FILTER_CHOICE_MODELS``."""
+    cache.delete(FILTER_CHOICES_KEY)
+
+
 def catalogue(index_page, params):
     """The live courses under ``index_page`` matching the filters in ``params`` (competence, audience, q)."""
     courses = CoursePage.objects.child_of(index_page).live().filter(public_pages()).order_by("path")
@@ -75,8 +102,7 @@ def catalogue(index_page, params):
         .prefetch_related("competences")
         # what a card shows and its link needs, not every field of the page
         .only("title", "path", "depth", "url_path", "summary", "estimated_hours", "cover_image"),
-        "competence_choices": Competence.objects.select_related("domain"),
-        "audience_choices": PersonCategory.objects.filter(is_active=True),
+        **catalogue_filter_choices(),
         "selected": {"competence": competence, "audience": audience, "q": query},
     }
 

@@ -160,6 +160,30 @@ def test_the_catalogue_filter_by_audience_keeps_courses_for_everyone(client, cat
     assert catalogue_titles(client, catalogue, audience="khong-chuyen-trach") == {"Dành cho mọi người"}
 
 
+def test_the_catalogue_filters_follow_a_competence_or_category_changed_after_they_were_read(client, catalogue):
+    """The filters' choices are kept in the cache; changing one of their models forgets them."""
+    from courses.models import Competence, CompetenceDomain
+
+    def offered(select):
+        page = client.get(catalogue.url).content.decode()
+        return page.split(f'name="{select}"')[1].split("</select>")[0]
+
+    assert "Bí thư chi bộ" not in offered("audience")  # the choices are read, and kept
+    category = PersonCategory.objects.create(name="Bí thư chi bộ", code="bi-thu")
+    assert "Bí thư chi bộ" in offered("audience")
+    category.is_active = False
+    category.save()
+    assert "Bí thư chi bộ" not in offered("audience")
+    domain = CompetenceDomain.objects.first()
+    competence = Competence.objects.create(domain=domain, number=f"{domain.number}.9", name="Dùng VNeID")
+    assert "Dùng VNeID" in offered("competence")
+    competence.delete()
+    assert "Dùng VNeID" not in offered("competence")
+    domain.name = "Miền đổi tên"
+    domain.save()
+    assert f'label="{domain}"' in offered("competence")
+
+
 @pytest.mark.parametrize("query", ["chữ ký số", "chu ky so", "CHU KY SO", "  chu   ky  "])
 def test_search_finds_a_course_with_or_without_diacritics(client, catalogue, query):
     make_course(catalogue, title="Sử dụng chữ ký số và phần mềm quản lý văn bản")
