@@ -35,10 +35,15 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def session_checkin(request, code):
-    """Show the session; on POST, record the learner as present while check-in is open, if invited."""
-    session = get_object_or_404(TrainingSession.objects.select_related("organising_unit"), checkin_code=code)
+    """Show the session; on POST, record the learner as present while check-in is open, if invited. A session with
+    a page to open after check-in (its quiz, say) takes the learner who has just checked in straight to it, and
+    offers it to one already present."""
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("organising_unit", "follow_up_page"), checkin_code=code
+    )
     person = services.link_person(user=request.user) if request.method == "POST" else person_of(request.user)
-    context = {"session": session, "person": person, "is_open": session.checkin_is_open()}
+    follow_up = session.follow_up_page if session.follow_up_page and session.follow_up_page.live else None
+    context = {"session": session, "person": person, "is_open": session.checkin_is_open(), "follow_up": follow_up}
     if person is not None:
         context["already_present"] = session.attendances.filter(person=person).exists()
         if request.method == "POST" and not context["already_present"]:
@@ -47,9 +52,17 @@ def session_checkin(request, code):
                 context["already_present"] = True
             except ValidationError as error:
                 context["error"] = error.messages[0]
+            else:
+                if follow_up is not None:
+                    messages.success(request, checked_in_message(person))
+                    return redirect(follow_up.url)
         elif not context["already_present"] and not may_check_in(session, person):
             context["error"] = services.NOT_INVITED
     return TemplateResponse(request, "lms/session_checkin.html", context)
+
+
+def checked_in_message(person):
+    return _("Thank you, %(name)s: you are recorded as present.") % {"name": person.full_name}
 
 
 class CorrectionRequestForm(forms.Form):

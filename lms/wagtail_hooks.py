@@ -224,6 +224,7 @@ class SessionViewSet(ScopedViewSet):
         "meeting_url",
         "trainer",
         "topics",
+        "follow_up_page",
     ]
     search_fields = ["title", "trainer", "place"]
 

@@ -53,6 +53,18 @@ class TrainingSession(models.Model):
     meeting_url = models.URLField(_("meeting link"), blank=True)
     trainer = models.CharField(_("trainer"), max_length=255, blank=True)
     topics = models.TextField(_("topics"), blank=True)
+    follow_up_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page opened after check-in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "For example the quiz taken at the session: a learner who checks in by the QR code is taken straight "
+            "to it, already logged in."
+        ),
+    )
     checkin_code = models.CharField(max_length=32, unique=True, default=new_checkin_code, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

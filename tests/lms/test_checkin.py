@@ -175,6 +175,62 @@ def test_checking_in_twice_records_the_learner_once(client, tree, learner_on_a_l
     assert TrainingRecord.objects.filter(session=session, person=person).count() == 1
 
 
+@pytest.fixture
+def quiz_of_the_session():
+    """The published quiz a session's learners take once they have checked in."""
+    from tests.courses.helpers import make_catalogue, make_course, make_quiz
+
+    return make_quiz(make_course(make_catalogue()), title="Kiểm tra cuối hội nghị")
+
+
+def test_checking_in_to_a_session_with_a_follow_up_page_goes_straight_to_it(
+    client, tree, learner_on_a_list, quiz_of_the_session
+):
+    from courses.services import enrol
+
+    learner, person = learner_on_a_list
+    enrol(person=person, course=quiz_of_the_session.get_parent().specific)  # the course assigned for the session
+    session = session_starting_in(tree, timedelta(minutes=10))
+    session.follow_up_page = quiz_of_the_session
+    session.save()
+    client.force_login(learner)
+
+    response = client.post(checkin_url(session), follow=True)
+
+    assert response.redirect_chain == [(quiz_of_the_session.url, 302)]
+    assert Attendance.objects.filter(session=session, person=person).exists()
+    assert f'action="{reverse("quiz_start", args=[quiz_of_the_session.pk])}"' in response.text  # one tap to start
+    assert in_site_language("Thank you, %(name)s: you are recorded as present.") % {"name": person.full_name} in (
+        response.text
+    )
+    again = client.get(checkin_url(session))
+    assert f'href="{quiz_of_the_session.url}"' in again.text
+
+
+def test_a_refused_check_in_or_an_unpublished_follow_up_page_leads_nowhere(client, tree, quiz_of_the_session):
+    outsider = make_learner()
+    make_person(unit=tree["other_commune"], full_name="Người ngoài", user=outsider)
+    session = session_starting_in(tree, timedelta(minutes=10))
+    session.follow_up_page = quiz_of_the_session
+    session.save()
+    client.force_login(outsider)
+
+    refused = client.post(checkin_url(session))
+
+    assert refused.status_code == 200
+    assert refused.context["error"]
+    assert quiz_of_the_session.url not in refused.text
+    quiz_url = quiz_of_the_session.url
+    quiz_of_the_session.unpublish()
+    present = make_learner()
+    make_person(unit=tree["area"], full_name="Người có mặt", user=present)
+    client.force_login(present)
+    checked_in = client.post(checkin_url(session))
+    assert checked_in.status_code == 200
+    assert checked_in.context["just_checked_in"] is True
+    assert quiz_url not in checked_in.text
+
+
 def test_a_learner_is_linked_to_the_person_with_their_phone_number_when_logging_in(client, tree):
     learner = make_learner(phone="0912 345 678")
     person = make_person(unit=tree["area"], full_name="Phạm Thị Lan", phone="+84 912 345 678")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pytest
+from wagtail.models import Page
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -551,6 +552,17 @@ def test_an_organiser_adds_a_session_of_their_commune(as_organiser, org):
 
     assert response.status_code == 302
     assert TrainingSession.objects.get(title="Tập huấn mới").organising_unit == org["commune"]
+
+
+def test_an_organiser_names_the_page_a_session_opens_after_check_in(as_organiser, org):
+    quiz_page = Page.objects.get(depth=2)  # any page: the quiz of the session, in practice
+    form = as_organiser.get(url("lms_session:add")).text
+
+    response = as_organiser.post(url("lms_session:add"), session_form(org, follow_up_page=quiz_page.pk))
+
+    assert 'name="follow_up_page"' in form
+    assert response.status_code == 302
+    assert TrainingSession.objects.get(title="Tập huấn mới").follow_up_page_id == quiz_page.pk
 
 
 @pytest.mark.parametrize(
