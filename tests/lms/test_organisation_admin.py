@@ -15,7 +15,6 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 import pytest
-from wagtail.models import Page
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -24,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.log_actions import log
+from wagtail.models import Page
 
 from lms import services
 from lms.importers import AttendanceImport, PeopleImport, UnitImport
