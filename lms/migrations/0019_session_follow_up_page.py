@@ -6,16 +6,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lms', '0018_people_dates_named'),
+        ("lms", "0018_people_dates_named"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trainingsession',
-            name='follow_up_page',
-            field=models.ForeignKey(blank=True, help_text='For example the quiz taken at the session: a learner who checks in by the QR code is taken straight to it, already logged in.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='page opened after check-in'),
+            model_name="trainingsession",
+            name="follow_up_page",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For example the quiz taken at the session: a learner who checks in by the QR code is taken straight to it, already logged in.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.WAGTAIL_PAGE_MODEL,
+                verbose_name="page opened after check-in",
+            ),
         ),
     ]
