@@ -160,23 +160,20 @@ def in_population(target, *, as_of, category=None):
     people = Person.objects.on_list(as_of)
     people = people.annotate(counted_unit=F("unit_id") if as_of >= timezone.localdate() else unit_on(as_of))
     if target.levels:
-        people = people.annotate(counted_level=counted_unit_field(as_of, "level")).filter(
-            counted_level__in=target.levels
-        )
-    category_ids = [category.pk for category in target.categories.all()]
-    if category_ids:
-        people = people.filter(category_id__in=category_ids)
+        people = people.annotate(counted_level=counted_unit_field(as_of, "level"))
+    people = people.filter(counted_by(target, level="counted_level"))
     if category is not None:
         people = people.filter(category=category)
     return people.order_by()
 
 
-def counted_by(target):
-    """The condition on a person of being, today, at a unit of the target's levels and in one of its categories
-    (always true for a target of every level and category)."""
+def counted_by(target, *, level="unit__level"):
+    """The condition on a person of being at a unit of the target's levels (the unit's level read from ``level``:
+    by default the unit they are in today) and in one of its categories; always true for a target of every level
+    and category."""
     condition = Q(pk__isnull=False)
     if target.levels:
-        condition &= Q(unit__level__in=target.levels)
+        condition &= Q(**{f"{level}__in": target.levels})
     category_ids = [category.pk for category in target.categories.all()]
     if category_ids:
         condition &= Q(category_id__in=category_ids)
