@@ -30,6 +30,7 @@ from lms.models import (
     unit_search_key,
 )
 from lms.phones import normalize_phone
+from lms.signals import people_changed
 from lms.spreadsheets import (
     CellError,
     Column,
@@ -432,6 +433,7 @@ class PeopleImport(SpreadsheetImport):
         Person.objects.bulk_create(to_create)
         Person.objects.bulk_update(to_update, [*PERSON_FIELDS, "province", "commune", "sort_key", "search_name"])
         services.record_moves([(person.pk, person.previous_values["unit_id"], person.unit_id) for person in to_update])
+        people_changed.send(sender=Person)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         if self.create_accounts:

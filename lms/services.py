@@ -24,7 +24,7 @@ from lms.models import (
     unit_search_key,
 )
 from lms.selectors import may_check_in, person_of
-from lms.signals import attendance_recorded
+from lms.signals import attendance_recorded, people_changed
 
 OFFICIAL_UNITS_VALID_FROM = date(2025, 7, 1)  # the day the 2025 reform took effect
 CENTRAL_UNIT_CODE = "TW"
@@ -174,6 +174,7 @@ def refresh_ancestry(unit):
         province_id=Subquery(unit_of_person.values("province_id")),
         commune_id=Subquery(unit_of_person.values("commune_id")),
     )
+    people_changed.send(sender=Unit)
 
 
 def record_moves(moves, *, on_date=None):

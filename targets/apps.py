@@ -18,10 +18,14 @@ class CoverageConfig(AppConfig):
         from wagtail.signals import page_published
 
         from courses.models import CoursePage
-        from lms.signals import training_recorded
+        from lms.models import Person, Unit
+        from lms.signals import people_changed, training_recorded
         from targets import summary
         from targets.models import Target
 
         training_recorded.connect(summary.training_recorded, dispatch_uid="coverage.training_recorded")
         post_save.connect(summary.target_saved, sender=Target, dispatch_uid="coverage.target_saved")
         page_published.connect(summary.course_published, sender=CoursePage, dispatch_uid="coverage.course_published")
+        people_changed.connect(summary.people_changed, dispatch_uid="coverage.people_changed")
+        for model in (Person, Unit):
+            post_save.connect(summary.people_changed, sender=model, dispatch_uid=f"coverage.{model.__name__}_saved")

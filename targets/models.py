@@ -95,6 +95,8 @@ class Target(ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     # Whether the facts below hold for the target as it is: false from a change until they are made again.
     summary_ready = models.BooleanField(default=False, editable=False)
+    # The day the totals below hold for: None from a change of people or units until they are counted again.
+    totals_on = models.DateField(null=True, editable=False)
 
     objects = TargetQuerySet.as_manager()
 
@@ -217,6 +219,25 @@ class CoverageFact(models.Model):
 
     def __str__(self):
         return f"{self.target_id}/{self.person_id}: {self.trainings}"
+
+
+class CoverageTotal(models.Model):
+    """A target's counts of today in a unit's whole subtree (the unit, the units below it and their people),
+    or a change to them: the rows of one unit add up. Made from the facts, kept current as records are written
+    and counted again when people or units change (see ``targets.summary``), so that today's reports read a
+    row per unit shown instead of a row per person."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("lms.Unit", on_delete=models.CASCADE, related_name="+")
+    population = models.IntegerField()  # a change may take away
+    met = models.IntegerField()
+    trainings = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["target", "unit"])]
+
+    def __str__(self):
+        return f"{self.target_id}/{self.unit_id}: {self.met}/{self.population}"
 
 
 class ReminderLog(models.Model):

@@ -321,7 +321,8 @@ class Coverage:
     total: CoverageRow
     snapshot: CoverageSnapshot | None = None
     category: object = None
-    requirement: Requirement | None = field(default=None, repr=False)
+    requirement: Requirement | None = field(default=None, repr=False)  # set when counted over the ledger
+    from_totals: bool = False
 
     @property
     def rows_with_people(self):
@@ -346,15 +347,18 @@ def coverage(target, unit, *, as_of=None, category=None):
     if snapshot:
         children, counts = snapshot_counts(snapshot, unit_then) if unit_then else ([], {})
         key_of, own_key = (lambda child: child.path), unit_then and unit_then.path
-        requirement = None
+        requirement, from_totals = None, False
     else:
         children = list(Unit.objects.in_unit(unit).filter(depth=unit.depth + 1).order_by("path"))
-        branch, key_of, own_key = child_key(unit, children, as_of=as_of)
-        people = within_unit(in_population(target, as_of=as_of, category=category), unit, as_of=as_of)
-        counts = summary.grouped_counts(target, people, branch, as_of=as_of) if as_of == today else None
-        requirement = None if counts is not None else Requirement.of(target, as_of)
-        if counts is None:  # the full computation, over the ledger
-            counts = grouped_counts(people, requirement, branch)
+        counts = summary.unit_totals(target, unit, children, as_of=as_of) if category is None else None
+        key_of, own_key, requirement, from_totals = (lambda child: child.pk), unit.pk, None, counts is not None
+        if counts is None:  # the facts of today's people, or the full computation over the ledger
+            branch, key_of, own_key = child_key(unit, children, as_of=as_of)
+            people = within_unit(in_population(target, as_of=as_of, category=category), unit, as_of=as_of)
+            counts = summary.grouped_counts(target, people, branch, as_of=as_of) if as_of == today else None
+            requirement = None if counts is not None else Requirement.of(target, as_of)
+            if counts is None:
+                counts = grouped_counts(people, requirement, branch)
     thresholds = {threshold.level: threshold.percent for threshold in target.level_thresholds.all()}
 
     def row(row_unit, numbers, own_people=False):
@@ -381,6 +385,7 @@ def coverage(target, unit, *, as_of=None, category=None):
         snapshot=snapshot,
         category=category,
         requirement=requirement,
+        from_totals=from_totals,
     )
 
 

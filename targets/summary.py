@@ -7,18 +7,25 @@ same ``in_population`` as the full computation. So moves, mergers, people leavin
 passing need nothing here. A training dated after the report's day is the one thing time changes: every fact
 keeps the date of its latest training, and a report that meets one dated after its day is left to the full
 computation (``targets.selectors``), which stays the reference and also answers past days.
+
+The totals (``CoverageTotal``) go one step further for the reports of today without a category: each unit's
+counts over its whole subtree, so that a report reads a row per unit shown, whatever the number of people.
+They are made from the facts for one day (``Target.totals_on``), changed by a row per unit as records are
+written, counted again in the background once people or units change, and every night for the new day.
 """
 
 from datetime import date
 from functools import partial
+from operator import add, sub
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, FilteredRelation, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from lms.models import Person
+from lms.models import Person, TrainingRecord, Unit
 from targets import selectors
-from targets.models import CoverageFact, Target
+from targets.models import CoverageFact, CoverageTotal, Target
 
 EVERY_DAY = date(9999, 12, 31)  # a requirement "as of" this day counts every training of the window
 BATCH = 1000  # people refreshed per statement, well under SQLite's limit on query parameters
@@ -56,12 +63,103 @@ def write_facts(target, people):
 
 @transaction.atomic
 def rebuild(target):
-    """Make ``target``'s facts again from the whole ledger, and mark them ready."""
+    """Make ``target``'s facts again from the whole ledger, mark them ready, and count its totals."""
     Target.objects.select_for_update().filter(pk=target.pk).exists()  # one rebuild of a target at a time
     target = Target.objects.get(pk=target.pk)
     CoverageFact.objects.filter(target=target).delete()
     write_facts(target, Person.objects.all())
     Target.objects.filter(pk=target.pk).update(summary_ready=True)
+    rebuild_totals(target)
+
+
+@transaction.atomic
+def rebuild_totals(target):
+    """Count ``target``'s totals again for today from its facts (nothing while they are not ready). The
+    target's row stays locked until the end, so that no records counted meanwhile are lost or counted twice
+    (``refresh`` waits, and a change of people or units marks the new totals stale once they are written)."""
+    today = timezone.localdate()
+    target = Target.objects.select_for_update().filter(pk=target.pk, summary_ready=True).first()
+    if target is None:
+        return
+    people = selectors.in_population(target, as_of=today)
+    own = grouped_counts(target, people, F("unit__path"), as_of=today)
+    if own is None:  # a training dated after today is counted in the facts
+        own = selectors.grouped_counts(people, selectors.Requirement.of(target, today), F("unit__path"))
+    CoverageTotal.objects.filter(target=target).delete()
+    write_totals(target, own)
+    Target.objects.filter(pk=target.pk).update(totals_on=today)
+
+
+def rebuild_all_totals():
+    """Count the totals of every target whose facts are ready again, for today."""
+    for target in Target.objects.filter(summary_ready=True):
+        rebuild_totals(target)
+
+
+def subtree_sums(own):
+    """``own`` (``{unit path: (population, met, trainings)}`` of the people of each unit itself) summed into
+    each unit and every unit above it: ``{unit path: (population, met, trainings)}`` of whole subtrees."""
+    sums = {}
+    for path, numbers in own.items():
+        for end in range(Unit.steplen, len(path) + 1, Unit.steplen):
+            sums[path[:end]] = tuple(map(add, sums.get(path[:end], (0, 0, 0)), numbers))
+    return sums
+
+
+def write_totals(target, own):
+    """Add to ``target``'s totals ``own`` (see ``subtree_sums``): a row for each unit and each unit above."""
+    sums = {path: numbers for path, numbers in subtree_sums(own).items() if any(numbers)}
+    paths = list(sums)
+    unit_ids = {}
+    for start in range(0, len(paths), BATCH):
+        unit_ids.update(Unit.objects.filter(path__in=paths[start : start + BATCH]).values_list("path", "pk"))
+    CoverageTotal.objects.bulk_create(
+        (
+            CoverageTotal(target=target, unit_id=unit_ids[path], population=population, met=met, trainings=trainings)
+            for path, (population, met, trainings) in sums.items()
+        ),
+        batch_size=BATCH,
+    )
+
+
+def totals_of_today(targets):
+    """The ids of those of ``targets`` whose totals hold for today. On PostgreSQL their rows are locked for
+    sharing until the transaction ends: records counted by several transactions at once, and no rebuild of
+    the totals meanwhile (``rebuild_totals`` locks the row for itself)."""
+    if not targets:
+        return set()
+    table = connection.ops.quote_name(Target._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(targets))
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id IN ({placeholders}) AND totals_on = %s{lock}",
+            [*(target.pk for target in targets), timezone.localdate()],
+        )
+        return {target_id for (target_id,) in cursor.fetchall()}
+
+
+def facts_by_person(target, person_ids):
+    """``{person id: (met, trainings, latest_on)}`` of the facts of these people for ``target``."""
+    facts = CoverageFact.objects.filter(target=target, person_id__in=person_ids)
+    return {
+        person_id: numbers for person_id, *numbers in facts.values_list("person_id", "met", "trainings", "latest_on")
+    }
+
+
+def count_changes(target, before, after):
+    """Add to ``target``'s totals of today what changed between the facts ``before`` and ``after`` (see
+    ``facts_by_person``) of the people counted today (none of them with a training dated after today)."""
+    nothing = (False, 0, None)
+    changed = [person_id for person_id in before.keys() | after.keys() if before.get(person_id) != after.get(person_id)]
+    counted = selectors.in_population(target, as_of=timezone.localdate()).filter(pk__in=changed)
+    own = {}
+    for person_id, path in counted.values_list("pk", "unit__path"):
+        new_met, new_trainings, _latest = after.get(person_id, nothing)
+        old_met, old_trainings, _latest = before.get(person_id, nothing)
+        change = (0, int(new_met) - int(old_met), new_trainings - old_trainings)
+        own[path] = tuple(map(add, own.get(path, (0, 0, 0)), change))
+    write_totals(target, own)
 
 
 def rebuild_all():
@@ -79,12 +177,42 @@ def refresh(person_ids):
     transaction at a time)."""
     person_ids = sorted(set(person_ids))
     targets = list(Target.objects.filter(summary_ready=True)) if person_ids else []
-    for start in range(0, len(person_ids) if targets else 0, BATCH):
-        batch = person_ids[start : start + BATCH]
+    batches = [person_ids[start : start + BATCH] for start in range(0, len(person_ids) if targets else 0, BATCH)]
+    today = timezone.localdate()
+    if any(TrainingRecord.objects.filter(person_id__in=batch, date__gt=today).exists() for batch in batches):
+        count_totals_again(Target.objects.filter(pk__in=[target.pk for target in targets]))  # the facts count them
+    with_totals = None
+    for batch in batches:
         list(Person.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
+        if with_totals is None:  # the people first, then the targets: the order a change of people takes
+            with_totals = totals_of_today(targets)
         for target in targets:
+            before = facts_by_person(target, batch) if target.pk in with_totals else None
             CoverageFact.objects.filter(target=target, person_id__in=batch).delete()
             write_facts(target, Person.objects.filter(pk__in=batch))
+            if before is not None:
+                count_changes(target, before, facts_by_person(target, batch))
+
+
+def unit_totals(target, unit, children, *, as_of):
+    """``{id: (population, met, trainings)}`` from the totals in one query: for each of ``children`` its
+    subtree's, and under ``unit``'s own id its own people's (its subtree less its children's); None unless the
+    totals hold for ``as_of`` (as stored: a change this request made may have marked them stale)."""
+    if not (target.summary_ready and Target.objects.filter(pk=target.pk, summary_ready=True, totals_on=as_of).exists()):
+        return None
+    rows = (
+        CoverageTotal.objects.filter(target=target, unit_id__in=[unit.pk, *(child.pk for child in children)])
+        .values("unit_id")
+        .annotate(population=Sum("population"), met=Sum("met"), trainings=Sum("trainings"))
+        .order_by()
+    )
+    counts = {row["unit_id"]: (row["population"], row["met"], row["trainings"]) for row in rows}
+    own = counts.pop(unit.pk, (0, 0, 0))
+    for numbers in counts.values():
+        own = tuple(map(sub, own, numbers))
+    if own[0]:
+        counts[unit.pk] = own
+    return counts
 
 
 def grouped_counts(target, people, branch, *, as_of):
@@ -151,10 +279,29 @@ def course_published(sender, instance, **kwargs):
     mark_changed(Target.objects.filter(competences__isnull=False).distinct())
 
 
+def people_changed(sender, **kwargs):
+    """Receiver of ``lms.signals.people_changed`` and of the ``post_save`` of people and units: who is counted
+    where may have changed, so the totals of every target are counted again once committed."""
+    if kwargs.get("raw"):
+        return
+    count_totals_again(Target.objects.filter(totals_on__isnull=False))
+
+
+def count_totals_again(targets):
+    """Mark the totals of ``targets`` stale (today's reports read the facts meanwhile) and count them again in
+    the background once the change is committed; a target already marked is not queued twice."""
+    from targets import tasks
+
+    target_ids = list(targets.filter(totals_on__isnull=False).values_list("pk", flat=True))
+    Target.objects.filter(pk__in=target_ids).update(totals_on=None)
+    for target_id in target_ids:
+        transaction.on_commit(partial(tasks.rebuild_coverage_totals.enqueue, target_id))
+
+
 def mark_changed(targets):
     from targets import tasks
 
     target_ids = list(targets.values_list("pk", flat=True))
-    Target.objects.filter(pk__in=target_ids).update(summary_ready=False)
+    Target.objects.filter(pk__in=target_ids).update(summary_ready=False, totals_on=None)
     for target_id in target_ids:
         transaction.on_commit(partial(tasks.rebuild_coverage_summary.enqueue, target_id))

@@ -1,5 +1,6 @@
 """Background work of the coverage app (django-tasks): every week, snapshots, reminders and the personal-data
-retention rule; the facts of a target that changed; sending the Zalo messages that are due."""
+retention rule; every night, the coverage totals of the new day; the facts of a target that changed, the totals
+after people or units changed; sending the Zalo messages that are due."""
 
 from datetime import datetime, time, timedelta
 
@@ -33,20 +34,45 @@ def weekly_coverage_work():
 
 
 def schedule_weekly_work(now=None):
-    """Queue the next weekly run unless one is already waiting: the queued task is the schedule.
-    Needs a task backend that can wait (the database one that ``db_worker`` runs)."""
-    if not weekly_coverage_work.get_backend().supports_defer:
+    """Queue the next weekly run unless one is already waiting."""
+    return schedule(weekly_coverage_work, next_run(now or timezone.now()))
+
+
+def schedule(periodic_task, run_after):
+    """Queue ``periodic_task`` for ``run_after`` unless a run of it is already waiting: the queued task is the
+    schedule. Needs a task backend that can wait (the database one that ``db_worker`` runs)."""
+    if not periodic_task.get_backend().supports_defer:
         return None
-    waiting = DBTaskResult.objects.filter(task_path=weekly_coverage_work.module_path, status=TaskResultStatus.READY)
+    waiting = DBTaskResult.objects.filter(task_path=periodic_task.module_path, status=TaskResultStatus.READY)
     if waiting.exists():
         return None
-    return weekly_coverage_work.using(run_after=next_run(now or timezone.now())).enqueue()
+    return periodic_task.using(run_after=run_after).enqueue()
 
 
 @task()
 def rebuild_coverage_summary(target_id):
     """Count again the facts of a target that changed (see ``targets.summary``)."""
     summary.rebuild(Target.objects.get(pk=target_id))
+
+
+@task()
+def rebuild_coverage_totals(target_id):
+    """Count again the totals of a target once people or units changed (see ``targets.summary``)."""
+    summary.rebuild_totals(Target.objects.get(pk=target_id))
+
+
+@task()
+def nightly_coverage_totals():
+    """Queue tomorrow's run first, then count the totals of every target for the new day: people whose
+    start or end date passed, and trainings dated today, count from today on."""
+    schedule_nightly_totals()
+    summary.rebuild_all_totals()
+
+
+def schedule_nightly_totals(now=None):
+    """Queue the next nightly count of the totals (at 00:05, local time) unless one is already waiting."""
+    tomorrow = timezone.localdate(now or timezone.now()) + timedelta(days=1)
+    return schedule(nightly_coverage_totals, timezone.make_aware(datetime.combine(tomorrow, time(0, 5))))
 
 
 @task()
