@@ -8,19 +8,24 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from courses.models import Competence
 from lms import ledger
-from lms.models import AttendanceMethod, PersonCategory, Unit
+from lms.importers import PeopleImport
+from lms.models import AttendanceMethod, PersonCategory, Unit, UnitLevel
 from lms.services import merge_units, record_attendance
-from targets import selectors, summary
-from targets.models import CoverageFact, Target
+from targets import selectors, summary, tasks
+from targets.models import CoverageFact, CoverageTotal, Target
 from tests.courses.helpers import make_catalogue, make_course
 from tests.coverage.test_admin import make_target, make_world, train
 from tests.factories import make_person, make_session, make_unit, make_user
+from tests.lms.test_importers import person_row, run_people, sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +283,52 @@ def test_the_page_of_people_missing_lists_from_the_facts_what_each_lacks(client,
         ("Lê Văn Cường", ["0/3 lần tập huấn"]),
         ("Phạm Thị Lan", ["1/3 lần tập huấn"]),
     ]
+
+
+def test_people_imported_and_a_unit_changed_mark_the_totals_stale_until_counted_again(world):
+    report = run_people(
+        sheet(PeopleImport, person_row(world.units["area"], full_name="Mai Thị Nhập", phone="0912000777"))
+    )
+    assert (report.errors, report.created) == ([], 1)
+    assert_summary_agrees(world.target, recounted=True)
+    assert selectors.coverage(world.target, world.units["area"]).total.population == 3
+
+    Target.objects.filter(pk=world.target.pk).update(levels=[UnitLevel.PROVINCE, UnitLevel.RESIDENTIAL_AREA])
+    summary.rebuild_totals(world.target)
+    before = selectors.coverage(Target.objects.get(pk=world.target.pk), world.units["other_commune"]).total
+    world.units["outside_area"].level = UnitLevel.COMMUNE  # Đức Anh's area leaves the target's levels
+    world.units["outside_area"].save()
+    assert_summary_agrees(world.target, recounted=True)
+    after = selectors.coverage(world.target, world.units["other_commune"]).total
+    assert (after.population, after.trainings) == (before.population - 1, before.trainings - 3)
+
+
+def test_records_written_keep_the_totals_of_every_unit_above_current_without_counting_them_again(world):
+    summary_rows = CoverageTotal.objects.filter(target=world.target)
+    rows_before = summary_rows.count()
+
+    train(world.people["cuong"], 3)  # he now meets it: a row for his area and each unit above
+
+    assert summary_rows.count() == rows_before + world.units["area"].depth
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["central"]).total.met == 5
+
+
+def test_a_new_day_counts_the_totals_again_and_queues_the_next_night(world, monkeypatch):
+    today = timezone.localdate()
+    world.people["hoa"].end_date = today
+    world.people["hoa"].save()
+    summary.rebuild_totals(world.target)
+    assert selectors.coverage(world.target, world.units["commune"]).from_totals
+
+    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow + timedelta(minutes=5))
+    assert not selectors.coverage(world.target, world.units["commune"]).from_totals  # yesterday's totals
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        tasks.nightly_coverage_totals.call()
+        queued = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+        assert tasks.schedule_nightly_totals() is None  # queued once
+
+    assert queued.task_path == tasks.nightly_coverage_totals.module_path
+    assert timezone.localtime(queued.run_after) == tomorrow + timedelta(days=1, minutes=5)
+    assert_summary_agrees(world.target)  # Hoa, whose last day was yesterday, is no longer counted
