@@ -3,11 +3,13 @@ write, exactly what the full computation over the ledger gives."""
 
 import copy
 import io
+import threading
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -332,3 +334,36 @@ def test_a_new_day_counts_the_totals_again_and_queues_the_next_night(world, monk
     assert queued.task_path == tasks.nightly_coverage_totals.module_path
     assert timezone.localtime(queued.run_after) == tomorrow + timedelta(days=1, minutes=5)
     assert_summary_agrees(world.target)  # Hoa, whose last day was yesterday, is no longer counted
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_records_written_in_parallel_with_the_totals_counted_again_are_each_counted_once_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    world = make_world()
+    summary.rebuild(world.target)
+    learners = [make_person(unit=world.units["area"], full_name=f"Học viên {number}") for number in range(24)]
+    summary.rebuild_totals(world.target)  # current again after the people added
+    jobs = [partial(train, learner, 3) for learner in learners] + [partial(summary.rebuild_totals, world.target)] * 8
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                job()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert_summary_agrees(world.target)  # each record counted once, by a change or by a count again
+    assert selectors.coverage(world.target, world.units["area"]).total.met == 1 + len(learners)
