@@ -123,20 +123,16 @@ def write_totals(target, own):
 
 
 def totals_of_today(targets):
-    """The ids of those of ``targets`` whose totals hold for today. On PostgreSQL their rows are locked for
-    sharing until the transaction ends: records counted by several transactions at once, and no rebuild of
-    the totals meanwhile (``rebuild_totals`` locks the row for itself)."""
-    if not targets:
-        return set()
-    table = connection.ops.quote_name(Target._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(targets))
-    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {table} WHERE id IN ({placeholders}) AND totals_on = %s{lock}",
-            [*(target.pk for target in targets), timezone.localdate()],
-        )
-        return {target_id for (target_id,) in cursor.fetchall()}
+    """The ids of those of ``targets`` whose totals hold for today. On PostgreSQL their rows are first locked
+    for sharing until the transaction ends: records counted by several transactions at once, and no count of
+    the totals meanwhile (``rebuild_totals`` locks the row for itself, and this waits for it to end)."""
+    target_ids = [target.pk for target in targets]
+    if target_ids and connection.features.has_select_for_update:
+        table = connection.ops.quote_name(Target._meta.db_table)
+        placeholders = ", ".join(["%s"] * len(target_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id IN ({placeholders}) FOR SHARE", target_ids)
+    return set(Target.objects.filter(pk__in=target_ids, totals_on=timezone.localdate()).values_list("pk", flat=True))
 
 
 def facts_by_person(target, person_ids):

@@ -367,3 +367,46 @@ def test_records_written_in_parallel_with_the_totals_counted_again_are_each_coun
     assert errors == []
     assert_summary_agrees(world.target)  # each record counted once, by a change or by a count again
     assert selectors.coverage(world.target, world.units["area"]).total.met == 1 + len(learners)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counted_on_postgresql(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    world = make_world()
+    summary.rebuild(world.target)
+    Target.objects.filter(pk=world.target.pk).update(totals_on=None)  # stale, as after a change of people
+    counted, recorded = threading.Event(), threading.Event()
+    count_people = summary.grouped_counts
+
+    def count_then_pause(*args, **kwargs):
+        counts = count_people(*args, **kwargs)
+        counted.set()
+        recorded.wait(timeout=2)  # the record's transaction may commit now, unless it waits for this count
+        return counts
+
+    monkeypatch.setattr(summary, "grouped_counts", count_then_pause)
+
+    def count_again():
+        try:
+            summary.rebuild_totals(world.target)
+        finally:
+            connection.close()
+
+    def record():
+        try:
+            counted.wait(timeout=10)
+            train(world.people["cuong"], 3)  # he now meets it
+            recorded.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=count_again), threading.Thread(target=record)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    monkeypatch.setattr(summary, "grouped_counts", count_people)
+    assert_summary_agrees(world.target)
+    assert selectors.coverage(world.target, world.units["area"]).total.met == 2
