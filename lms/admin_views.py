@@ -96,7 +96,7 @@ class UnitIndexView(ScopedIndexView):
         if self.is_searching:
             units = units.in_unit(self.parent_unit) if self.parent_unit is not None else units
         elif self.parent_unit is not None:
-            units = units.in_unit(self.parent_unit).filter(depth=self.parent_unit.depth + 1)
+            units = units.children_of(self.parent_unit)
         elif (top := selectors.scope_unit(self.request.user)) is not None:
             units = units.filter(pk=top.pk)
         else:

@@ -51,26 +51,29 @@ class TargetForm(ScopedFormMixin, WagtailAdminModelForm):
 
 
 class CoverageFilterForm(forms.Form):
-    target = forms.ModelChoiceField(label=_("Target"), queryset=Target.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    """The choice of a report. The target and unit come from the view, which has read and checked them: here
+    they are shown among the choices (each read in one query)."""
+
+    target = forms.TypedChoiceField(label=_("Target"), coerce=int, required=False)
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=PersonCategory.objects.filter(is_active=True), required=False
     )
     as_of = forms.DateField(label=_("As of"), widget=AdminDateInput, required=False)
 
-    def __init__(self, data, *, request, target, unit):
+    def __init__(self, data, *, request, targets, target, unit):
         # the form shows the report's target and unit, whether the query named them or they are the defaults
         super().__init__({**data.dict(), "target": target.pk, "unit": unit.pk})
-        self.fields["target"].queryset = selectors.targets_for(request.user)
+        self.fields["target"].choices = [(choice.pk, str(choice)) for choice in targets]
         # the units a report moves to from here: those above it that the viewer may see, and those just below
         # (the whole country would be thousands of options on every page)
         above = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
         visible_above = unit_filter_choices(request).filter(path__in=above)
-        below = Unit.objects.in_unit(unit).filter(depth=unit.depth + 1, is_active=True)
-        self.fields["unit"].queryset = Unit.objects.filter(
+        below = Unit.objects.children_of(unit).filter(is_active=True)
+        units = Unit.objects.filter(
             Q(pk__in=visible_above.values("pk")) | Q(pk__in=below.values("pk")) | Q(pk=unit.pk)
         ).order_by("path")
-        self.fields["unit"].label_from_instance = Unit.tree_label
+        self.fields["unit"].choices = [(choice.pk, Unit.tree_label(choice)) for choice in units]
 
 
 class CoverageMixin(ModelPermissionMixin, AdminPageMixin):
@@ -83,14 +86,18 @@ class CoverageMixin(ModelPermissionMixin, AdminPageMixin):
     header_icon = "tasks"
 
     @cached_property
+    def targets(self):
+        """The targets the viewer reports against."""
+        return list(selectors.targets_for(self.request.user))
+
+    @cached_property
     def target(self):
         """The target asked for, or the first the viewer reports against; None if they report against none."""
-        targets = selectors.targets_for(self.request.user)
         target_id = self.request.GET.get("target")
         if not target_id:
-            return targets.first()
+            return next(iter(self.targets), None)
         target_id = parse_id(target_id)
-        target = None if target_id is None else targets.filter(pk=target_id).first()
+        target = next((target for target in self.targets if target.pk == target_id), None)
         if target is None:
             raise Http404
         return target
@@ -105,7 +112,9 @@ class CoverageMixin(ModelPermissionMixin, AdminPageMixin):
 
     @cached_property
     def report_form(self):
-        form = CoverageFilterForm(self.request.GET, request=self.request, target=self.target, unit=self.unit)
+        form = CoverageFilterForm(
+            self.request.GET, request=self.request, targets=self.targets, target=self.target, unit=self.unit
+        )
         form.is_valid()  # a wrong category or day is left out and shown in the form
         return form
 

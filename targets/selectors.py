@@ -349,7 +349,7 @@ def coverage(target, unit, *, as_of=None, category=None):
         key_of, own_key = (lambda child: child.path), unit_then and unit_then.path
         requirement, from_totals = None, False
     else:
-        children = list(Unit.objects.in_unit(unit).filter(depth=unit.depth + 1).order_by("path"))
+        children = list(Unit.objects.children_of(unit))
         counts = summary.unit_totals(target, unit, children, as_of=as_of) if category is None else None
         key_of, own_key, requirement, from_totals = (lambda child: child.pk), unit.pk, None, counts is not None
         if counts is None:  # the facts of today's people, or the full computation over the ledger

@@ -45,6 +45,15 @@ class UnitQuerySet(UnitScopedQuerySet, MP_NodeQuerySet):
             return self.none()
         return self.filter(models.Q(search_key__contains=folded) | models.Q(code__istartswith=text))
 
+    def children_of(self, unit):
+        """The units just below ``unit``, read as a range of the (depth, path) index, however large its subtree
+        (and whatever the ``numchild`` of an instance read before units were added below it)."""
+        first, last = self.model.alphabet[0], self.model.alphabet[-1]
+        return self.filter(
+            depth=unit.depth + 1,
+            path__range=(unit.path + first * self.model.steplen, unit.path + last * self.model.steplen),
+        )
+
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Units are never deleted; merge or close them instead."))
 
@@ -91,7 +100,8 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        indexes = [models.Index(fields=["level", "is_active"])]
+        # (depth, path): a unit's children, and the top of the tree, read without going through the subtree
+        indexes = [models.Index(fields=["level", "is_active"]), models.Index(fields=["depth", "path"])]
 
     def __str__(self):
         return self.name
@@ -126,6 +136,15 @@ class Unit(MP_Node):
         if own_level_field and getattr(self, own_level_field) != self.pk:
             setattr(self, own_level_field, self.pk)
             Unit.objects.filter(pk=self.pk).update(**{own_level_field: self.pk})
+
+    def children_of(self, unit):
+        """The units just below ``unit``, read as a range of the (depth, path) index, however large its subtree
+        (and whatever the ``numchild`` of an instance read before units were added below it)."""
+        first, last = self.model.alphabet[0], self.model.alphabet[-1]
+        return self.filter(
+            depth=unit.depth + 1,
+            path__range=(unit.path + first * self.model.steplen, unit.path + last * self.model.steplen),
+        )
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Units are never deleted; merge or close them instead."))

@@ -287,8 +287,8 @@ def test_the_filter_offers_only_the_targets_and_units_the_organiser_reports_on(c
 
     filters = commune_organiser.get(report_url(world)).context["filters"]
 
-    assert set(filters.fields["target"].queryset) == {world.target, own}
-    assert [unit.name for unit in filters.fields["unit"].queryset] == [
+    assert {target_id for target_id, _name in filters.fields["target"].choices} == {world.target.pk, own.pk}
+    assert [Unit.objects.get(pk=unit_id).name for unit_id, _label in filters.fields["unit"].choices] == [
         "Phường Phan Đình Phùng",
         "Tổ dân phố 1",
         "Tổ dân phố 2",
