@@ -3,7 +3,6 @@ of the viewer's subtree and of a target they report against."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -70,9 +69,8 @@ class CoverageFilterForm(forms.Form):
         above = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
         visible_above = unit_filter_choices(request).filter(path__in=above)
         below = Unit.objects.children_of(unit).filter(is_active=True)
-        units = Unit.objects.filter(
-            Q(pk__in=visible_above.values("pk")) | Q(pk__in=below.values("pk")) | Q(pk=unit.pk)
-        ).order_by("path")
+        parts = [visible_above.order_by(), below.order_by(), Unit.objects.filter(pk=unit.pk).order_by()]
+        units = parts[0].union(*parts[1:]).order_by("path")  # each part read on its index
         self.fields["unit"].choices = [(choice.pk, Unit.tree_label(choice)) for choice in units]
 
 
