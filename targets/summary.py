@@ -122,11 +122,20 @@ def write_totals(target, own):
     )
 
 
-def totals_of_today(targets):
-    """The ids of those of ``targets`` whose totals hold for today. On PostgreSQL their rows are first locked
-    for sharing until the transaction ends: records counted by several transactions at once, and no count of
-    the totals meanwhile (``rebuild_totals`` locks the row for itself, and this waits for it to end)."""
+def totals_of_today(targets, person_ids):
+    """The ids of those of ``targets`` whose totals hold for today and can take the changes of the facts of
+    these people: none when one of them has a training dated after today (the facts count it already), and
+    the totals are then marked stale. On PostgreSQL the rows of the targets are locked for sharing until the
+    transaction ends: records counted by several transactions at once, and no count of the totals meanwhile
+    (``rebuild_totals`` locks the row for itself, and this waits for it to end)."""
     target_ids = [target.pk for target in targets]
+    dated_later = TrainingRecord.objects.filter(date__gt=timezone.localdate())
+    if any(
+        dated_later.filter(person_id__in=person_ids[start : start + BATCH]).exists()
+        for start in range(0, len(person_ids), BATCH)
+    ):
+        count_totals_again(Target.objects.filter(pk__in=target_ids))
+        return set()
     if target_ids and connection.features.has_select_for_update:
         table = connection.ops.quote_name(Target._meta.db_table)
         placeholders = ", ".join(["%s"] * len(target_ids))
@@ -174,14 +183,11 @@ def refresh(person_ids):
     person_ids = sorted(set(person_ids))
     targets = list(Target.objects.filter(summary_ready=True)) if person_ids else []
     batches = [person_ids[start : start + BATCH] for start in range(0, len(person_ids) if targets else 0, BATCH)]
-    today = timezone.localdate()
-    if any(TrainingRecord.objects.filter(person_id__in=batch, date__gt=today).exists() for batch in batches):
-        count_totals_again(Target.objects.filter(pk__in=[target.pk for target in targets]))  # the facts count them
     with_totals = None
     for batch in batches:
         list(Person.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
         if with_totals is None:  # the people first, then the targets: the order a change of people takes
-            with_totals = totals_of_today(targets)
+            with_totals = totals_of_today(targets, person_ids)
         for target in targets:
             before = facts_by_person(target, batch) if target.pk in with_totals else None
             CoverageFact.objects.filter(target=target, person_id__in=batch).delete()
