@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lms', '0019_session_follow_up_page'),
+        ("lms", "0019_session_follow_up_page"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['depth', 'path'], name='lms_unit_depth_3b3406_idx'),
+            model_name="unit",
+            index=models.Index(fields=["depth", "path"], name="lms_unit_depth_3b3406_idx"),
         ),
     ]
