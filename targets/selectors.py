@@ -390,13 +390,30 @@ def coverage(target, unit, *, as_of=None, category=None):
 
 
 def unit_standings(targets, unit):
-    """Today's total line of each of ``targets`` for ``unit`` (a ``CoverageRow``, in the order given), all of
-    them counted in one aggregate query over the people on the lists of the unit's subtree. Prefetch the targets'
-    ``categories``, ``courses``, ``competences`` and ``level_thresholds`` to read nothing else."""
+    """Today's total line of each of ``targets`` for ``unit`` (a ``CoverageRow``, in the order given): read from
+    the totals of those whose totals hold for today, in one query, and the others counted in one aggregate
+    query over the people on the lists of the unit's subtree. Prefetch the targets' ``categories``,
+    ``courses``, ``competences`` and ``level_thresholds`` to read nothing else."""
     targets = list(targets)
+    today = timezone.localdate()
+    numbers = summary.subtree_totals(targets, unit, as_of=today)
+    counted = [target for target in targets if target.pk not in numbers]
+    numbers.update(zip((target.pk for target in counted), counted_standings(counted, unit, today), strict=True))
+    rows = []
+    for target in targets:
+        population, met, trainings = numbers[target.pk]
+        thresholds = {threshold.level: threshold.percent for threshold in target.level_thresholds.all()}
+        threshold = thresholds.get(unit.level, target.threshold)
+        status = status_of(met, population, threshold, target=target, as_of=today)
+        rows.append(CoverageRow(unit, population, met, trainings, threshold, status))
+    return rows
+
+
+def counted_standings(targets, unit, today):
+    """``[(population, met, trainings)]`` of ``unit``'s subtree today for each of ``targets``, counted over the
+    ledger in one aggregate query."""
     if not targets:
         return []
-    today = timezone.localdate()
     requirements = [Requirement.of(target, today) for target in targets]
     counts, per_target = {}, {}
     for index, requirement in enumerate(requirements):
@@ -420,14 +437,7 @@ def unit_standings(targets, unit):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sums} FROM ({sql}) per_person", params)
         numbers = [int(number or 0) for number in cursor.fetchone()]
-    rows = []
-    for index, target in enumerate(targets):
-        population, met, trainings = numbers[3 * index : 3 * index + 3]
-        thresholds = {threshold.level: threshold.percent for threshold in target.level_thresholds.all()}
-        threshold = thresholds.get(unit.level, target.threshold)
-        status = status_of(met, population, threshold, target=target, as_of=today)
-        rows.append(CoverageRow(unit, population, met, trainings, threshold, status))
-    return rows
+    return [tuple(numbers[3 * index : 3 * index + 3]) for index in range(len(targets))]
 
 
 def people_missing(target, unit, *, as_of=None, category=None, counted=True):

@@ -217,6 +217,21 @@ def unit_totals(target, unit, children, *, as_of):
     return counts
 
 
+def subtree_totals(targets, unit, *, as_of):
+    """``{target id: (population, met, trainings)}`` of ``unit``'s subtree from the totals, in one query, for
+    those of ``targets`` whose totals hold for ``as_of`` and count someone there."""
+    ready = [target.pk for target in targets if target.summary_ready]
+    if not ready:
+        return {}
+    rows = (
+        CoverageTotal.objects.filter(target_id__in=ready, target__totals_on=as_of, unit=unit)
+        .values("target_id")
+        .annotate(population=Sum("population"), met=Sum("met"), trainings=Sum("trainings"))
+        .order_by()
+    )
+    return {row["target_id"]: (row["population"], row["met"], row["trainings"]) for row in rows}
+
+
 def grouped_counts(target, people, branch, *, as_of):
     """``{branch: (population, met, trainings)}`` of ``people`` (today's population of a report) from the
     facts, in one query; None when they cannot tell: not ready, or a training dated after ``as_of`` counted."""

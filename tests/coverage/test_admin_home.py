@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from lms.models import PersonCategory, UnitLevel
+from targets import summary
 from targets.models import TargetThreshold
 from targets.selectors import coverage
 from targets.wagtail_hooks import TargetsPanel
@@ -126,3 +127,27 @@ def test_the_admin_home_shows_the_panel_to_organisers_only(client, world):
     assert world.target.name in organiser_home.text
     assert 'id="targets-section"' not in trainer_home.text
     assert 'id="targets-section"' not in superuser_home.text
+
+
+def test_with_the_totals_of_today_the_panel_reads_them_in_one_query_and_gives_the_reports_numbers(
+    world, django_assert_num_queries
+):
+    commune = world.units["commune"]
+    head = PersonCategory.objects.get(code="truong-ban-cong-tac-mat-tran")
+    heads_of_areas = make_target(world.units["central"], slug="truong-ban", min_records=2, threshold=50)
+    heads_of_areas.categories.set([head])
+    heads_of_areas.save()
+    for target in (world.target, heads_of_areas):
+        summary.rebuild(target)
+    panel = panel_for(make_organiser(managed_unit=commune))
+
+    # the targets, their categories, courses, competences and level thresholds; then the totals
+    with django_assert_num_queries(6) as captured:
+        rows = panel.rows()
+
+    assert not any("lms_trainingrecord" in query["sql"] for query in captured.captured_queries)
+    assert [standing(row)[1:4] for row in rows] == [(5, 2, 10), (2, 1, 5)]
+    for row in rows:
+        report = coverage(row["target"], commune)
+        assert report.from_totals
+        assert standing(row)[1:4] == (report.total.population, report.total.met, report.total.trainings)
