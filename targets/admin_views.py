@@ -56,7 +56,10 @@ class CoverageFilterForm(forms.Form):
     target = forms.TypedChoiceField(label=_("Target"), coerce=int, required=False)
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=PersonCategory.objects.filter(is_active=True), required=False
+        label=_("Category"),
+        queryset=PersonCategory.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Every category"),
     )
     as_of = forms.DateField(label=_("As of"), widget=AdminDateInput, required=False)
 
