@@ -227,7 +227,7 @@ class CoverageTotal(models.Model):
     and counted again when people or units change (see ``targets.summary``), so that today's reports read a
     row per unit shown instead of a row per person."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="totals")
     unit = models.ForeignKey("lms.Unit", on_delete=models.CASCADE, related_name="+")
     population = models.IntegerField()  # a change may take away
     met = models.IntegerField()

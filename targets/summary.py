@@ -197,18 +197,26 @@ def refresh(person_ids):
 
 
 def unit_totals(target, unit, children, *, as_of):
-    """``{id: (population, met, trainings)}`` from the totals in one query: for each of ``children`` its
-    subtree's, and under ``unit``'s own id its own people's (its subtree less its children's); None unless the
-    totals hold for ``as_of`` (as stored: a change this request made may have marked them stale)."""
-    if not (target.summary_ready and Target.objects.filter(pk=target.pk, summary_ready=True, totals_on=as_of).exists()):
+    """``{id: (population, met, trainings)}`` from the totals: for each of ``children`` its subtree's, and under
+    ``unit``'s own id its own people's (its subtree less its children's); None unless the totals hold for
+    ``as_of`` (as stored, read in the same query: a change this request made may have marked them stale)."""
+    if not target.summary_ready:
         return None
-    rows = (
-        CoverageTotal.objects.filter(target=target, unit_id__in=[unit.pk, *(child.pk for child in children)])
-        .values("unit_id")
-        .annotate(population=Sum("population"), met=Sum("met"), trainings=Sum("trainings"))
+    unit_ids = [unit.pk, *(child.pk for child in children)]
+    rows = list(
+        Target.objects.filter(pk=target.pk, summary_ready=True)
+        .annotate(shown=FilteredRelation("totals", condition=Q(totals__unit_id__in=unit_ids)))
+        .values("totals_on", "shown__unit_id")
+        .annotate(population=Sum("shown__population"), met=Sum("shown__met"), trainings=Sum("shown__trainings"))
         .order_by()
     )
-    counts = {row["unit_id"]: (row["population"], row["met"], row["trainings"]) for row in rows}
+    if not rows or rows[0]["totals_on"] != as_of:
+        return None
+    counts = {
+        row["shown__unit_id"]: (row["population"], row["met"], row["trainings"])
+        for row in rows
+        if row["shown__unit_id"] is not None
+    }
     own = counts.pop(unit.pk, (0, 0, 0))
     for numbers in counts.values():
         own = tuple(map(sub, own, numbers))
