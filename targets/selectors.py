@@ -207,21 +207,29 @@ def child_key(unit, children, *, as_of):
 
 
 def grouped_counts(people, requirement, branch):
-    """``{branch: (population, met, trainings)}`` in one query: each person's trainings are counted in an
-    inner GROUP BY person, and the outer query sums them by branch."""
+    """``{branch: (population, met, trainings)}`` in one query (see ``grouped_counts_sql``)."""
+    sql, params = grouped_counts_sql(people, requirement, branch)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # (PostgreSQL sums counts as numeric)
+        return {branch: tuple(map(int, numbers)) for branch, *numbers in cursor.fetchall()}
+
+
+def grouped_counts_sql(people, requirement, branch):
+    """The SQL and parameters of ``(branch, population, met, trainings)`` of ``people`` counted over the
+    ledger: each person's trainings are counted in an inner GROUP BY person, and the outer query sums them by
+    branch."""
     per_person = (
         people.annotate(**requirement.annotations())
         .annotate(met=requirement.met_annotation(), branch=branch)
         .values_list("branch", "met", "trainings")
     )
     sql, params = per_person.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT branch, COUNT(*), SUM(met), SUM(trainings) FROM ({sql}) per_person GROUP BY branch",
-            params,
-        )
-        # (PostgreSQL sums counts as numeric)
-        return {branch: tuple(map(int, numbers)) for branch, *numbers in cursor.fetchall()}
+    return (
+        "SELECT branch, COUNT(*) AS population, SUM(met) AS met, SUM(trainings) AS trainings "
+        f"FROM ({sql}) per_person GROUP BY branch",
+        params,
+    )
 
 
 def unit_in_snapshot(snapshot, unit):

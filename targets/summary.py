@@ -74,19 +74,41 @@ def rebuild(target):
 
 @transaction.atomic
 def rebuild_totals(target):
-    """Count ``target``'s totals again for today from its facts (nothing while they are not ready). The
-    target's row stays locked until the end, so that no records counted meanwhile are lost or counted twice
-    (``refresh`` waits, and a change of people or units marks the new totals stale once they are written)."""
+    """Count ``target``'s totals again for today from its facts (nothing while they are not ready), in a few
+    statements whatever the size of the tree: a row of each unit's own people, then for each depth a row of
+    each unit there summing the first rows below it. The target's row stays locked until the end, so that no
+    records counted meanwhile are lost or counted twice (``refresh`` waits, and a change of people or units
+    marks the new totals stale once they are written)."""
     today = timezone.localdate()
     target = Target.objects.select_for_update().filter(pk=target.pk, summary_ready=True).first()
     if target is None:
         return
     people = selectors.in_population(target, as_of=today)
-    own = grouped_counts(target, people, F("unit__path"), as_of=today)
-    if own is None:  # a training dated after today is counted in the facts
-        own = selectors.grouped_counts(people, selectors.Requirement.of(target, today), F("unit__path"))
-    CoverageTotal.objects.filter(target=target).delete()
-    write_totals(target, own)
+    if CoverageFact.objects.filter(target=target, latest_on__gt=today).exists():  # counted by the facts already
+        own_sql, own_params = selectors.grouped_counts_sql(
+            people, selectors.Requirement.of(target, today), F("unit_id")
+        )
+    else:
+        own_sql, own_params = facts_grouped(target, people, F("unit_id")).query.sql_with_params()
+    totals = CoverageTotal.objects.filter(target=target)
+    totals.delete()
+    table, units = (connection.ops.quote_name(model._meta.db_table) for model in (CoverageTotal, Unit))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (target_id, unit_id, population, met, trainings) "
+            f"SELECT %s, branch, population, met, trainings FROM ({own_sql}) own",
+            [target.pk, *own_params],
+        )
+        last_own = totals.aggregate(last=Max("pk"))["last"] or 0
+        for depth in range(1, (Unit.objects.aggregate(deepest=Max("depth"))["deepest"] or 1)):
+            cursor.execute(
+                f"INSERT INTO {table} (target_id, unit_id, population, met, trainings) "
+                "SELECT %s, ancestor.id, SUM(own.population), SUM(own.met), SUM(own.trainings) "
+                f"FROM {table} own JOIN {units} unit ON unit.id = own.unit_id "
+                f"JOIN {units} ancestor ON ancestor.path = SUBSTR(unit.path, 1, %s) "
+                "WHERE own.target_id = %s AND own.id <= %s AND unit.depth > %s GROUP BY ancestor.id",
+                [target.pk, depth * Unit.steplen, target.pk, last_own, depth],
+            )
     Target.objects.filter(pk=target.pk).update(totals_on=today)
 
 
@@ -245,7 +267,17 @@ def grouped_counts(target, people, branch, *, as_of):
     facts, in one query; None when they cannot tell: not ready, or a training dated after ``as_of`` counted."""
     if not target.summary_ready:
         return None
-    rows = (
+    counts = {}
+    for row in facts_grouped(target, people, branch).annotate(latest_on=Max("fact__latest_on")):
+        if row["latest_on"] is not None and row["latest_on"] > as_of:
+            return None
+        counts[row["branch"]] = (row["population"], row["met"], int(row["trainings"]))
+    return counts
+
+
+def facts_grouped(target, people, branch):
+    """``people`` grouped by ``branch`` with their ``population``, ``met`` and ``trainings`` from the facts."""
+    return (
         people.order_by()
         .annotate(fact=FilteredRelation("coverage_facts", condition=Q(coverage_facts__target=target)), branch=branch)
         .values("branch")
@@ -253,15 +285,8 @@ def grouped_counts(target, people, branch, *, as_of):
             population=Count("pk"),
             met=Count("pk", filter=Q(fact__met=True)),
             trainings=Coalesce(Sum("fact__trainings"), 0),
-            latest_on=Max("fact__latest_on"),
         )
     )
-    counts = {}
-    for row in rows:
-        if row["latest_on"] is not None and row["latest_on"] > as_of:
-            return None
-        counts[row["branch"]] = (row["population"], row["met"], int(row["trainings"]))
-    return counts
 
 
 def people_not_met(target, people, *, as_of):
