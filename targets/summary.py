@@ -162,7 +162,7 @@ def totals_of_today(targets, person_ids):
         table = connection.ops.quote_name(Target._meta.db_table)
         placeholders = ", ".join(["%s"] * len(target_ids))
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} WHERE id IN ({placeholders}) FOR SHARE", target_ids)
+            cursor.execute(f"SELECT id FROM {table} WHERE id IN ({placeholders}) ORDER BY id FOR SHARE", target_ids)
     return set(Target.objects.filter(pk__in=target_ids, totals_on=timezone.localdate()).values_list("pk", flat=True))
 
 
@@ -205,11 +205,10 @@ def refresh(person_ids):
     person_ids = sorted(set(person_ids))
     targets = list(Target.objects.filter(summary_ready=True)) if person_ids else []
     batches = [person_ids[start : start + BATCH] for start in range(0, len(person_ids) if targets else 0, BATCH)]
-    with_totals = None
-    for batch in batches:
+    for batch in batches:  # all the people first, then the targets (no more people locked after them)
         list(Person.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
-        if with_totals is None:  # the people first, then the targets: the order a change of people takes
-            with_totals = totals_of_today(targets, person_ids)
+    with_totals = totals_of_today(targets, person_ids) if batches else set()
+    for batch in batches:
         for target in targets:
             before = facts_by_person(target, batch) if target.pk in with_totals else None
             CoverageFact.objects.filter(target=target, person_id__in=batch).delete()
@@ -338,13 +337,24 @@ def people_changed(sender, **kwargs):
 
 
 def count_totals_again(targets):
-    """Mark the totals of ``targets`` stale (today's reports read the facts meanwhile) and count them again in
-    the background once the change is committed; a target already marked is not queued twice."""
+    """Once the change is committed, mark the totals of ``targets`` stale (today's reports read the facts
+    meanwhile) and count them again in the background; a target already marked is not queued twice. Their rows
+    are locked there, not in the writer's transaction: a writer holding people does not wait for the targets,
+    and a count running meanwhile is waited for, so that the totals it writes are marked stale in turn."""
+    target_ids = list(targets.filter(summary_ready=True).values_list("pk", flat=True))
+    if target_ids:
+        transaction.on_commit(partial(mark_stale, target_ids))
+
+
+@transaction.atomic
+def mark_stale(target_ids):
+    """Mark the totals of these targets stale, those that are not already, and queue their count."""
     from targets import tasks
 
-    target_ids = list(targets.filter(totals_on__isnull=False).values_list("pk", flat=True))
-    Target.objects.filter(pk__in=target_ids).update(totals_on=None)
-    for target_id in target_ids:
+    current = Target.objects.select_for_update().filter(pk__in=target_ids).order_by("pk")
+    marked = [target_id for target_id, totals_on in current.values_list("pk", "totals_on") if totals_on is not None]
+    Target.objects.filter(pk__in=marked).update(totals_on=None)
+    for target_id in marked:
         transaction.on_commit(partial(tasks.rebuild_coverage_totals.enqueue, target_id))
 
 

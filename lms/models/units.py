@@ -137,14 +137,5 @@ class Unit(MP_Node):
             setattr(self, own_level_field, self.pk)
             Unit.objects.filter(pk=self.pk).update(**{own_level_field: self.pk})
 
-    def children_of(self, unit):
-        """The units just below ``unit``, read as a range of the (depth, path) index, however large its subtree
-        (and whatever the ``numchild`` of an instance read before units were added below it)."""
-        first, last = self.model.alphabet[0], self.model.alphabet[-1]
-        return self.filter(
-            depth=unit.depth + 1,
-            path__range=(unit.path + first * self.model.steplen, unit.path + last * self.model.steplen),
-        )
-
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Units are never deleted; merge or close them instead."))

@@ -10,6 +10,7 @@ from functools import partial
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -47,14 +48,15 @@ def full_computation(target, unit, **options):
 
 def assert_summary_agrees(target, *, recounted=False, **options):
     """Every unit's report from the totals and from the facts equals the full computation's. The totals are
-    those kept current as records were written or, with ``recounted``, those counted again as the background
-    does once people or units changed (the change marked them stale). A report with a category reads the facts.
+    those kept current as records were written, or counted again once a change of people or units marked them
+    stale, or with ``recounted`` those counted again for a new day, as the night's work does. A report with a
+    category reads the facts.
     """
     target.refresh_from_db()
     assert target.summary_ready
     today = timezone.localdate()
     if recounted:
-        assert target.totals_on != today, "the change, or the day passing, left the totals stale"
+        assert target.totals_on != today, "the day passing left the totals stale"
         summary.rebuild_totals(target)
     assert Target.objects.get(pk=target.pk).totals_on == today, "the totals are kept current"
     expected = {unit: report_lines(full_computation(target, unit, **options)) for unit in Unit.objects.all()}
@@ -131,17 +133,19 @@ def test_a_course_completed_and_a_competence_taught_are_counted(world, django_ca
     assert selectors.coverage(world.target, world.units["area"]).total.met == 1
 
 
-def test_a_person_moved_is_counted_where_they_are_now(world):
-    world.people["binh"].unit = world.units["other_commune"]
-    world.people["binh"].save()
-    assert_summary_agrees(world.target, recounted=True)
+def test_a_person_moved_is_counted_where_they_are_now(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the totals marked stale and counted again
+        world.people["binh"].unit = world.units["other_commune"]
+        world.people["binh"].save()
+    assert_summary_agrees(world.target)
     assert selectors.coverage(world.target, world.units["other_commune"]).total.met == 2
 
 
-def test_merged_units_count_their_people_in_the_unit_they_were_merged_into(world):
-    merge_units(sources=[world.units["other_commune"]], target=world.units["commune"])
-    merge_units(sources=[world.units["other_area"]], target=world.units["area"])
-    assert_summary_agrees(world.target, recounted=True)
+def test_merged_units_count_their_people_in_the_unit_they_were_merged_into(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_units(sources=[world.units["other_commune"]], target=world.units["commune"])
+        merge_units(sources=[world.units["other_area"]], target=world.units["area"])
+    assert_summary_agrees(world.target)
     assert selectors.coverage(world.target, world.units["area"]).total.population == 3
 
 
@@ -178,26 +182,36 @@ def test_a_changed_requirement_makes_the_facts_again_once_committed(world, djang
     assert selectors.coverage(world.target, world.units["central"]).total.met == 0
 
 
-def test_a_training_dated_after_today_is_left_to_the_full_computation_until_its_day(world, monkeypatch):
+def test_a_training_dated_after_today_counts_from_its_day(world, monkeypatch, django_capture_on_commit_callbacks):
     today = timezone.localdate()
-    train(world.people["hoa"], 1, day=today + timedelta(days=1))
+    commune = world.units["commune"]
+    with django_capture_on_commit_callbacks(execute=True):  # the totals counted again, over the ledger
+        train(world.people["hoa"], 1, day=today + timedelta(days=1))
 
-    assert selectors.coverage(world.target, world.units["commune"]).requirement is not None
+    report = selectors.coverage(world.target, commune)
+    assert report.from_totals
+    assert report_lines(report) == report_lines(full_computation(world.target, commune))
+    assert report.total.met == 2  # not yet Hoa
+    Target.objects.filter(pk=world.target.pk).update(totals_on=None)  # while stale, the facts cannot tell
+    assert selectors.coverage(world.target, commune).requirement is not None
     assert selectors.coverage(world.target, world.units["other_commune"]).requirement is None  # not hers
 
     tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
     monkeypatch.setattr(timezone, "now", lambda: tomorrow + timedelta(hours=9))
     assert_summary_agrees(world.target, recounted=True)
-    assert selectors.coverage(world.target, world.units["commune"]).total.met == 3
+    assert selectors.coverage(world.target, commune).total.met == 3
 
 
-def test_start_and_end_dates_passing_without_a_write_count_as_the_full_computation_does(world, monkeypatch):
+def test_start_and_end_dates_passing_without_a_write_count_as_the_full_computation_does(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
-    world.people["hoa"].end_date = today + timedelta(days=1)
-    world.people["hoa"].save()
-    world.people["cuong"].start_date = today + timedelta(days=1)
-    world.people["cuong"].save()
-    assert_summary_agrees(world.target, recounted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.people["hoa"].end_date = today + timedelta(days=1)
+        world.people["hoa"].save()
+        world.people["cuong"].start_date = today + timedelta(days=1)
+        world.people["cuong"].save()
+    assert_summary_agrees(world.target)
 
     later = timezone.make_aware(datetime.combine(today + timedelta(days=2), datetime.min.time()))
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -290,20 +304,24 @@ def test_the_page_of_people_missing_lists_from_the_facts_what_each_lacks(client,
     ]
 
 
-def test_people_imported_and_a_unit_changed_mark_the_totals_stale_until_counted_again(world):
-    report = run_people(
-        sheet(PeopleImport, person_row(world.units["area"], full_name="Mai Thị Nhập", phone="0912000777"))
-    )
+def test_people_imported_and_a_unit_changed_mark_the_totals_stale_and_count_them_again(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_people(
+            sheet(PeopleImport, person_row(world.units["area"], full_name="Mai Thị Nhập", phone="0912000777"))
+        )
     assert (report.errors, report.created) == ([], 1)
-    assert_summary_agrees(world.target, recounted=True)
+    assert_summary_agrees(world.target)
     assert selectors.coverage(world.target, world.units["area"]).total.population == 3
 
     Target.objects.filter(pk=world.target.pk).update(levels=[UnitLevel.PROVINCE, UnitLevel.RESIDENTIAL_AREA])
     summary.rebuild_totals(world.target)
     before = selectors.coverage(Target.objects.get(pk=world.target.pk), world.units["other_commune"]).total
-    world.units["outside_area"].level = UnitLevel.COMMUNE  # Đức Anh's area leaves the target's levels
-    world.units["outside_area"].save()
-    assert_summary_agrees(world.target, recounted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.units["outside_area"].level = UnitLevel.COMMUNE  # Đức Anh's area leaves the target's levels
+        world.units["outside_area"].save()
+    assert_summary_agrees(world.target)
     after = selectors.coverage(world.target, world.units["other_commune"]).total
     assert (after.population, after.trainings) == (before.population - 1, before.trainings - 3)
 
@@ -372,23 +390,20 @@ def test_records_written_in_parallel_with_the_totals_counted_again_are_each_coun
     assert selectors.coverage(world.target, world.units["area"]).total.met == 1 + len(learners)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counted_on_postgresql(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a database that runs requests in parallel")
-    world = make_world()
-    summary.rebuild(world.target)
-    Target.objects.filter(pk=world.target.pk).update(totals_on=None)  # stale, as after a change of people
-    counted, recorded = threading.Event(), threading.Event()
-    count_people = summary.grouped_counts
+def count_again_while(world, monkeypatch, change):
+    """Count the totals again in one thread, and in another make ``change`` (and commit) once the count has
+    written each unit's own people (the count of the people done), before it ends; then check every report."""
+    counted, changed = threading.Event(), threading.Event()
+    aggregate = QuerySet.aggregate
 
-    def count_then_pause(*args, **kwargs):
-        counts = count_people(*args, **kwargs)
-        counted.set()
-        recorded.wait(timeout=2)  # the record's transaction may commit now, unless it waits for this count
-        return counts
+    def aggregate_then_pause(queryset, *args, **kwargs):
+        result = aggregate(queryset, *args, **kwargs)
+        if queryset.model is CoverageTotal and "last" in kwargs:  # the own people's rows are written
+            counted.set()
+            changed.wait(timeout=2)  # the change may commit now, unless it waits for this count
+        return result
 
-    monkeypatch.setattr(summary, "grouped_counts", count_then_pause)
+    monkeypatch.setattr(QuerySet, "aggregate", aggregate_then_pause)
 
     def count_again():
         try:
@@ -396,20 +411,47 @@ def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counte
         finally:
             connection.close()
 
-    def record():
+    def make_change():
         try:
             counted.wait(timeout=10)
-            train(world.people["cuong"], 3)  # he now meets it
-            recorded.set()
+            change()
+            changed.set()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=count_again), threading.Thread(target=record)]
+    threads = [threading.Thread(target=count_again), threading.Thread(target=make_change)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-
-    monkeypatch.setattr(summary, "grouped_counts", count_people)
+    monkeypatch.setattr(QuerySet, "aggregate", aggregate)
     assert_summary_agrees(world.target)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counted_on_postgresql(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    world = make_world()
+    summary.rebuild(world.target)
+    Target.objects.filter(pk=world.target.pk).update(totals_on=None)  # stale, as after a change of people
+
+    count_again_while(world, monkeypatch, lambda: train(world.people["cuong"], 3))  # he now meets it
+
     assert selectors.coverage(world.target, world.units["area"]).total.met == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_person_moved_while_the_totals_are_counted_again_marks_them_stale_once_written_on_postgresql(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    world = make_world()
+    summary.rebuild(world.target)
+
+    def move():
+        world.people["binh"].unit = world.units["other_commune"]
+        world.people["binh"].save()
+
+    count_again_while(world, monkeypatch, move)
+
+    assert selectors.coverage(world.target, world.units["other_commune"]).total.met == 2
