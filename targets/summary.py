@@ -333,7 +333,7 @@ def people_changed(sender, **kwargs):
     where may have changed, so the totals of every target are counted again once committed."""
     if kwargs.get("raw"):
         return
-    count_totals_again(Target.objects.filter(totals_on__isnull=False))
+    count_totals_again(Target.objects.all())
 
 
 def count_totals_again(targets):
