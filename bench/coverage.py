@@ -12,12 +12,14 @@ residential area (one in ten people inactive) and about 13 training records a pe
 it makes the facts and totals of two targets and times, median and p90 of 11 runs after one to warm up: the
 national, a province's and a commune's report read from the totals, the national report from the facts (as
 while the totals are counted again) and by the full computation over the ledger, counting the totals again,
-a bare GROUP BY of the same people by province, the national dashboard page through Django's whole stack, and
-the first page of the people missing; with the ratios of each to the bare GROUP BY. The last table compares
-the sizes.
+a bare GROUP BY of the same people by province, the national dashboard page through Django's whole stack as a
+browser gets it (gzipped), an admin page with nothing in it but Wagtail's frame (to tell the dashboard's own
+part), and the first page of the people missing; with the ratios of each to the bare GROUP BY. The last table
+compares the sizes.
 """
 
 import argparse
+import gzip
 import json
 import os
 import random
@@ -183,9 +185,14 @@ def load_records(people, limit, generator):
 def timed(function, runs=RUNS):
     """(median ms, p90 ms, queries of one run) of ``function`` after a first run to warm up."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def counted(execute, sql, params, many, context):
+        queries.append(sql)  # a wrapper, not Django's query log: a request through the test client empties that
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counted):
         function()
     times = []
     for _run in range(runs):
@@ -194,6 +201,30 @@ def timed(function, runs=RUNS):
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return statistics.median(times), times[int(0.9 * (len(times) - 1))], len(queries)
+
+
+def with_empty_admin_page():
+    """The site's URLs plus one admin page with nothing in it but Wagtail's frame (sidebar, header, scripts), at
+    /admin/bench-frame/: what every admin page costs before its own content, to tell the dashboard's own part."""
+    import types
+
+    from django.test import override_settings
+    from django.urls import include, path
+    from django.views.generic import TemplateView
+    from wagtail.admin.auth import require_admin_access
+    from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+    class EmptyAdminPage(WagtailAdminTemplateMixin, TemplateView):
+        template_name = "wagtailadmin/generic/base.html"
+        page_title = "Trang trống"
+
+    urls = types.ModuleType("bench_coverage_urls")
+    urls.urlpatterns = [
+        path("admin/bench-frame/", require_admin_access(EmptyAdminPage.as_view())),
+        path("", include("config.urls")),
+    ]
+    sys.modules[urls.__name__] = urls
+    return override_settings(ROOT_URLCONF=urls.__name__)
 
 
 def make_targets(root, categories):
@@ -275,6 +306,7 @@ def one_size(people_wanted, records_wanted):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    with_empty_admin_page().enable()
     admin = User.objects.create_superuser("bench-admin", "bench-admin@example.invalid", "unused")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
@@ -301,15 +333,19 @@ def one_size(people_wanted, records_wanted):
             return list(population.values("province_id").annotate(people=Count("pk")).order_by())
 
         def dashboard(target=target):
-            response = client.get(reverse("coverage_report:index"), {"target": target.pk})
+            response = client.get(reverse("coverage_report:index"), {"target": target.pk}, HTTP_ACCEPT_ENCODING="gzip")
             assert response.status_code == 200
             return response
+
+        def empty_admin_page():
+            assert client.get("/admin/bench-frame/").status_code == 200
 
         def first_missing_page(target=target):
             requirement, missing = selectors.people_missing(target, province, counted=False)  # as the page does
             return missing.count(), summary.count_for_lacks(requirement, list(missing[:50]))
 
-        size = len(dashboard().content)
+        sent = len(dashboard().content)
+        size = len(gzip.decompress(dashboard().content))
         bare = None
         measures = [
             ("bare GROUP BY of the same people by province", bare_group_by),
@@ -319,7 +355,8 @@ def one_size(people_wanted, records_wanted):
             ("national report from the facts (totals stale)", from_the_facts),
             ("national report, full computation", lambda reference=reference: selectors.coverage(reference, root)),
             ("totals counted again (after a change of people)", lambda target=target: summary.rebuild_totals(target)),
-            (f"national dashboard page ({size / 1000:.0f} KB)", dashboard),
+            (f"national dashboard page ({size / 1000:.0f} KB, {sent / 1000:.0f} KB gzipped)", dashboard),
+            ("Wagtail's admin frame alone (an empty admin page)", empty_admin_page),
             ("people missing of a province, first page", first_missing_page),
         ]
         for label, function in measures:
@@ -327,9 +364,14 @@ def one_size(people_wanted, records_wanted):
             median, p90, queries = timed(function, runs=5 if slow else RUNS)
             bare = bare or median
             name = f"{target.slug}: {label}"
-            queries = queries if function is not dashboard else "-"  # Django forgets a request's queries
             print(f"{name:<58} {median:>10.1f} {p90:>8.1f} {queries:>8} {median / bare:>10.1f}x")
             results[f"{target.slug}: {label.split(' (')[0]}"] = median
+        page, frame, report = (
+            results[f"{target.slug}: {label}"]
+            for label in ("national dashboard page", "Wagtail's admin frame alone", "national report")
+        )
+        name = f"{target.slug}: the dashboard page less the frame"
+        print(f"{name:<58} {page - frame:>10.1f}   ({(page - frame) / report:.1f}x the national report)")
         rows = {
             "national": len(selectors.coverage(target, root).rows),
             "province": len(selectors.coverage(target, province).rows),

@@ -1,9 +1,14 @@
+import gzip
 import os
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from config.middleware import CompressedTextMiddleware
 
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -146,3 +151,26 @@ def test_production_pages_send_hsts_and_the_cookies_only_over_https_to_this_site
         "True True Lax",
         "True True Lax",
     ], result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_go_gzipped_to_a_browser_that_accepts_it_and_whole_to_one_that_does_not(client, admin_client):
+    for browser in (client, admin_client):
+        page = browser.get("/admin/" if browser is admin_client else "/")
+        gzipped = browser.get("/admin/" if browser is admin_client else "/", HTTP_ACCEPT_ENCODING="gzip, br")
+
+        assert "Content-Encoding" not in page
+        assert gzipped["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in gzipped["Vary"]
+        assert len(gzipped.content) < len(page.content) / 2
+        assert b"</html>" in gzip.decompress(gzipped.content)
+
+
+def test_files_compressed_already_go_as_they_are():
+    request = RequestFactory().get("/", HTTP_ACCEPT_ENCODING="gzip")
+    body = b"%PDF-1.7 " + b"0" * 5000
+
+    response = CompressedTextMiddleware(lambda request: HttpResponse(body, content_type="application/pdf"))(request)
+
+    assert "Content-Encoding" not in response
+    assert response.content == body
