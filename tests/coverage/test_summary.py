@@ -428,13 +428,23 @@ def count_again_while(world, monkeypatch, change):
     assert_summary_agrees(world.target)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counted_on_postgresql(monkeypatch):
+@pytest.fixture
+def stale_world_on_postgresql():
+    """A world whose facts are made and whose totals are stale, as after a change of people, on a database that
+    runs requests in parallel."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a database that runs requests in parallel")
     world = make_world()
     summary.rebuild(world.target)
-    Target.objects.filter(pk=world.target.pk).update(totals_on=None)  # stale, as after a change of people
+    Target.objects.filter(pk=world.target.pk).update(totals_on=None)
+    return world
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counted_on_postgresql(
+    stale_world_on_postgresql, monkeypatch
+):
+    world = stale_world_on_postgresql
 
     count_again_while(world, monkeypatch, lambda: train(world.people["cuong"], 3))  # he now meets it
 
@@ -442,12 +452,10 @@ def test_a_record_written_while_the_totals_are_counted_again_waits_and_is_counte
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_person_moved_while_the_totals_are_counted_again_marks_them_stale_once_written_on_postgresql(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a database that runs requests in parallel")
-    world = make_world()
-    summary.rebuild(world.target)
-    Target.objects.filter(pk=world.target.pk).update(totals_on=None)  # stale after an earlier change
+def test_a_person_moved_while_the_totals_are_counted_again_marks_them_stale_once_written_on_postgresql(
+    stale_world_on_postgresql, monkeypatch
+):
+    world = stale_world_on_postgresql
 
     def move():
         world.people["binh"].unit = world.units["other_commune"]
