@@ -288,7 +288,9 @@ async def run(options, quiz_path, start_path, usernames, sessions, recorder):
 
     generator = Generator(options, f"http://{HOST}:{options.port}", recorder)
     timeout = aiohttp.ClientTimeout(total=options.timeout)
-    connector = aiohttp.TCPConnector(limit=options.learners + 10)
+    # An idle connection is let go before the server's keep-alive (5 s) closes it: reused just as the server closes
+    # it, a request would fail where a browser sends it again on a new connection.
+    connector = aiohttp.TCPConnector(limit=options.learners + 10, keepalive_timeout=4)
     async with aiohttp.ClientSession(
         timeout=timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
     ) as generator.client:
