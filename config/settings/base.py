@@ -260,6 +260,10 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale", UPSTREAM_LOCALE_PATH]  # the site's strings; Wagtail's and Django's in Vietnamese
 FORMAT_MODULE_PATH = ["config.formats"]
+# The admin's date pickers show and read dates as the rest of the site writes them (04/12/2026, not 2026-12-04);
+# each is the first input format of config/formats in both languages.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,20 @@ def test_dates_show_as_day_month_year_in_vietnamese():
         assert date_format(datetime.date(2026, 3, 5)) == "05/03/2026"
         rendered = Template("{{ day|date:'SHORT_DATE_FORMAT' }}").render(Context({"day": datetime.date(2026, 3, 5)}))
     assert rendered == "05/03/2026"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_admins_date_pickers_show_and_read_the_day_first(language):
+    fifth_of_march = datetime.date(2026, 3, 5)
+    afternoon = datetime.datetime(2026, 3, 5, 14, 30)
+
+    with translation.override(language):
+        assert 'value="05/03/2026"' in AdminDateInput().render("day", fifth_of_march)
+        assert 'value="05/03/2026 14:30"' in AdminDateTimeInput().render("moment", afternoon)
+        assert forms.DateField(widget=AdminDateInput()).clean("05/03/2026") == fifth_of_march
+        assert forms.DateTimeField(widget=AdminDateTimeInput()).clean("05/03/2026 14:30") == timezone.make_aware(
+            afternoon
+        )
 
 
 def test_times_are_shown_in_vietnam_time():
