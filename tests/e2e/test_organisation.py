@@ -58,3 +58,25 @@ def test_the_demo_organiser_imports_a_person_with_a_preview_first(demo_site, pho
     assert (person.phone, person.unit.code) == ("0911222333", f"{DEMO_COMMUNE_CODE}-02")
     phone.get_by_placeholder(re.compile("Search|Tìm")).fill("dinh thi thu ha")
     expect(phone.get_by_role("link", name="Đinh Thị Thu Hà")).to_be_visible()
+
+
+def test_the_organisers_admin_forms_bring_their_date_pickers_and_choosers(demo_site, phone):
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    errors = []
+    phone.on("pageerror", lambda error: errors.append(f"{phone.url}: {error}"))
+    commune = Unit.objects.get(code=DEMO_COMMUNE_CODE)
+    log_in(phone, demo_site, "tochuc", admin=True)
+    expect(phone).to_have_url(re.compile(r"/admin/$"))
+
+    for page in (reverse("coverage_report:index"), reverse("lms_person:activation")):
+        phone.goto(demo_site + page)
+        expect(phone.locator("main form").first).to_be_visible()
+    phone.goto(demo_site + reverse("lms_unit:merge", args=[commune.pk]))
+    phone.get_by_label("Ngày sáp nhập").click()
+    picker = phone.locator(".xdsoft_datetimepicker:visible")
+    expect(picker).to_be_visible()
+    picker.locator("td.xdsoft_date:not(.xdsoft_other_month)", has_text=re.compile(r"^15$")).click()
+
+    today = timezone.localdate()
+    expect(phone.get_by_label("Ngày sáp nhập")).to_have_value(f"15/{today:%m/%Y}")
+    assert errors == []
