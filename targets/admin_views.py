@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -93,10 +94,13 @@ class CoverageMixin(ModelPermissionMixin, AdminPageMixin):
 
     @cached_property
     def target(self):
-        """The target asked for, or the first the viewer reports against; None if they report against none."""
+        """The target asked for, or else the one whose deadline comes next (the last one past when all are past;
+        they are in order of deadline); None if the viewer reports against none."""
         target_id = self.request.GET.get("target")
         if not target_id:
-            return next(iter(self.targets), None)
+            today = timezone.localdate()
+            upcoming = (target for target in self.targets if target.deadline >= today)
+            return next(upcoming, self.targets[-1] if self.targets else None)
         target_id = parse_id(target_id)
         target = next((target for target in self.targets if target.pk == target_id), None)
         if target is None:

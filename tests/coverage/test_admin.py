@@ -783,3 +783,14 @@ def test_a_count_of_thresholds_larger_than_the_thresholds_posted_draws_only_the_
 
     assert response.status_code == 200
     assert len(response.context["form"].formsets["level_thresholds"].forms) == 1
+
+
+def test_the_dashboard_opens_on_the_target_whose_deadline_comes_next(commune_organiser, world):
+    today = timezone.localdate()
+    make_target(world.units["commune"], name="Đã hết hạn", slug="het-han", deadline=today - timedelta(days=1))
+    due_today = make_target(world.units["commune"], name="Hạn hôm nay", slug="hom-nay", deadline=today)
+    make_target(world.units["commune"], name="Hạn năm sau", slug="nam-sau", deadline=today + timedelta(days=365))
+
+    assert commune_organiser.get(url("coverage_report:index")).context["report"].target == due_today
+    Target.objects.filter(deadline__gte=today).update(deadline=today - timedelta(days=2))
+    assert commune_organiser.get(url("coverage_report:index")).context["report"].target.slug == "het-han"
