@@ -103,7 +103,7 @@ class Target(ClusterableModel):
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        ordering = ["deadline", "name"]
+        ordering = ["deadline", "name", "pk"]  # targets of one deadline and name in the order they were made
 
     def __str__(self):
         return self.name

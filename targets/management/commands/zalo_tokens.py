@@ -15,7 +15,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--refresh-token", help="The refresh token Zalo gave with the access token.")
+        parser.add_argument(
+            "--refresh-token",
+            help="The refresh token Zalo gave with the access token, as --refresh-token=TOKEN: a token may begin "
+            "with a dash.",
+        )
         parser.add_argument("--access-token", default="", help="The access token; fetched at once when left out.")
         parser.add_argument("--expires-in", type=int, default=None, help="The access token's lifetime in seconds.")
 
