@@ -242,7 +242,6 @@ class TargetsPanel(HomePanel):
             Target.objects.filter(is_active=True)
             .for_unit(unit)
             .prefetch_related("categories", "courses", "competences", "level_thresholds")
-            .order_by("deadline", "name")
         )
         rows = []
         for target, standing in zip(targets, selectors.unit_standings(targets, unit), strict=True):
