@@ -48,17 +48,27 @@ def quiz_context(quiz, request):
 
 
 def prepared(answer):
-    """An attempt's question with what its template needs: the question as frozen and its parts in order."""
+    """An attempt's question with what its template needs: the question as frozen and its parts in order, each
+    choice with whether the learner chose it (``answer.choices``: id, choice, chosen) and each item to match with
+    the option the learner matched to it (``answer.items``: id, item, option id or None)."""
     question = answer.as_question
     answer.q = question
     answer.name = f"answer-{answer.pk}"
     answer.template = f"courses/questions/{question._meta.model_name}.html"
     answer.is_description = isinstance(question, DescriptionQuestion)
     answer.matched = question.matching_answer(answer.response) if hasattr(question, "matching_answer") else None
+    # what the learner chose is told apart here, once, not by the template for every choice and option it lists
     if "order" in answer.frozen and hasattr(question, "choices"):
-        answer.choices = question.choices_in(answer.frozen["order"])
+        chosen = answer.response if isinstance(answer.response, list) else [answer.response]
+        answer.choices = [
+            (choice_id, choice, choice_id in chosen)
+            for choice_id, choice in question.choices_in(answer.frozen["order"])
+        ]
     if "options" in answer.frozen:
-        answer.items = question.items_in(answer.frozen["order"])
+        matched = answer.response if isinstance(answer.response, dict) else {}
+        answer.items = [
+            (item_id, item, matched.get(item_id)) for item_id, item in question.items_in(answer.frozen["order"])
+        ]
         answer.options = [(pair_id, pair["match"]) for pair_id, pair in question.items_in(answer.frozen["options"])]
     return answer
 

@@ -27,6 +27,7 @@ from courses.models import (
     EssayQuestion,
     GradingMethod,
     MatchingQuestion,
+    MultipleChoiceQuestion,
     NumericalQuestion,
     QuestionCategory,
     QuizPage,
@@ -41,6 +42,7 @@ from courses.tasks import close_overdue_attempt
 from lms.models import TrainingRecord
 from tests.courses.helpers import (
     accepting,
+    choice_blocks,
     make_catalogue,
     make_course,
     make_learner_person,
@@ -222,6 +224,41 @@ def test_answers_are_saved_one_question_at_a_time_and_shown_again_on_return(
     assert f'name="answer-{choice.pk}" value="b" checked' in page
     assert 'value="vneid"' in page
     assert f'name="answer-{statement.pk}" value="true" checked' in page
+
+
+def test_saved_choices_and_matches_are_shown_again_and_only_they(category, course, enrolment, client, learner):
+    several = MultipleChoiceQuestion.objects.create(
+        category=category,
+        name="Nhiều",
+        text="<p>Chọn các thói quen an toàn</p>",
+        choices=choice_blocks(("a", "Bật 2FA", True), ("b", "Cập nhật", True), ("c", "Dùng chung", False)),
+    )
+    matching = MatchingQuestion.objects.create(
+        category=category,
+        name="Ghép",
+        text="<p>Ghép</p>",
+        pairs=[
+            {"type": "pair", "id": "p1", "value": {"prompt": "VNeID", "match": "Định danh"}},
+            {"type": "pair", "id": "p2", "value": {"prompt": "Zalo", "match": "Nhắn tin"}},
+        ],
+    )
+    quiz = make_quiz(course, questions=[several, matching], shuffle_choices=False)  # the choices in a-b-c order
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    chosen, pairs = questions_of(attempt)
+    data = answer_form(attempt, {chosen: ["a", "c"]})
+    data.update({f"answer-{pairs.pk}-p1": "p2", "shown": data["shown"] + [str(pairs.pk)]})
+    quizzes.save_answers(attempt=attempt, data=form_data(data))
+    client.force_login(learner.user)
+
+    page = client.get(reverse("quiz_attempt", args=[attempt.pk])).text
+
+    checked = re.findall(rf'name="answer-{chosen.pk}" value="(\w+)"( checked)?', page)
+    assert checked == [("a", " checked"), ("b", ""), ("c", " checked")]
+    selected = {  # the options of each item, in the order they were shuffled into: which one is selected
+        item: dict(re.findall(r'<option value="(\w*)"( selected)?', options))
+        for item, options in re.findall(rf'name="answer-{pairs.pk}-(\w+)"[^>]*>(.*?)</select>', page, re.S)
+    }
+    assert selected == {"p1": {"": "", "p1": "", "p2": " selected"}, "p2": {"": "", "p1": "", "p2": ""}}
 
 
 def test_a_learner_changes_and_clears_an_answer(category, course, enrolment):
