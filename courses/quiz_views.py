@@ -15,6 +15,7 @@ from courses import quiz_selectors, quizzes
 from courses.models import Attempt, AttemptState, QuizPage
 from courses.selectors import learner_person
 from courses.views import own_enrolment, refuse, wants_json
+from lms.pages import public_pages
 
 
 def own_attempt(request, attempt_id):
@@ -31,7 +32,7 @@ def own_attempt(request, attempt_id):
 @login_required
 @require_POST
 def start_attempt(request, quiz_id):
-    quiz = get_object_or_404(QuizPage.objects.live().public(), pk=quiz_id)
+    quiz = get_object_or_404(QuizPage.objects.live().filter(public_pages()), pk=quiz_id)
     enrolment, refusal = own_enrolment(request, quiz)
     if refusal:
         return refusal

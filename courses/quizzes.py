@@ -14,7 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Attempt, AttemptQuestion, AttemptState, DescriptionQuestion, Enrolment, Question
+from courses.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    DescriptionQuestion,
+    Enrolment,
+    Question,
+    QuestionCategory,
+)
 from courses.models.quiz import DEADLINE_GRACE
 from courses.services import complete_if_rule_met
 from lms.converters import parse_id
@@ -23,14 +31,15 @@ from lms.converters import parse_id
 def draw_questions(quiz):
     """The questions of a new attempt: the fixed ones and random draws of active questions (never a description),
     none twice."""
-    chosen = []
+    chosen, tree = [], None
     for slot in quiz.slots.select_related("category").order_by("sort_order", "pk"):
         if slot.question_id:
             if slot.question_id not in chosen:
                 chosen.append(slot.question_id)
             continue
+        tree = tree or QuestionCategory.tree()  # read once for all the draws
         pool = list(
-            Question.objects.filter(category__in=slot.category.with_descendants(), is_active=True)
+            Question.objects.filter(category__in=slot.category.with_descendants(tree), is_active=True)
             .not_instance_of(DescriptionQuestion)
             .exclude(pk__in=chosen)
             .values_list("pk", flat=True)
@@ -38,8 +47,16 @@ def draw_questions(quiz):
         chosen += random.sample(pool, min(slot.count, len(pool)))
     if quiz.shuffle_questions:
         random.shuffle(chosen)
-    questions = {question.pk: question for question in Question.objects.filter(pk__in=chosen)}
+    questions = questions_of_their_types(chosen)
     return [questions[pk] for pk in chosen]
+
+
+def questions_of_their_types(pks):
+    """The questions of ``pks`` by id, each an instance of its own type, read in one query (django-polymorphic
+    reads one more for each type): every type is a direct subclass of Question, joined in."""
+    types = [model._meta.model_name for model in Question.__subclasses__()]
+    rows = Question.objects.non_polymorphic().select_related(*types).filter(pk__in=pks)
+    return {row.pk: getattr(row, row.get_real_instance_class()._meta.model_name) for row in rows}
 
 
 @transaction.atomic
@@ -47,12 +64,13 @@ def start_attempt(*, enrolment, quiz, at=None):
     """The learner's attempt in progress, or a new one whose questions are drawn and frozen now."""
     moment = at or timezone.now()
     Enrolment.objects.select_for_update().get(pk=enrolment.pk)  # one start at a time per learner
-    current = quiz.attempts.filter(enrolment=enrolment, state=AttemptState.IN_PROGRESS).first()
+    attempts = list(quiz.attempts.filter(enrolment=enrolment))
+    current = next((attempt for attempt in attempts if attempt.state == AttemptState.IN_PROGRESS), None)
     if current is not None and not close_if_overdue(current, at=moment):
         return current
     if not quiz.is_open(moment):
         raise ValidationError(_("This quiz is not open now."))
-    used = quiz.attempts.filter(enrolment=enrolment).count()
+    used = len(attempts)
     if quiz.attempts_allowed and used >= quiz.attempts_allowed:
         raise ValidationError(_("You have used all your attempts at this quiz."))
     questions = draw_questions(quiz)

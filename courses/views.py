@@ -15,6 +15,7 @@ from wagtail import hooks
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
 from courses.selectors import learner_courses, learner_enrolment, learner_person
+from lms.pages import public_pages
 from lms.selectors import trainings_of
 from lms.services import link_person
 
@@ -49,7 +50,7 @@ def wants_json(request):
 @login_required
 @require_POST
 def enrol(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    course = get_object_or_404(CoursePage.objects.live().filter(public_pages()), pk=course_id)
     person, refusal = learner_or_refusal(request)
     if refusal:
         return refusal
@@ -99,7 +100,8 @@ def own_enrolment(request, step):
     person, refusal = learner_or_refusal(request)
     if refusal:
         return None, refusal
-    enrolment = Enrolment.objects.filter(person=person, course_id=step.get_parent().pk).first()
+    course_path = step.path[: -step.steplen]  # its course is the page above it
+    enrolment = Enrolment.objects.filter(person=person, course__path=course_path).select_related("course").first()
     if enrolment is None:
         return None, refuse(request, _("You are not enrolled in this course."))
     return enrolment, None
@@ -110,7 +112,7 @@ def own_enrolment(request, step):
 def lesson_opened(request, lesson_id):
     """Posted by the lesson page as it opens (a button where scripts do not run): the reading clock starts
     and the course resumes here."""
-    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    lesson = get_object_or_404(LessonPage.objects.live().filter(public_pages()), pk=lesson_id)
     enrolment, refusal = own_enrolment(request, lesson)
     if refusal:
         return refusal
@@ -123,7 +125,7 @@ def lesson_opened(request, lesson_id):
 @login_required
 @require_POST
 def lesson_done(request, lesson_id):
-    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    lesson = get_object_or_404(LessonPage.objects.live().filter(public_pages()), pk=lesson_id)
     enrolment, refusal = own_enrolment(request, lesson)
     if refusal:
         return refusal

@@ -116,11 +116,18 @@ class QuestionCategory(models.Model):
         """The unit whose trainers may read this category's history (see ``lms.UnitLogEntry``)."""
         return self.unit_id
 
-    def with_descendants(self):
-        """The ids of this category and of every category inside it, at any depth."""
+    @staticmethod
+    def tree():
+        """The ids of the categories directly inside each category (None: the top ones), in one query."""
         children = {}
         for category_id, parent_id in QuestionCategory.objects.values_list("pk", "parent_id"):
             children.setdefault(parent_id, []).append(category_id)
+        return children
+
+    def with_descendants(self, tree=None):
+        """The ids of this category and of every category inside it, at any depth (in ``tree``, read now if not
+        given)."""
+        children = QuestionCategory.tree() if tree is None else tree
         found, todo = [], [self.pk]
         while todo:
             category_id = todo.pop()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail import hooks
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -528,6 +528,28 @@ def test_a_learner_cannot_mark_lessons_of_a_course_they_are_not_enrolled_in(clie
     assert vietnamese("You are not enrolled in this course.") in response.text
     assert LessonProgress.objects.get(enrolment=enrolment).done_at is None
     assert not Enrolment.objects.filter(person=other).exists()
+
+
+def test_a_learner_s_writes_on_pages_behind_a_password_are_not_found(client, catalogue, learner):
+    course = make_course(catalogue, lessons=1)
+    (lesson,) = lessons_of(course)
+    quiz = make_quiz(course, questions=[make_single_choice(QuestionCategory.objects.create(name="Kỹ năng số"))])
+    enrolment = services.enrol(person=learner, course=course)  # before the catalogue was closed
+    closed = make_course(catalogue, lessons=0)
+    PageViewRestriction.objects.create(page=catalogue, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    logged_in(client, learner)
+
+    writes = [
+        enrol_url(closed),
+        opened_url(lesson),
+        done_url(lesson),
+        reverse("quiz_start", args=[quiz.pk]),
+    ]
+
+    assert [client.post(url).status_code for url in writes] == [404, 404, 404, 404]
+    assert not Enrolment.objects.filter(course=closed).exists()
+    assert not LessonProgress.objects.filter(enrolment=enrolment).exists()
+    assert not enrolment.attempts.exists()
 
 
 def test_the_course_page_shows_each_learner_only_their_own_progress(client, catalogue, unit, learner):
