@@ -82,19 +82,16 @@ def result_url(attempt):
 @login_required
 @require_POST
 def submit_attempt(request, attempt_id):
-    """Save what the page sends, then grade the attempt (once, however many times this is posted).
+    """Save what the page sends and grade the attempt, in one pass (once, however many times this is posted).
     Past its deadline, only what was saved in time is graded."""
     attempt = own_attempt(request, attempt_id)
-    if quizzes.close_if_overdue(attempt):
+    moment = timezone.now()
+    try:
+        quizzes.submit_attempt(attempt=attempt, data=request.POST, at=moment)
+    except PermissionDenied as error:
+        return refuse(request, str(error))
+    if attempt.is_overdue(moment):  # as it was read before the submit
         messages.warning(request, _("The time is up. Your attempt was graded with the answers you had saved."))
-    elif attempt.state == AttemptState.IN_PROGRESS:
-        try:
-            quizzes.save_answers(attempt=attempt, data=request.POST)
-        except PermissionDenied as error:
-            return refuse(request, str(error))
-        except ValidationError as error:  # too late for these answers: grade what was saved
-            messages.warning(request, " ".join(error.messages))
-    quizzes.submit_attempt(attempt=attempt)
     return redirect("quiz_attempt_result", attempt.pk)
 
 

@@ -137,39 +137,60 @@ def save_answers(*, attempt, data, at=None):
     moment = at or timezone.now()
     with transaction.atomic():
         attempt = locked(attempt)
-        shown = data.getlist("shown")
-        questions = {
-            str(question.pk): question
-            for question in attempt.questions.filter(pk__in=[parse_id(value) for value in shown])
-        }
-        if any(value not in questions for value in shown):
-            raise PermissionDenied(_("These answers are for questions that are not in this attempt."))
+        shown = shown_questions(attempt.questions.filter(pk__in=shown_ids(data)), data)
         if attempt.state != AttemptState.IN_PROGRESS:
             refusal = _("This attempt has been submitted; its answers can no longer be changed.")
         elif attempt.is_overdue(moment):
             submit_attempt(attempt=attempt, at=moment)
             refusal = _("The time is up: answers are no longer accepted.")
         else:
-            for question in questions.values():
-                question.response = question.as_question.read_answer(data, f"answer-{question.pk}")
-                question.saved_at = moment
-            AttemptQuestion.objects.bulk_update(questions.values(), ["response", "saved_at"])
-            return len(questions)
+            read_answers(shown, data, moment)
+            AttemptQuestion.objects.bulk_update(shown, ["response", "saved_at"])
+            return len(shown)
     raise ValidationError(refusal)
 
 
+def shown_ids(data):
+    return [parse_id(value) for value in data.getlist("shown")]
+
+
+def shown_questions(questions, data):
+    """Those of the attempt's ``questions`` that the form ``data`` shows; refused if it shows any other."""
+    by_pk = {question.pk: question for question in questions}
+    wanted = shown_ids(data)
+    if any(pk not in by_pk for pk in wanted):
+        raise PermissionDenied(_("These answers are for questions that are not in this attempt."))
+    return [by_pk[pk] for pk in dict.fromkeys(wanted)]
+
+
+def read_answers(questions, data, moment):
+    for question in questions:
+        question.response = question.as_question.read_answer(data, f"answer-{question.pk}")
+        question.saved_at = moment
+
+
 @transaction.atomic
-def submit_attempt(*, attempt, at=None):
-    """Grade the attempt once. Returns it and whether this call graded it (False when it already was)."""
+def submit_attempt(*, attempt, data=None, at=None):
+    """Grade the attempt once. Returns it and whether this call graded it (False when it already was).
+
+    With the page's form ``data``, its answers are saved in the same pass, if the time is not up (past the
+    deadline only what was saved in time is graded); refused, with nothing saved or graded, if the form shows a
+    question that is not in the attempt."""
     attempt = locked(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return attempt, False
     attempt.submitted_at = at or timezone.now()
     questions = list(attempt.questions.all())
+    fields = ["share", "graded_at"]
+    if data is not None:
+        shown = shown_questions(questions, data)
+        if not attempt.is_overdue(attempt.submitted_at):
+            read_answers(shown, data, attempt.submitted_at)
+            fields += ["response", "saved_at"]
     for question in questions:
         question.share = Decimal(0) if question.response is None else question.as_question.grade(question.response)
         question.graded_at = attempt.submitted_at if question.share is not None else None
-    AttemptQuestion.objects.bulk_update(questions, ["share", "graded_at"])
+    AttemptQuestion.objects.bulk_update(questions, fields)
     finish_grading(attempt, questions)
     return attempt, True
 

@@ -359,10 +359,15 @@ def test_answers_for_questions_not_in_the_attempt_are_refused(category, course, 
     json_response = post_answers(client, mine, {my_question: "a", their_question: "a"}, json=True)
     page_response = post_answers(client, mine, {their_question: "a"})
     unknown = client.post(reverse("quiz_save", args=[mine.pk]), {"shown": ["999999"], "answer-999999": "a"})
+    submitted = post_answers(client, mine, {my_question: "a", their_question: "a"}, action="quiz_submit")
 
     assert (json_response.status_code, page_response.status_code, unknown.status_code) == (403, 403, 403)
     assert vietnamese("These answers are for questions that are not in this attempt.") in page_response.text
     assert AttemptQuestion.objects.filter(response__isnull=False).count() == 0
+    # the submit is refused whole: nothing saved, nothing graded
+    assert submitted.status_code == 403
+    mine.refresh_from_db()
+    assert (mine.state, AttemptQuestion.objects.filter(share__isnull=False).count()) == (AttemptState.IN_PROGRESS, 0)
 
 
 # Time limit
@@ -421,11 +426,13 @@ def test_an_attempt_left_open_shows_its_time_is_up_and_is_graded_when_the_learne
     assert time_is_up in client.get(quiz.url).text
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.IN_PROGRESS
-    graded = client.post(reverse("quiz_submit", args=[attempt.pk]), follow=True)
+    late = answer_form(attempt, dict.fromkeys(questions_of(attempt), "a"))  # the page sends its answers, too late
+    graded = client.post(reverse("quiz_submit", args=[attempt.pk]), late, follow=True)
     assert graded.redirect_chain == [(result_url, 302)]
     assert vietnamese("The time is up. Your attempt was graded with the answers you had saved.") in graded.text
     attempt.refresh_from_db()
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 0, False)
+    assert [answer.response for answer in questions_of(attempt)] == [None, None, None]
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
@@ -468,6 +475,8 @@ def test_submitting_twice_gives_one_graded_attempt(category, course, enrolment, 
     two = post_answers(client, attempt, {first: "b", second: "b", third: "b"}, action="quiz_submit")
 
     assert one.url == two.url == reverse("quiz_attempt_result", args=[attempt.pk])
+    time_is_up = vietnamese("The time is up. Your attempt was graded with the answers you had saved.")
+    assert time_is_up not in client.get(one.url).text  # in time: no such warning
     attempt.refresh_from_db()
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 2, True)
     assert [answer.response for answer in questions_of(attempt)] == ["a", "a", "b"]
