@@ -125,7 +125,10 @@ def close_if_overdue(attempt, *, at=None):
 
 
 def locked(attempt):
-    return Attempt.objects.select_for_update().select_related("quiz", "enrolment").get(pk=attempt.pk)
+    """The attempt read again with its row locked: its own row only, not the rows of its quiz and enrolment it
+    is read with (PostgreSQL locks every joined row unless told), so that the learners of a hall, who share one
+    quiz, do not queue behind each other."""
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "enrolment").get(pk=attempt.pk)
 
 
 def save_answers(*, attempt, data, at=None):

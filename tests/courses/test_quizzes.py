@@ -591,6 +591,50 @@ def test_a_submit_arriving_while_another_is_grading_waits_for_it_and_grades_noth
     assert results == {"first": True, "second": False}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_learners_submitting_one_quiz_do_not_wait_for_each_other_on_postgresql():
+    # Each write locks its own attempt's row, not the quiz's that every attempt of the hall joins to.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs requests in parallel")
+    category = QuestionCategory.objects.create(name="Song song")
+    course = make_course(make_catalogue(), lessons=0)
+    quiz = make_quiz(course, questions=three_questions(category))
+    attempts = [
+        quizzes.start_attempt(
+            enrolment=services.enrol(person=make_learner_person(make_unit()), course=course), quiz=quiz
+        )
+        for _learner in range(2)
+    ]
+    first_locked, second_finished = threading.Event(), threading.Event()
+    results = {}
+
+    def first_request():
+        try:
+            with transaction.atomic():
+                quizzes.locked(attempts[0])
+                first_locked.set()
+                results["second finished while the first held its lock"] = second_finished.wait(timeout=5)
+        finally:
+            first_locked.set()
+            connection.close()
+
+    def second_request():
+        try:
+            first_locked.wait(timeout=10)
+            results["second graded"] = quizzes.submit_attempt(attempt=attempts[1])[1]
+        finally:
+            second_finished.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert results == {"second graded": True, "second finished while the first held its lock": True}
+
+
 # Attempts, dates, grading method
 
 
