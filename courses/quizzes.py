@@ -47,16 +47,8 @@ def draw_questions(quiz):
         chosen += random.sample(pool, min(slot.count, len(pool)))
     if quiz.shuffle_questions:
         random.shuffle(chosen)
-    questions = questions_of_their_types(chosen)
+    questions = {question.pk: question for question in Question.objects.filter(pk__in=chosen)}
     return [questions[pk] for pk in chosen]
-
-
-def questions_of_their_types(pks):
-    """The questions of ``pks`` by id, each an instance of its own type, read in one query (django-polymorphic
-    reads one more for each type): every type is a direct subclass of Question, joined in."""
-    types = [model._meta.model_name for model in Question.__subclasses__()]
-    rows = Question.objects.non_polymorphic().select_related(*types).filter(pk__in=pks)
-    return {row.pk: getattr(row, row.get_real_instance_class()._meta.model_name) for row in rows}
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import QueryDict
@@ -31,7 +30,6 @@ from courses.models import (
     MatchingQuestion,
     MultipleChoiceQuestion,
     NumericalQuestion,
-    Question,
     QuestionCategory,
     QuizPage,
     QuizSlot,
@@ -137,43 +135,11 @@ def test_an_attempt_draws_the_fixed_questions_and_random_ones_without_repeats(ca
     assert len(drawn) > 5  # random, not always the same five
 
 
-def one_question_of_each_type(category):
-    pairs = [{"type": "pair", "id": f"p{n}", "value": {"prompt": f"Ý {n}", "match": f"Nghĩa {n}"}} for n in (1, 2)]
-    return [
-        make_single_choice(category),
-        MultipleChoiceQuestion.objects.create(
-            category=category, name="Nhiều", text="<p>?</p>", choices=choice_blocks(("a", "A", True), ("b", "B", False))
-        ),
-        TrueFalseQuestion.objects.create(category=category, name="Đúng sai", text="<p>?</p>", correct_answer=True),
-        ShortAnswerQuestion.objects.create(category=category, name="Ngắn", text="<p>?</p>", answers=accepting("VNeID")),
-        NumericalQuestion.objects.create(category=category, name="Số", text="<p>?</p>", answers=number_answer("113")),
-        MatchingQuestion.objects.create(category=category, name="Ghép", text="<p>?</p>", pairs=pairs),
-        EssayQuestion.objects.create(category=category, name="Tự luận", text="<p>?</p>"),
-        DescriptionQuestion.objects.create(category=category, name="Tình huống", text="<p>Đọc.</p>"),
-    ]
-
-
 def queries_to_start(enrolment, quiz):
     with CaptureQueriesContext(connection) as queries:
         attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
     quizzes.submit_attempt(attempt=attempt)
     return len(queries), attempt
-
-
-def test_a_start_reads_its_questions_in_one_query_whatever_their_types(category, course, enrolment):
-    questions = one_question_of_each_type(category)
-    for question in questions:  # as in a running server, which has read each type's content type once
-        ContentType.objects.get_for_model(type(question))
-
-    one_type, _attempt = queries_to_start(enrolment, make_quiz(course, questions=questions[:1]))
-    every_type, attempt = queries_to_start(enrolment, make_quiz(course, questions=questions))
-
-    assert every_type == one_type
-    # frozen as django-polymorphic reads each question, a query for each type
-    by_pk = {question.pk: question for question in Question.objects.filter(pk__in=[q.pk for q in questions])}
-    assert [(type(answer.as_question), answer.as_question.snapshot()) for answer in questions_of(attempt)] == [
-        (type(by_pk[question.pk]), by_pk[question.pk].snapshot()) for question in questions
-    ]
 
 
 def test_each_draw_reads_its_pool_and_the_categories_are_read_once(category, course, enrolment):
