@@ -23,7 +23,7 @@ from courses.selectors import learner_enrolment
 
 def quiz_context(quiz, request):
     """The learner's attempts at ``quiz``, the one in progress, the grade kept and whether they may start."""
-    course = quiz.get_parent().specific
+    course = quiz.get_parent()  # for its title and link: read by the route already
     _person, enrolment = learner_enrolment(request, course)
     attempts = list(quiz.attempts.filter(enrolment=enrolment).order_by("number")) if enrolment else []
     kept = None

@@ -204,7 +204,7 @@ def course_context(course, request):
 
 def lesson_context(lesson, request):
     """What a lesson page shows: its course, place in it, and whether it can be marked done yet."""
-    course = lesson.get_parent().specific
+    course = lesson.get_parent()  # for its title, link and pages: read by the route already
     _person, enrolment = learner_enrolment(request, course)
     # its lessons and quizzes in one read: after the last lesson comes the first quiz
     steps = list(

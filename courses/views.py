@@ -82,13 +82,13 @@ def refusal_unless_enrolled(request, step):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = step.get_parent().specific
+    course = step.get_parent()  # the page the route read above it: its specific fields only when refusing
     person, enrolment = learner_enrolment(request, course)
     if person is None:
         return not_a_learner(request)
     if enrolment is not None:
         return None
-    if course.enrolment_mode != EnrolmentMode.OPEN:
+    if course.specific.enrolment_mode != EnrolmentMode.OPEN:
         return refuse(request, _("This course is open only to the people an organiser assigns to it."))
     messages.info(request, NOT_ENROLLED_MESSAGES[type(step)])
     return redirect(course.url)

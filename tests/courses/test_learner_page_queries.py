@@ -23,8 +23,8 @@ QUERIES = {
     "my courses": 11,
     "catalogue": 10,
     "course": 12,
-    "lesson": 11,
-    "quiz": 10,
+    "lesson": 10,
+    "quiz": 9,
     "attempt result": 7,
     "password change": 5,
 }
