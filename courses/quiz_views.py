@@ -87,11 +87,14 @@ def submit_attempt(request, attempt_id):
     attempt = own_attempt(request, attempt_id)
     moment = timezone.now()
     try:
-        quizzes.submit_attempt(attempt=attempt, data=request.POST, at=moment)
+        graded = quizzes.submit_attempt(attempt=attempt, data=request.POST, at=moment)[1]
     except PermissionDenied as error:
         return refuse(request, str(error))
-    if attempt.is_overdue(moment):  # as it was read before the submit
+    # as the attempt was read before the submit
+    if attempt.is_overdue(moment):
         messages.warning(request, _("The time is up. Your attempt was graded with the answers you had saved."))
+    elif attempt.state == AttemptState.IN_PROGRESS and not graded:  # another tab's submit was graded first
+        messages.warning(request, quizzes.ALREADY_SUBMITTED)
     return redirect("quiz_attempt_result", attempt.pk)
 
 

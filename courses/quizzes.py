@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.models import (
     Attempt,
@@ -26,6 +27,8 @@ from courses.models import (
 from courses.models.quiz import DEADLINE_GRACE
 from courses.services import complete_if_rule_met
 from lms.converters import parse_id
+
+ALREADY_SUBMITTED = gettext_lazy("This attempt has been submitted; its answers can no longer be changed.")
 
 
 def draw_questions(quiz):
@@ -117,10 +120,14 @@ def close_if_overdue(attempt, *, at=None):
 
 
 def locked(attempt):
-    """The attempt read again with its row locked: its own row only, not the rows of its quiz and enrolment it
-    is read with (PostgreSQL locks every joined row unless told), so that the learners of a hall, who share one
-    quiz, do not queue behind each other."""
-    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "enrolment").get(pk=attempt.pk)
+    """The attempt read again with its row and its enrolment's locked, in one statement as a start takes them; not
+    its quiz's row, which PostgreSQL would lock too unless told: the learners of a hall share one quiz and would
+    queue behind each other."""
+    return (
+        Attempt.objects.select_for_update(of=("self", "enrolment"))
+        .select_related("quiz", "enrolment")
+        .get(pk=attempt.pk)
+    )
 
 
 def save_answers(*, attempt, data, at=None):
@@ -134,7 +141,7 @@ def save_answers(*, attempt, data, at=None):
         attempt = locked(attempt)
         shown = shown_questions(attempt.questions.filter(pk__in=shown_ids(data)), data)
         if attempt.state != AttemptState.IN_PROGRESS:
-            refusal = _("This attempt has been submitted; its answers can no longer be changed.")
+            refusal = ALREADY_SUBMITTED
         elif attempt.is_overdue(moment):
             submit_attempt(attempt=attempt, at=moment)
             refusal = _("The time is up: answers are no longer accepted.")
@@ -168,20 +175,18 @@ def read_answers(questions, data, moment):
 def submit_attempt(*, attempt, data=None, at=None):
     """Grade the attempt once. Returns it and whether this call graded it (False when it already was).
 
-    With the page's form ``data``, its answers are saved in the same pass, if the time is not up (past the
-    deadline only what was saved in time is graded); refused, with nothing saved or graded, if the form shows a
-    question that is not in the attempt."""
+    With the page's form ``data``, its answers are saved in the same pass if the time is not up, refused with
+    nothing saved or graded if the form shows a question that is not in the attempt; past the deadline the form is
+    not read and what was saved in time is graded."""
     attempt = locked(attempt)
     if attempt.state != AttemptState.IN_PROGRESS:
         return attempt, False
     attempt.submitted_at = at or timezone.now()
     questions = list(attempt.questions.all())
     fields = ["share", "graded_at"]
-    if data is not None:
-        shown = shown_questions(questions, data)
-        if not attempt.is_overdue(attempt.submitted_at):
-            read_answers(shown, data, attempt.submitted_at)
-            fields += ["response", "saved_at"]
+    if data is not None and not attempt.is_overdue(attempt.submitted_at):
+        read_answers(shown_questions(questions, data), data, attempt.submitted_at)
+        fields += ["response", "saved_at"]
     for question in questions:
         question.share = Decimal(0) if question.response is None else question.as_question.grade(question.response)
         question.graded_at = attempt.submitted_at if question.share is not None else None

@@ -393,6 +393,7 @@ def test_an_attempt_left_open_shows_its_time_is_up_and_is_graded_when_the_learne
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.IN_PROGRESS
     late = answer_form(attempt, dict.fromkeys(questions_of(attempt), "a"))  # the page sends its answers, too late
+    late["shown"].append("999999")  # even with a question not in the attempt: the form is no longer read
     graded = client.post(reverse("quiz_submit", args=[attempt.pk]), late, follow=True)
     assert graded.redirect_chain == [(result_url, 302)]
     assert vietnamese("The time is up. Your attempt was graded with the answers you had saved.") in graded.text
@@ -447,6 +448,31 @@ def test_submitting_twice_gives_one_graded_attempt(category, course, enrolment, 
     assert (attempt.state, attempt.score, attempt.passed) == (AttemptState.GRADED, 2, True)
     assert [answer.response for answer in questions_of(attempt)] == ["a", "a", "b"]
     assert Attempt.objects.count() == 1
+
+
+def test_a_submit_that_finds_the_attempt_graded_by_another_tab_says_so_and_changes_nothing(
+    category, course, enrolment, client, learner, monkeypatch
+):
+    quiz = make_quiz(course, questions=three_questions(category))
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    first = questions_of(attempt)[0]
+    submit = quizzes.submit_attempt
+
+    def graded_by_another_tab_first(**arguments):
+        submit(attempt=arguments["attempt"])  # the other tab's submit took the lock just before this one
+        return submit(**arguments)
+
+    monkeypatch.setattr(quizzes, "submit_attempt", graded_by_another_tab_first)
+    client.force_login(learner.user)
+
+    late = post_answers(client, attempt, {first: "a"}, action="quiz_submit")
+
+    assert (
+        vietnamese("This attempt has been submitted; its answers can no longer be changed.")
+        in client.get(late.url).text
+    )
+    first.refresh_from_db()
+    assert (first.response, first.share) == (None, 0)
 
 
 def test_submitting_a_graded_attempt_again_grades_nothing(category, course, enrolment, monkeypatch):
