@@ -21,8 +21,10 @@ of a training session, each bounded in count and time:
 A probe reads the home page anonymously every --probe-interval seconds throughout, and alone before the load
 (its idle figure). Prints, per phase and request, the count, the rate, the 50th, 95th and 99th percentiles in ms
 and the errors (a wrong status, a time-out after --timeout seconds or a refused connection), the lines of the
-server's log that say "database is locked", and writes everything to --json. Stops by itself: the whole run is
-cut off after --max-seconds, and the server and worker it started are stopped.
+server's log that say "database is locked", and the cores each part used in each phase on average (this script,
+gunicorn with its workers, the task worker, PostgreSQL's processes, the whole machine: where the machine's time went),
+and writes everything to --json. Stops by itself: the whole run is cut off after --max-seconds, and the server and
+worker it started are stopped.
 """
 
 import argparse
@@ -38,7 +40,7 @@ import time
 from pathlib import Path
 
 from demo_database import WORK, prepare_database
-from served_site import DEFAULT_SERVER_ARGS, HOST, server_environment, start, stop, wait_until_serving
+from served_site import DEFAULT_SERVER_ARGS, HOST, CpuMeter, server_environment, start, stop, wait_until_serving
 
 PASSWORD = "MatTran@2026"
 
@@ -103,18 +105,32 @@ def prepare(options):
 class Recorder:
     """Every request's phase, name, start (s from the run's start), duration (ms) and error (None if fine)."""
 
-    def __init__(self):
+    def __init__(self, meter):
         self.started = time.monotonic()
         self.phase = "idle"
         self.rows = []
         self.phase_times = {}
+        self.meter = meter
+        self.phase_cpu = {}  # phase: the meter's samples at its start and end
 
     def enter(self, phase):
         now = time.monotonic() - self.started
+        sample = self.meter.sample()
         if self.phase in self.phase_times:
             self.phase_times[self.phase][1] = now
+            self.phase_cpu[self.phase][1] = sample
         self.phase = phase
         self.phase_times[phase] = [now, now]
+        self.phase_cpu[phase] = [sample, sample]
+
+    def cores(self):
+        """Per phase, the cores each part used on average (CPU seconds over the phase's seconds)."""
+        used = {}
+        for phase, (began, ended) in self.phase_times.items():
+            if ended > began:
+                first, last = self.phase_cpu[phase]
+                used[phase] = {part: round((last[part] - first[part]) / (ended - began), 2) for part in first}
+        return used
 
     def add(self, name, began, error, phase=None):
         duration = (time.monotonic() - began) * 1000
@@ -346,6 +362,14 @@ def print_table(table, locked_lines, options):
     print(f'\nserver log lines saying "database is locked": {locked_lines}')
 
 
+def print_cores(cores):
+    parts = list(next(iter(cores.values()), {}))
+    print(f"\ncores used on average ({os.cpu_count()} on this machine)")
+    print(f"{'phase':<22}" + "".join(f"{part:>12}" for part in parts))
+    for phase, used in cores.items():
+        print(f"{phase:<22}" + "".join(f"{used[part]:>12}" for part in parts))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=200)
@@ -389,7 +413,7 @@ def main():
                 f"gunicorn {options.server_args}; {options.learners} learners, {options.questions} questions, "
                 f"{options.logins} log-ins"
             )
-            recorder = Recorder()
+            recorder = Recorder(CpuMeter(processes, ["gunicorn", "task worker"], postgresql=vendor == "postgresql"))
             try:
                 asyncio.run(
                     asyncio.wait_for(
@@ -403,6 +427,8 @@ def main():
     locked_lines = log_path.read_text(errors="replace").count("database is locked")
     table = recorder.summary()
     print_table(table, locked_lines, options)
+    cores = recorder.cores()
+    print_cores(cores)
     from courses.models import AttemptState
 
     graded = quiz.attempts.filter(state=AttemptState.GRADED).count()
@@ -414,6 +440,7 @@ def main():
                 "database": vendor,
                 "options": {key: str(value) for key, value in vars(options).items()},
                 "phases": table,
+                "cores_used": cores,
                 "database_is_locked_lines": locked_lines,
                 "attempts_graded": graded,
             },

@@ -88,3 +88,43 @@ def wait_until_serving(port, seconds=60):
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"gunicorn did not start on {HOST}:{port} (see {WORK})")
+
+
+class CpuMeter:
+    """The CPU time (user and system, in seconds) used so far by the benchmark itself, by each process it started
+    with its descendants (gunicorn's workers, the background worker), by every PostgreSQL process of the machine
+    if ``postgresql`` (on SQLite the database works inside the others), and by the whole machine; read from
+    Linux's /proc."""
+
+    TICKS = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, processes, names, *, postgresql):
+        self.roots = dict(zip(names, (process.pid for process in processes), strict=True))
+        self.postgresql = postgresql
+
+    def sample(self):
+        stats = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    name, fields = (entry / "stat").read_text().rsplit(")", 1)
+                except OSError:  # it has just exited
+                    continue
+                fields = fields.split()
+                # the parent's pid, and the time used by the process and by its children that have exited
+                stats[int(entry.name)] = (name.split("(", 1)[1], int(fields[1]), sum(map(int, fields[11:15])))
+        children = {}
+        for pid, (_name, parent, _ticks) in stats.items():
+            children.setdefault(parent, []).append(pid)
+
+        def tree(pid):
+            return stats.get(pid, ("", 0, 0))[2] + sum(tree(child) for child in children.get(pid, []))
+
+        figures = {"benchmark": sum(os.times()[:2])}
+        figures.update({name: tree(pid) / self.TICKS for name, pid in self.roots.items()})
+        if self.postgresql:
+            figures["postgresql"] = sum(ticks for name, _parent, ticks in stats.values() if name == "postgres")
+            figures["postgresql"] /= self.TICKS
+        busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        figures["machine"] = sum(int(busy[field]) for field in (0, 1, 2, 5, 6, 7)) / self.TICKS  # all but idle
+        return figures

@@ -1,14 +1,18 @@
 import gzip
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
 
 from config.middleware import CompressedTextMiddleware
+from tests.factories import make_learner
 
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -174,3 +178,21 @@ def test_files_compressed_already_go_as_they_are():
 
     assert "Content-Encoding" not in response
     assert response.content == body
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_read_of_the_sessions_user_is_planned_once_per_connection_not_on_every_page(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    client.force_login(make_learner())
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    for _page in range(6):  # a query run five times (DATABASE_PREPARE_THRESHOLD) is prepared
+        assert client.get(reverse("password_change")).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ['%FROM "lms_user"%'])
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert len(prepared) == 1, prepared
+    assert re.search(r'WHERE "lms_user"."id" = \$\d+ ', prepared[0])  # a parameter: one plan for every learner
