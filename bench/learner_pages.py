@@ -6,9 +6,10 @@ Uses a fresh SQLite database under var/bench/ (or the PostgreSQL database named 
 drops first), loads `seed_demo` and serves the site as docs/deployment.md says (bench/served_site.py: production
 settings behind a TLS proxy, collected static files, `gunicorn config.wsgi` with gunicorn.conf.py) on a free port
 of 127.0.0.1. Logged in as the demo learner (`hocvien`) through the log-in form, --clients threads send --requests
-GETs of one page between them as fast as the server answers; every page, the home page included, is measured so in
-each of --rounds rounds, in turn, so that a busy machine slows them alike. The table gives the median requests/s
-over the rounds, its ratio to the home page's, the median and 95th percentile time of a request, and the queries
+GETs of one page between them as fast as the server answers; in each of --rounds rounds every page is measured so
+right after the home page, so that a machine whose speed drifts slows the pair alike. The table gives the median
+requests/s, the median over the rounds of the page's rate over the home page's measured just before it, the median
+and 95th percentile time of a request, and the queries
 the page makes (counted in this process, with the same settings, for the demo learner); --json gets it all. It
 stops by itself, and stops the server it started.
 """
@@ -154,6 +155,7 @@ def main():
     connection.close()
     rates = {name: [] for name in pages}
     durations = {name: [] for name in pages}
+    ratios = {name: [] for name in pages if name != "home"}
     with open(WORK / f"learner_pages-{vendor}-server.log", "w") as log:
         processes = start(port, log, server_args=options.server_args, static_collected=True)
         try:
@@ -162,20 +164,27 @@ def main():
             for path in pages.values():  # every worker process and thread loads its code and templates
                 load(port, path, cookies, clients=options.clients, requests=4 * options.clients)
             for _round in range(options.rounds):
-                for name, path in pages.items():
-                    rate, times = load(port, path, cookies, clients=options.clients, requests=options.requests)
-                    rates[name].append(rate)
-                    durations[name] += times
+                for name in pages:
+                    if name == "home":
+                        continue
+                    # the home page right before each page: a machine whose speed drifts slows the pair alike
+                    for measured in ("home", name):
+                        rate, times = load(
+                            port, pages[measured], cookies, clients=options.clients, requests=options.requests
+                        )
+                        rates[measured].append(rate)
+                        durations[measured] += times
+                    ratios[name].append(rates[name][-1] / rates["home"][-1])
         finally:
             stop(processes)
 
-    home = statistics.median(rates["home"])
     table = {
         name: {
             "path": path,
             "requests_per_second": round(statistics.median(rates[name]), 1),
             "each_round": [round(rate, 1) for rate in rates[name]],
-            "to_home_page": round(statistics.median(rates[name]) / home, 2),
+            "to_home_page": round(statistics.median(ratios[name]), 2) if name != "home" else 1.0,
+            "each_round_to_home_page": [round(ratio, 2) for ratio in ratios.get(name, [])],
             "p50_ms": round(statistics.median(durations[name]) * 1000, 1),
             "p95_ms": round(statistics.quantiles(durations[name], n=20)[-1] * 1000, 1),
             "queries": queries[name],

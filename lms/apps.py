@@ -20,16 +20,24 @@ class LmsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
         from django.db import models
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.admin.forms.models import register_form_field_override
+        from wagtail.models import PageViewRestriction, Site, get_page_models
+        from wagtail.signals import post_page_move
 
         from lms import converters
         from lms.admin.appearance import VietnameseSlugInput
+        from lms.pages import forget_routes
         from lms.services import link_person_at_login
 
         converters.register()
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lms.create_cache_tables")
+        # Every page type's, the site's included: what a route finds changes with any of them.
+        for model in [*get_page_models(), PageViewRestriction, Site]:
+            for signal in (post_save, post_delete):
+                signal.connect(forget_routes, sender=model, dispatch_uid=f"lms.forget_routes.{model._meta.label}")
+        post_page_move.connect(forget_routes, dispatch_uid="lms.forget_routes")
         # Every slug field of the admin (pages' included) takes the place of Wagtail's own.
         register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
         checks.register(check_upstream_translations)

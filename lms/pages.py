@@ -4,9 +4,15 @@ the pages nobody needs a password or a log-in to see.
 Wagtail routes a path one level at a time (two queries a level: the child, then its specific page) and then reads
 the view restrictions of the page and of its ancestors (two more). A lesson four levels down cost eleven queries
 before its own. Here the site's root page finds every page along the path, with whether each has a view
-restriction, in one query, and the page served in one more.
+restriction, in one query, and the page served in one more; and each process keeps what it found for a path
+until a page, a view restriction or a site changes anywhere (``forget_routes``), so that a learner's page after the
+first is routed by one read of the shared cache, not by these two queries.
 """
 
+import pickle
+import secrets
+
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
@@ -46,6 +52,23 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
+        along_path, page = self.pages_along(path_components)
+        # The pages along the path, for what the page's templates show of them (the catalogue it lies in).
+        request.pages_along_path = along_path
+        page._cached_parent_obj = along_path[-2]  # as Wagtail's route leaves it: get_parent() reads nothing
+        page.restrictions_along_path = [
+            ancestor.alias_of_id or ancestor.pk for ancestor in along_path if ancestor.restricted
+        ]
+        return page.route(request, path_components[page.depth - self.depth :])
+
+    def pages_along(self, path_components):
+        """The pages along the path (each with ``restricted``), as far as they exist, and the deepest one as its
+        specific page: from this process's routes if the pages have not changed since it was found, else read."""
+        key = (self.pk, tuple(path_components))
+        version = routes_version()
+        known = ROUTES.get(key)
+        if known is not None and known[0] == version:
+            return pickle.loads(known[1])  # this process's own objects, a copy for each request
         url_paths = [
             f"{self.url_path}{'/'.join(path_components[:length])}/" for length in range(1, len(path_components) + 1)
         ]
@@ -65,11 +88,31 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
         deepest = along_path[-1]
         if deepest.depth == self.depth:  # not even the first component names a child
             raise Http404
-        # The pages along the path, for what the page's templates show of them (the catalogue it lies in).
-        request.pages_along_path = along_path
-        page = deepest.specific
-        page._cached_parent_obj = along_path[-2]  # as Wagtail's route leaves it: get_parent() reads nothing
-        page.restrictions_along_path = [
-            ancestor.alias_of_id or ancestor.pk for ancestor in along_path if ancestor.restricted
-        ]
-        return page.route(request, path_components[deepest.depth - self.depth :])
+        found = along_path, deepest.specific
+        if deepest.depth - self.depth == len(path_components):  # a page's own path: as many as there are pages
+            if len(ROUTES) >= MAX_ROUTES:
+                ROUTES.clear()
+            ROUTES[key] = (version, pickle.dumps(found))
+        return found
+
+
+# Each process's routes: (site root's id, path's components) -> (the routes' version then, the pages found).
+ROUTES = {}
+MAX_ROUTES = 5000
+ROUTES_VERSION_KEY = "lms:routes-version"
+# A change made without Django's signals (a migration, an update in bulk) is seen at the latest when the version
+# expires and a new one is drawn.
+ROUTES_VERSION_SECONDS = 300
+
+
+def routes_version():
+    """The version of every process's routes, in the shared cache: a new one is drawn when a page changes."""
+    return cache.get(ROUTES_VERSION_KEY) or forget_routes()
+
+
+def forget_routes(**_signal):
+    """Receiver of the signals of a page, a view restriction or a site changed: every process's routes are
+    read again. Returns the new version."""
+    version = secrets.token_hex(8)
+    cache.set(ROUTES_VERSION_KEY, version, ROUTES_VERSION_SECONDS)
+    return version

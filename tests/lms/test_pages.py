@@ -1,12 +1,15 @@
-"""The site's pages served by one read of the pages along their path: the same pages found, the same ones refused,
-and the header drawn from what the route and the session already read."""
+"""The site's pages served by one read of the pages along their path, kept by each process until a page changes:
+the same pages found, the same ones refused, and the header drawn from what the route and the session already
+read."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from courses.models import CourseIndexPage
+from courses.models import CourseIndexPage, CoursePage
 from home.models import HomePage
+from lms.pages import ROUTES_VERSION_KEY
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, publish
 from tests.factories import make_learner, make_trainer, make_unit
 
@@ -101,3 +104,39 @@ def test_the_header_links_the_admin_for_whoever_may_enter_it_and_for_nobody_else
 
     assert not any(admin_link in text for text in learners_pages)
     assert all(admin_link in text for text in trainers_pages)
+
+
+def test_a_page_routed_before_is_served_as_it_is_after_it_is_edited_moved_restricted_or_unpublished(client):
+    catalogue = make_catalogue()
+    course = make_course(catalogue, lessons=0, title="Kỹ năng số cơ bản")
+    assert client.get(course.url).status_code == 200  # routed, and kept by this process
+
+    course.title = "Kỹ năng số nâng cao"
+    course.save_revision().publish()
+    assert "Kỹ năng số nâng cao" in client.get(course.url).text
+
+    old_url = course.url
+    second = publish(HomePage.objects.get(), CourseIndexPage(title="Khóa học nâng cao", slug="nang-cao"))
+    course.move(second, pos="last-child")
+    course.refresh_from_db()
+    moved_away = client.get(old_url)
+    assert (moved_away.status_code, moved_away["Location"]) == (301, course.url)  # Wagtail's redirect of a move
+    assert client.get(course.url).status_code == 200
+
+    PageViewRestriction.objects.create(page=second, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(course.url).status_code == 302
+
+    course.unpublish()
+    assert client.get(course.url).status_code == 404
+
+
+def test_a_page_changed_by_another_process_is_read_again_once_that_process_draws_a_new_version(client):
+    course = make_course(make_catalogue(), lessons=0, title="Kỹ năng số cơ bản")
+    assert "Kỹ năng số cơ bản" in client.get(course.url).text
+    CoursePage.objects.filter(pk=course.pk).update(title="Kỹ năng số nâng cao")  # no signal in this process
+
+    still_known = client.get(course.url).text
+    cache.set(ROUTES_VERSION_KEY, "drawn-by-another-process")
+
+    assert "Kỹ năng số cơ bản" in still_known
+    assert "Kỹ năng số nâng cao" in client.get(course.url).text
