@@ -1,6 +1,8 @@
 """Reads on courses: the catalogue, a learner's progress, and per-course reports."""
 
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
@@ -21,7 +23,7 @@ from courses.models import (
     QuizPage,
 )
 from lms.models import PersonCategory, Unit
-from lms.pages import public_pages
+from lms.pages import keep, kept, pages_version, public_pages
 from lms.selectors import person_of
 from lms.vietnamese import fold
 
@@ -124,32 +126,63 @@ def learner_enrolment(request, course):
     return request.learner_enrolments[course.pk]
 
 
-def course_links(course, enrolment, *, previewed=False):
-    """The pages a course page links to, read in one query whatever the course holds: its live lessons and its live
-    quizzes (pages of Wagtail's base type, each with ``required`` and ``is_done`` for ``enrolment``: a lesson done,
-    a quiz passed, which takes one more query for the attempts) and its live prerequisite courses. A ``previewed``
-    course holds the prerequisites being edited in memory: those are shown, not the ones saved."""
-    done = LessonProgress.objects.filter(enrolment=enrolment, lesson=OuterRef("pk"), done_at__isnull=False)
-    in_course = Page.objects.child_of_q(course)
-    pages = list(
-        Page.objects.live()
-        .filter(in_course if previewed else in_course | Q(coursepage__required_by=course))
-        .annotate(
-            required=Coalesce("lessonpage__required", "quizpage__required"),
-            lesson_done=Exists(done) if enrolment else Value(False),
-        )
-        .only("title", "path", "url_path", "live", "content_type_id")
-        .order_by("path")
-    )
-    lessons = [page for page in pages if issubclass(page.specific_class, LessonPage)]
-    quizzes = [page for page in pages if issubclass(page.specific_class, QuizPage)]
+def course_steps(courses, request=None):
+    """Each course's live lessons and quizzes in order (pages of Wagtail's base type, each with ``required``), by the
+    course's id: the same for every learner, so each process keeps them until a page changes (``lms.pages.kept``)
+    and reads those it does not keep in one query, however many courses."""
+    version = pages_version(request)
+    steps = {course.pk: kept(("course steps", course.pk), version) for course in courses}
+    missing = {course.path: course for course in courses if steps[course.pk] is None}
+    if missing:
+        read = {path: [] for path in missing}
+        for step in (
+            Page.objects.live()
+            .filter(reduce(or_, (Page.objects.child_of_q(course) for course in missing.values())))
+            .annotate(required=Coalesce("lessonpage__required", "quizpage__required"))
+            .filter(required__isnull=False)  # lessons and quizzes
+            .only("title", "path", "url_path", "content_type_id")
+            .order_by("path")
+        ):
+            read[step.path[: -Page.steplen]].append(step)
+        for path, course in missing.items():
+            steps[course.pk] = read[path]
+            keep(("course steps", course.pk), version, read[path])
+    return steps
+
+
+def course_links(course, enrolment, request, *, previewed=False):
+    """The pages a course page links to: its live lessons and its live quizzes (``course_steps``, each with
+    ``is_done`` for ``enrolment``: a lesson done, a quiz passed, a query each) and its live prerequisite courses,
+    kept like its steps. A ``previewed`` course holds the prerequisites being edited in memory: those are shown,
+    not the ones saved."""
+    steps = course_steps([course], request)[course.pk]
+    lessons = [step for step in steps if issubclass(step.specific_class, LessonPage)]
+    quizzes = [step for step in steps if issubclass(step.specific_class, QuizPage)]
     if previewed:
         prerequisites = [page for page in course.prerequisites.all() if page.live]  # no .live() in memory
     else:
-        prerequisites = [page for page in pages if issubclass(page.specific_class, CoursePage)]
+        version = pages_version(request)
+        prerequisites = kept(("course prerequisites", course.pk), version)
+        if prerequisites is None:
+            prerequisites = list(
+                Page.objects.live()
+                .filter(coursepage__required_by=course)
+                .only("title", "path", "url_path", "live", "content_type_id")
+                .order_by("path")
+            )
+            keep(("course prerequisites", course.pk), version, prerequisites)
+    done = (
+        set(
+            LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
+                "lesson_id", flat=True
+            )
+        )
+        if enrolment and lessons
+        else set()
+    )
     passed = Attempt.objects.filter(enrolment=enrolment).passed_keys() if enrolment and quizzes else set()
     for lesson in lessons:
-        lesson.is_done = lesson.lesson_done
+        lesson.is_done = lesson.pk in done
     for quiz in quizzes:
         quiz.is_done = enrolment is not None and (enrolment.pk, quiz.pk) in passed
     return lessons, quizzes, prerequisites
@@ -185,7 +218,9 @@ def required_progress(steps):
 def course_context(course, request):
     """What the course page shows to the learner: lessons, enrolment and progress, what blocks enrolling."""
     person, enrolment = learner_enrolment(request, course)
-    lessons, quizzes, prerequisites = course_links(course, enrolment, previewed=getattr(request, "is_preview", False))
+    lessons, quizzes, prerequisites = course_links(
+        course, enrolment, request, previewed=getattr(request, "is_preview", False)
+    )
     return {
         "person": person,
         "enrolment": enrolment,
@@ -206,10 +241,8 @@ def lesson_context(lesson, request):
     """What a lesson page shows: its course, place in it, and whether it can be marked done yet."""
     course = lesson.get_parent()  # for its title, link and pages: read by the route already
     _person, enrolment = learner_enrolment(request, course)
-    # its lessons and quizzes in one read: after the last lesson comes the first quiz
-    steps = list(
-        Page.objects.child_of(course).live().order_by("path").only("title", "path", "url_path", "content_type")
-    )
+    # after the last lesson comes the first quiz
+    steps = course_steps([course], request)[course.pk]
     lessons = [step for step in steps if issubclass(step.specific_class, LessonPage)]
     quizzes = [step for step in steps if issubclass(step.specific_class, QuizPage)]
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
@@ -230,10 +263,11 @@ def lesson_context(lesson, request):
     }
 
 
-def learner_courses(person):
+def learner_courses(person, request=None):
     """A learner's enrolments in live courses, each with ``required_done``, ``required_count``,
     ``percent``, ``next_lesson`` (lessons and quizzes count), and for one not completed with a due date its
-    ``days_left`` (below 0 once overdue) and ``days_overdue``; in five queries however many courses."""
+    ``days_left`` (below 0 once overdue) and ``days_overdue``; in four queries however many courses (their steps
+    as the process keeps them, ``course_steps``)."""
     enrolments = list(
         Enrolment.objects.filter(person=person, course__live=True)
         .select_related("course")
@@ -241,20 +275,7 @@ def learner_courses(person):
     )
     if not enrolments:
         return []
-    in_courses = Q()
-    for enrolment in enrolments:
-        in_courses |= Page.objects.child_of_q(enrolment.course)
-    steps = (
-        Page.objects.live()
-        .filter(in_courses)
-        .annotate(required=Coalesce("lessonpage__required", "quizpage__required"))
-        .filter(required__isnull=False)  # lessons and quizzes
-        .only("title", "path", "url_path", "content_type_id")
-        .order_by("path")
-    )
-    steps_by_course = {}
-    for step in sorted(steps, key=lambda step: not issubclass(step.specific_class, LessonPage)):  # lessons first
-        steps_by_course.setdefault(step.path[: -Page.steplen], []).append(step)
+    steps_by_course = course_steps([enrolment.course for enrolment in enrolments], request)
     done = set(
         LessonProgress.objects.filter(enrolment__in=enrolments, done_at__isnull=False).values_list(
             "enrolment_id", "lesson_id"
@@ -263,7 +284,10 @@ def learner_courses(person):
     done |= Attempt.objects.filter(enrolment__in=enrolments).passed_keys()
     today = timezone.localdate()
     for enrolment in enrolments:
-        steps = steps_by_course.get(enrolment.course.path, [])
+        # lessons first, then quizzes
+        steps = sorted(
+            steps_by_course[enrolment.course_id], key=lambda step: not issubclass(step.specific_class, LessonPage)
+        )
         for step in steps:
             step.is_done = (enrolment.pk, step.pk) in done
         for name, value in required_progress(steps).items():

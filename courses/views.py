@@ -154,7 +154,7 @@ def my_courses(request):
     ``learner_dashboard_sections`` hook: a function of ``(request, person)`` returning HTML or nothing.
     """
     person = learner_person(request.user)
-    enrolments = learner_courses(person) if person else []
+    enrolments = learner_courses(person, request) if person else []
     sections = [section(request, person) for section in hooks.get_hooks("learner_dashboard_sections")]
     return TemplateResponse(
         request,

@@ -27,17 +27,17 @@ class LmsConfig(AppConfig):
 
         from lms import converters
         from lms.admin.appearance import VietnameseSlugInput
-        from lms.pages import forget_routes
+        from lms.pages import forget_pages
         from lms.services import link_person_at_login
 
         converters.register()
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lms.create_cache_tables")
-        # Every page type's, the site's included: what a route finds changes with any of them.
+        # Every page type's, the site's included: what a route or a course's outline holds changes with any of them.
         for model in [*get_page_models(), PageViewRestriction, Site]:
             for signal in (post_save, post_delete):
-                signal.connect(forget_routes, sender=model, dispatch_uid=f"lms.forget_routes.{model._meta.label}")
-        post_page_move.connect(forget_routes, dispatch_uid="lms.forget_routes")
+                signal.connect(forget_pages, sender=model, dispatch_uid=f"lms.forget_pages.{model._meta.label}")
+        post_page_move.connect(forget_pages, dispatch_uid="lms.forget_pages")
         # Every slug field of the admin (pages' included) takes the place of Wagtail's own.
         register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
         checks.register(check_upstream_translations)

@@ -5,8 +5,9 @@ Wagtail routes a path one level at a time (two queries a level: the child, then 
 the view restrictions of the page and of its ancestors (two more). A lesson four levels down cost eleven queries
 before its own. Here the site's root page finds every page along the path, with whether each has a view
 restriction, in one query, and the page served in one more; and each process keeps what it found for a path
-until a page, a view restriction or a site changes anywhere (``forget_routes``), so that a learner's page after the
-first is routed by one read of the shared cache, not by these two queries.
+until a page, a view restriction or a site changes anywhere (``forget_pages``), so that a learner's page after the
+first is routed by one read of the shared cache, not by these two queries. Other reads of the page tree that every
+learner makes alike (a course's lessons and quizzes) are kept so too (``kept``, ``keep``).
 """
 
 import pickle
@@ -52,7 +53,7 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
-        along_path, page = self.pages_along(path_components)
+        along_path, page = self.pages_along(request, path_components)
         # The pages along the path, for what the page's templates show of them (the catalogue it lies in).
         request.pages_along_path = along_path
         page._cached_parent_obj = along_path[-2]  # as Wagtail's route leaves it: get_parent() reads nothing
@@ -61,14 +62,14 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
         ]
         return page.route(request, path_components[page.depth - self.depth :])
 
-    def pages_along(self, path_components):
+    def pages_along(self, request, path_components):
         """The pages along the path (each with ``restricted``), as far as they exist, and the deepest one as its
-        specific page: from this process's routes if the pages have not changed since it was found, else read."""
-        key = (self.pk, tuple(path_components))
-        version = routes_version()
-        known = ROUTES.get(key)
-        if known is not None and known[0] == version:
-            return pickle.loads(known[1])  # this process's own objects, a copy for each request
+        specific page: as this process found them if no page has changed since, else read."""
+        key = ("route", self.pk, tuple(path_components))
+        version = pages_version(request)
+        found = kept(key, version)
+        if found is not None:
+            return found
         url_paths = [
             f"{self.url_path}{'/'.join(path_components[:length])}/" for length in range(1, len(path_components) + 1)
         ]
@@ -90,29 +91,46 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
             raise Http404
         found = along_path, deepest.specific
         if deepest.depth - self.depth == len(path_components):  # a page's own path: as many as there are pages
-            if len(ROUTES) >= MAX_ROUTES:
-                ROUTES.clear()
-            ROUTES[key] = (version, pickle.dumps(found))
+            keep(key, version, found)
         return found
 
 
-# Each process's routes: (site root's id, path's components) -> (the routes' version then, the pages found).
-ROUTES = {}
-MAX_ROUTES = 5000
-ROUTES_VERSION_KEY = "lms:routes-version"
+# What each process keeps of the pages: key -> (the pages' version then, the objects pickled: each request gets a
+# copy of its own). Bounded: past MAX_KEPT entries it starts again.
+KEPT = {}
+MAX_KEPT = 5000
+PAGES_VERSION_KEY = "lms:pages-version"
 # A change made without Django's signals (a migration, an update in bulk) is seen at the latest when the version
 # expires and a new one is drawn.
-ROUTES_VERSION_SECONDS = 300
+PAGES_VERSION_SECONDS = 300
 
 
-def routes_version():
-    """The version of every process's routes, in the shared cache: a new one is drawn when a page changes."""
-    return cache.get(ROUTES_VERSION_KEY) or forget_routes()
+def pages_version(request=None):
+    """The version of what every process keeps of the pages, in the shared cache (read once a ``request``): a new
+    one is drawn when a page changes."""
+    if request is not None and hasattr(request, "pages_version"):
+        return request.pages_version
+    version = cache.get(PAGES_VERSION_KEY) or forget_pages()
+    if request is not None:
+        request.pages_version = version
+    return version
 
 
-def forget_routes(**_signal):
-    """Receiver of the signals of a page, a view restriction or a site changed: every process's routes are
-    read again. Returns the new version."""
+def kept(key, version):
+    """A copy of what this process keeps under ``key``, if the pages have not changed since (else None)."""
+    known = KEPT.get(key)
+    return pickle.loads(known[1]) if known is not None and known[0] == version else None  # this process's own
+
+
+def keep(key, version, value):
+    if len(KEPT) >= MAX_KEPT:
+        KEPT.clear()
+    KEPT[key] = (version, pickle.dumps(value))
+
+
+def forget_pages(**_signal):
+    """Receiver of the signals of a page, a view restriction or a site changed: what every process keeps of the
+    pages is read again. Returns the new version."""
     version = secrets.token_hex(8)
-    cache.set(ROUTES_VERSION_KEY, version, ROUTES_VERSION_SECONDS)
+    cache.set(PAGES_VERSION_KEY, version, PAGES_VERSION_SECONDS)
     return version

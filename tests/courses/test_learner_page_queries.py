@@ -24,7 +24,7 @@ QUERIES = {
     "my courses": 11,
     "catalogue": 9,
     "course": 11,
-    "lesson": 9,
+    "lesson": 8,
     "quiz": 8,
     "attempt result": 7,
     "password change": 5,

@@ -849,3 +849,29 @@ def test_my_courses_lists_the_courses_due_soonest_first_and_marks_those_overdue(
     assert page.index('id="due-heading"') < page.index('id="current-heading"')
     lesson = due["Khóa quá hạn"].course.lessons().first()
     assert f'<p class="next-step"><a class="button" href="{lesson.url}">' in overdue_card
+
+
+def test_the_lessons_quizzes_and_prerequisites_of_a_course_read_before_follow_what_the_trainer_publishes_after(
+    client, catalogue, learner
+):
+    course = make_course(catalogue, lessons=1, title="Chữ ký số")
+    first = lessons_of(course)[0]
+    services.enrol(person=learner, course=course)
+    logged_in(client, learner)
+    for url in (course.url, first.url, reverse("my_courses")):  # each process keeps the course's steps now
+        assert client.get(url).status_code == 200
+
+    second = make_lesson(course, title="Ký một văn bản")
+    basics = make_course(catalogue, title="Kỹ năng số cơ bản")
+    course.prerequisites = [basics]
+    course.save_revision().publish()
+
+    course_page = client.get(course.url)
+    assert [lesson.title for lesson in course_page.context["lessons"]] == [first.title, "Ký một văn bản"]
+    assert [page.title for page in course_page.context["prerequisites"]] == ["Kỹ năng số cơ bản"]
+    assert client.get(first.url).context["following_lesson"].pk == second.pk
+    assert client.get(reverse("my_courses")).context["current"][0].required_count == 2
+
+    second.unpublish()
+    assert [lesson.title for lesson in client.get(course.url).context["lessons"]] == [first.title]
+    assert client.get(reverse("my_courses")).context["current"][0].required_count == 1

@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction
 
 from courses.models import CourseIndexPage, CoursePage
 from home.models import HomePage
-from lms.pages import ROUTES_VERSION_KEY
+from lms.pages import PAGES_VERSION_KEY
 from tests.courses.helpers import make_catalogue, make_course, make_learner_person, publish
 from tests.factories import make_learner, make_trainer, make_unit
 
@@ -136,7 +136,7 @@ def test_a_page_changed_by_another_process_is_read_again_once_that_process_draws
     CoursePage.objects.filter(pk=course.pk).update(title="Kỹ năng số nâng cao")  # no signal in this process
 
     still_known = client.get(course.url).text
-    cache.set(ROUTES_VERSION_KEY, "drawn-by-another-process")
+    cache.set(PAGES_VERSION_KEY, "drawn-by-another-process")
 
     assert "Kỹ năng số cơ bản" in still_known
     assert "Kỹ năng số nâng cao" in client.get(course.url).text
