@@ -13,8 +13,13 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from courses.models import Competence
         from courses.selectors import FILTER_CHOICE_MODELS, forget_catalogue_filter_choices
+        from lms.pages import forget_pages
 
         for model in FILTER_CHOICE_MODELS:
             for signal in (post_save, post_delete):
                 signal.connect(forget_catalogue_filter_choices, sender=model, dispatch_uid=model._meta.label)
+        # The catalogue each process keeps shows its courses' competences.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_pages, sender=Competence, dispatch_uid="courses.forget_pages.competence")

@@ -86,8 +86,11 @@ def forget_catalogue_filter_choices(**_signal):
     cache.delete(FILTER_CHOICES_KEY)
 
 
-def catalogue(index_page, params):
-    """The live courses under ``index_page`` matching the filters in ``params`` (competence, audience, q)."""
+def catalogue(index_page, request):
+    """The live courses under ``index_page`` matching the filters in the request's query (competence, audience, q).
+    The catalogue as it first opens, with no filter, is the same for everyone: each process keeps it until a page
+    or a competence changes (``lms.pages.kept``)."""
+    params = request.GET
     courses = CoursePage.objects.child_of(index_page).live().filter(public_pages()).order_by("path")
     competence = params.get("competence", "")
     audience = params.get("audience", "")
@@ -98,12 +101,22 @@ def catalogue(index_page, params):
         courses = courses.filter(Q(audience__code=audience) | Q(audience__isnull=True))
     if query:
         courses = courses.filter(search_text__contains=fold(query))
-    return {
-        "courses": courses.distinct()
+    courses = (
+        courses.distinct()
         .select_related("cover_image")
         .prefetch_related("competences")
         # what a card shows and its link needs, not every field of the page
-        .only("title", "path", "depth", "url_path", "summary", "estimated_hours", "cover_image"),
+        .only("title", "path", "depth", "url_path", "summary", "estimated_hours", "cover_image")
+    )
+    if not (competence or audience or query):
+        version = pages_version(request)
+        unfiltered = kept(("catalogue", index_page.pk), version)
+        if unfiltered is None:
+            unfiltered = list(courses)
+            keep(("catalogue", index_page.pk), version, unfiltered)
+        courses = unfiltered
+    return {
+        "courses": courses,
         **catalogue_filter_choices(),
         "selected": {"competence": competence, "audience": audience, "q": query},
     }

@@ -23,7 +23,6 @@ class LmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
         from wagtail.admin.forms.models import register_form_field_override
         from wagtail.models import PageViewRestriction, Site, get_page_models
-        from wagtail.signals import post_page_move
 
         from lms import converters
         from lms.admin.appearance import VietnameseSlugInput
@@ -33,11 +32,11 @@ class LmsConfig(AppConfig):
         converters.register()
         user_logged_in.connect(link_person_at_login, dispatch_uid="lms.link_person_at_login")
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="lms.create_cache_tables")
-        # Every page type's, the site's included: what a route or a course's outline holds changes with any of them.
+        # What a route or a course's outline holds changes with any page type (a move saves the page too), a view
+        # restriction or a site.
         for model in [*get_page_models(), PageViewRestriction, Site]:
             for signal in (post_save, post_delete):
                 signal.connect(forget_pages, sender=model, dispatch_uid=f"lms.forget_pages.{model._meta.label}")
-        post_page_move.connect(forget_pages, dispatch_uid="lms.forget_pages")
         # Every slug field of the admin (pages' included) takes the place of Wagtail's own.
         register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
         checks.register(check_upstream_translations)

@@ -14,6 +14,7 @@ import pickle
 import secrets
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
@@ -110,7 +111,7 @@ def pages_version(request=None):
     one is drawn when a page changes."""
     if request is not None and hasattr(request, "pages_version"):
         return request.pages_version
-    version = cache.get(PAGES_VERSION_KEY) or forget_pages()
+    version = cache.get(PAGES_VERSION_KEY) or draw_pages_version()
     if request is not None:
         request.pages_version = version
     return version
@@ -130,7 +131,14 @@ def keep(key, version, value):
 
 def forget_pages(**_signal):
     """Receiver of the signals of a page, a view restriction or a site changed: what every process keeps of the
-    pages is read again. Returns the new version."""
+    pages is read again. The version is drawn now, for the rest of this transaction, and again once it commits: a
+    cache outside the database (Redis) shows the first one at once, and a process that read the old pages before
+    the commit may have kept them under it. Returns the version drawn now."""
+    transaction.on_commit(draw_pages_version)
+    return draw_pages_version()
+
+
+def draw_pages_version():
     version = secrets.token_hex(8)
     cache.set(PAGES_VERSION_KEY, version, PAGES_VERSION_SECONDS)
     return version

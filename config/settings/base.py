@@ -115,13 +115,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_LOCK_TIMEOUT", 20),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A query run DATABASE_PREPARE_THRESHOLD times on a connection is kept prepared by the server, which then
-    # stops planning it again: the planning of the queries every page makes (the session's user, the page's route)
-    # costs more than running them. 0 turns it off (for a pooler in transaction mode that cannot keep them).
-    _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+# On PostgreSQL a query run DATABASE_PREPARE_THRESHOLD times on a connection is kept prepared by the server, which
+# then stops planning it again: the planning of the queries every page makes (the session's user, the page's route)
+# costs more than running them. It needs the parameters bound by the server. 0 turns both off, as Django has them
+# (for a pooler in transaction mode that cannot keep prepared statements).
+_prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _prepare_threshold:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=_prepare_threshold or None
+        server_side_binding=True, prepare_threshold=_prepare_threshold
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -30,7 +30,7 @@ class CourseIndexPage(RestrictionsKnownFromRoute, Page):
         from courses.selectors import catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue(self, request.GET))
+        context.update(catalogue(self, request))
         return context
 
 

@@ -184,6 +184,26 @@ def test_the_catalogue_filters_follow_a_competence_or_category_changed_after_the
     assert f'label="{domain}"' in offered("competence")
 
 
+def test_the_catalogue_opened_before_follows_the_courses_and_competences_changed_after(client, catalogue):
+    from courses.models import Competence
+
+    safety = make_course(catalogue, title="An toàn thông tin")
+    safety.competences = Competence.objects.filter(number="4.2")
+    safety.save_revision().publish()
+    assert catalogue_titles(client, catalogue) == {"An toàn thông tin"}  # each process keeps it now
+
+    make_course(catalogue, title="Kỹ năng số cơ bản")
+    assert catalogue_titles(client, catalogue) == {"An toàn thông tin", "Kỹ năng số cơ bản"}
+    safety.unpublish()
+    assert catalogue_titles(client, catalogue) == {"Kỹ năng số cơ bản"}
+    safety.save_revision().publish()
+    assert "· 4.2" in client.get(catalogue.url).text
+    competence = Competence.objects.get(number="4.2")
+    competence.number = "4.9"
+    competence.save()
+    assert "· 4.9" in client.get(catalogue.url).text
+
+
 @pytest.mark.parametrize("query", ["chữ ký số", "chu ky so", "CHU KY SO", "  chu   ky  "])
 def test_search_finds_a_course_with_or_without_diacritics(client, catalogue, query):
     make_course(catalogue, title="Sử dụng chữ ký số và phần mềm quản lý văn bản")

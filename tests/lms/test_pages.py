@@ -140,3 +140,13 @@ def test_a_page_changed_by_another_process_is_read_again_once_that_process_draws
 
     assert "Kỹ năng số cơ bản" in still_known
     assert "Kỹ năng số nâng cao" in client.get(course.url).text
+
+
+def test_the_version_of_the_pages_is_drawn_again_once_a_change_commits(django_capture_on_commit_callbacks):
+    catalogue = make_catalogue()
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue.save_revision().publish()
+        drawn_in_the_transaction = cache.get(PAGES_VERSION_KEY)
+
+    # a process that read the pages before the commit kept them under the version drawn in the transaction
+    assert cache.get(PAGES_VERSION_KEY) not in (None, drawn_in_the_transaction)
