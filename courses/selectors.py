@@ -23,7 +23,7 @@ from courses.models import (
     QuizPage,
 )
 from lms.models import PersonCategory, Unit
-from lms.pages import keep, kept, pages_version, public_pages
+from lms.pages import keep, kept, kept_else_read, pages_version, public_pages
 from lms.selectors import person_of
 from lms.vietnamese import fold
 
@@ -89,37 +89,39 @@ def forget_catalogue_filter_choices(**_signal):
 def catalogue(index_page, request):
     """The live courses under ``index_page`` matching the filters in the request's query (competence, audience, q).
     The catalogue as it first opens, with no filter, is the same for everyone: each process keeps it until a page
-    or a competence changes (``lms.pages.kept``)."""
+    or a competence changes (``lms.pages.kept_else_read``)."""
     params = request.GET
-    courses = CoursePage.objects.child_of(index_page).live().filter(public_pages()).order_by("path")
     competence = params.get("competence", "")
     audience = params.get("audience", "")
     query = " ".join(params.get("q", "").split())[:100]
+    if competence or audience or query:
+        courses = catalogue_courses(index_page, competence, audience, query)
+    else:
+        courses = kept_else_read(
+            request, ("catalogue", index_page.pk), lambda: list(catalogue_courses(index_page, "", "", ""))
+        )
+    return {
+        "courses": courses,
+        **catalogue_filter_choices(),
+        "selected": {"competence": competence, "audience": audience, "q": query},
+    }
+
+
+def catalogue_courses(index_page, competence, audience, query):
+    courses = CoursePage.objects.child_of(index_page).live().filter(public_pages()).order_by("path")
     if competence:
         courses = courses.filter(competences__number=competence)
     if audience:
         courses = courses.filter(Q(audience__code=audience) | Q(audience__isnull=True))
     if query:
         courses = courses.filter(search_text__contains=fold(query))
-    courses = (
+    return (
         courses.distinct()
         .select_related("cover_image")
         .prefetch_related("competences")
         # what a card shows and its link needs, not every field of the page
         .only("title", "path", "depth", "url_path", "summary", "estimated_hours", "cover_image")
     )
-    if not (competence or audience or query):
-        version = pages_version(request)
-        unfiltered = kept(("catalogue", index_page.pk), version)
-        if unfiltered is None:
-            unfiltered = list(courses)
-            keep(("catalogue", index_page.pk), version, unfiltered)
-        courses = unfiltered
-    return {
-        "courses": courses,
-        **catalogue_filter_choices(),
-        "selected": {"competence": competence, "audience": audience, "q": query},
-    }
 
 
 def learner_person(user):
@@ -139,7 +141,7 @@ def learner_enrolment(request, course):
     return request.learner_enrolments[course.pk]
 
 
-def course_steps(courses, request=None):
+def course_steps(courses, request):
     """Each course's live lessons and quizzes in order (pages of Wagtail's base type, each with ``required``), by the
     course's id: the same for every learner, so each process keeps them until a page changes (``lms.pages.kept``)
     and reads those it does not keep in one query, however many courses."""
@@ -174,16 +176,16 @@ def course_links(course, enrolment, request, *, previewed=False):
     if previewed:
         prerequisites = [page for page in course.prerequisites.all() if page.live]  # no .live() in memory
     else:
-        version = pages_version(request)
-        prerequisites = kept(("course prerequisites", course.pk), version)
-        if prerequisites is None:
-            prerequisites = list(
+        prerequisites = kept_else_read(
+            request,
+            ("course prerequisites", course.pk),
+            lambda: list(
                 Page.objects.live()
                 .filter(coursepage__required_by=course)
                 .only("title", "path", "url_path", "live", "content_type_id")
                 .order_by("path")
-            )
-            keep(("course prerequisites", course.pk), version, prerequisites)
+            ),
+        )
     done = (
         set(
             LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
@@ -276,7 +278,7 @@ def lesson_context(lesson, request):
     }
 
 
-def learner_courses(person, request=None):
+def learner_courses(person, request):
     """A learner's enrolments in live courses, each with ``required_done``, ``required_count``,
     ``percent``, ``next_lesson`` (lessons and quizzes count), and for one not completed with a due date its
     ``days_left`` (below 0 once overdue) and ``days_overdue``; in four queries however many courses (their steps

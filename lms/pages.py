@@ -106,15 +106,23 @@ PAGES_VERSION_KEY = "lms:pages-version"
 PAGES_VERSION_SECONDS = 300
 
 
-def pages_version(request=None):
-    """The version of what every process keeps of the pages, in the shared cache (read once a ``request``): a new
-    one is drawn when a page changes."""
-    if request is not None and hasattr(request, "pages_version"):
-        return request.pages_version
-    version = cache.get(PAGES_VERSION_KEY) or draw_pages_version()
-    if request is not None:
-        request.pages_version = version
-    return version
+def pages_version(request):
+    """The version of what every process keeps of the pages, in the shared cache, read once a request: a new one is
+    drawn when a page changes."""
+    if not hasattr(request, "pages_version"):
+        request.pages_version = cache.get(PAGES_VERSION_KEY) or draw_pages_version()
+    return request.pages_version
+
+
+def kept_else_read(request, key, read):
+    """What ``read()`` returns, as this process keeps it under ``key`` if no page has changed since, else read now
+    and kept."""
+    version = pages_version(request)
+    value = kept(key, version)
+    if value is None:
+        value = read()
+        keep(key, version, value)
+    return value
 
 
 def kept(key, version):
@@ -133,9 +141,9 @@ def forget_pages(**_signal):
     """Receiver of the signals of a page, a view restriction or a site changed: what every process keeps of the
     pages is read again. The version is drawn now, for the rest of this transaction, and again once it commits: a
     cache outside the database (Redis) shows the first one at once, and a process that read the old pages before
-    the commit may have kept them under it. Returns the version drawn now."""
+    the commit may have kept them under it."""
     transaction.on_commit(draw_pages_version)
-    return draw_pages_version()
+    draw_pages_version()
 
 
 def draw_pages_version():

@@ -1,7 +1,9 @@
-"""Course factories for tests: a published catalogue, courses with lessons, learners linked to people."""
+"""Course factories for tests: a published catalogue, courses with lessons, learners linked to people; two requests
+run side by side."""
 
 import itertools
 import json
+import threading
 from decimal import Decimal
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, QuizPage, QuizSlot, SingleChoiceQuestion
@@ -98,3 +100,12 @@ def number_answer(value, tolerance=0):
     return [
         ("answer", {"value": Decimal(value), "tolerance": Decimal(tolerance), "weight": Decimal(100), "feedback": ""})
     ]
+
+
+def run_side_by_side(*requests):
+    """Run each function in a thread of its own, all at once, and wait for them (30 s at most each)."""
+    threads = [threading.Thread(target=request) for request in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)

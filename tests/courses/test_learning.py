@@ -39,6 +39,7 @@ from tests.courses.helpers import (
     make_lesson,
     make_quiz,
     make_single_choice,
+    run_side_by_side,
 )
 from tests.factories import make_learner, make_person, make_trainer, make_unit, make_user
 
@@ -520,11 +521,7 @@ def test_finishing_the_last_two_lessons_in_parallel_still_completes_the_course_o
             second_finished.set()
             connection.close()
 
-    threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_side_by_side(first_request, second_request)
 
     assert LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).count() == 2
     assert sorted(results.values()) == [False, True]

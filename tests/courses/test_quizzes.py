@@ -50,6 +50,7 @@ from tests.courses.helpers import (
     make_quiz,
     make_single_choice,
     number_answer,
+    run_side_by_side,
 )
 from tests.factories import make_unit
 
@@ -574,11 +575,7 @@ def test_a_submit_arriving_while_another_is_grading_waits_for_it_and_grades_noth
             second_finished.set()
             connection.close()
 
-    threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_side_by_side(first_request, second_request)
 
     assert results == {"first": True, "second": False}
 
@@ -618,11 +615,7 @@ def test_two_learners_submitting_one_quiz_do_not_wait_for_each_other_on_postgres
             second_finished.set()
             connection.close()
 
-    threads = [threading.Thread(target=first_request), threading.Thread(target=second_request)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_side_by_side(first_request, second_request)
 
     assert results == {"second graded": True, "second finished while the first held its lock": True}
 
