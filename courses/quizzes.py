@@ -9,6 +9,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,31 +28,64 @@ from courses.models import (
 from courses.models.quiz import DEADLINE_GRACE
 from courses.services import complete_if_rule_met
 from lms.converters import parse_id
+from lms.pages import keep, kept, kept_else_read, pages_version
 
 ALREADY_SUBMITTED = gettext_lazy("This attempt has been submitted; its answers can no longer be changed.")
 
 
 def draw_questions(quiz):
     """The questions of a new attempt: the fixed ones and random draws of active questions (never a description),
-    none twice."""
-    chosen, tree = [], None
-    for slot in quiz.slots.select_related("category").order_by("sort_order", "pk"):
-        if slot.question_id:
-            if slot.question_id not in chosen:
-                chosen.append(slot.question_id)
+    none twice; each an unsaved instance of its type, as it is now, with its id.
+
+    The draw's pools and the questions are read as this process keeps them until a page or a question changes
+    (lms.pages), so that a hall of learners starting one quiz does not read the same bank once each."""
+    version = pages_version()
+    chosen = []
+    for fixed, pool, count in kept_else_read(version, ("quiz draw", quiz.pk), lambda: draw_plan(quiz)):
+        if fixed is not None:
+            if fixed not in chosen:
+                chosen.append(fixed)
             continue
-        tree = tree or QuestionCategory.tree()  # read once for all the draws
-        pool = list(
-            Question.objects.filter(category__in=slot.category.with_descendants(tree), is_active=True)
-            .not_instance_of(DescriptionQuestion)
-            .exclude(pk__in=chosen)
-            .values_list("pk", flat=True)
-        )
-        chosen += random.sample(pool, min(slot.count, len(pool)))
+        pool = [pk for pk in pool if pk not in chosen]
+        chosen += random.sample(pool, min(count, len(pool)))
     if quiz.shuffle_questions:
         random.shuffle(chosen)
-    questions = {question.pk: question for question in Question.objects.filter(pk__in=chosen)}
-    return [questions[pk] for pk in chosen]
+    return questions_as_now(chosen, version)
+
+
+def draw_plan(quiz):
+    """Each slot of the quiz in order, as (the fixed question's id, None, 1) or (None, the ids of the active
+    questions it draws from, how many)."""
+    plan, tree = [], None
+    for slot in quiz.slots.select_related("category").order_by("sort_order", "pk"):
+        if slot.question_id:
+            plan.append((slot.question_id, None, 1))
+            continue
+        tree = tree or QuestionCategory.tree()  # read once for all the draws
+        pool = (
+            Question.objects.filter(category__in=slot.category.with_descendants(tree), is_active=True)
+            .not_instance_of(DescriptionQuestion)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        plan.append((None, list(pool), slot.count))
+    return plan
+
+
+def questions_as_now(ids, version):
+    """The questions of these ids, in this order, each rebuilt from its snapshot (``Question.from_snapshot``)."""
+    snapshots = {pk: kept(("question", pk), version) for pk in ids}
+    missing = [pk for pk, snapshot in snapshots.items() if snapshot is None]
+    for question in Question.objects.filter(pk__in=missing):
+        snapshots[question.pk] = (question._meta.label_lower, question.snapshot())
+        keep(("question", question.pk), version, snapshots[question.pk])
+    questions = []
+    for pk in ids:
+        label, fields = snapshots[pk]
+        question = apps.get_model(label).from_snapshot(fields)
+        question.pk = pk
+        questions.append(question)
+    return questions
 
 
 @transaction.atomic
@@ -86,7 +120,7 @@ def start_attempt(*, enrolment, quiz, at=None):
         AttemptQuestion(
             attempt=attempt,
             position=position,
-            question=question,
+            question_id=question.pk,
             version=question.version,
             frozen={
                 "type": question._meta.label_lower,

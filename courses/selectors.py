@@ -98,7 +98,9 @@ def catalogue(index_page, request):
         courses = catalogue_courses(index_page, competence, audience, query)
     else:
         courses = kept_else_read(
-            request, ("catalogue", index_page.pk), lambda: list(catalogue_courses(index_page, "", "", ""))
+            pages_version(request),
+            ("catalogue", index_page.pk),
+            lambda: list(catalogue_courses(index_page, "", "", "")),
         )
     return {
         "courses": courses,
@@ -177,7 +179,7 @@ def course_links(course, enrolment, request, *, previewed=False):
         prerequisites = [page for page in course.prerequisites.all() if page.live]  # no .live() in memory
     else:
         prerequisites = kept_else_read(
-            request,
+            pages_version(request),
             ("course prerequisites", course.pk),
             lambda: list(
                 Page.objects.live()

@@ -6,8 +6,9 @@ the view restrictions of the page and of its ancestors (two more). A lesson four
 before its own. Here the site's root page finds every page along the path, with whether each has a view
 restriction, in one query, and the page served in one more; and each process keeps what it found for a path
 until a page, a view restriction or a site changes anywhere (``forget_pages``), so that a learner's page after the
-first is routed by one read of the shared cache, not by these two queries. Other reads of the page tree that every
-learner makes alike (a course's lessons and quizzes) are kept so too (``kept``, ``keep``).
+first is routed by one read of the shared cache, not by these two queries. Other reads that every learner makes
+alike (a course's lessons and quizzes, the questions a quiz draws from) are kept so too (``kept``, ``keep``), and
+forgotten as well when what they were read from changes.
 """
 
 import pickle
@@ -106,18 +107,19 @@ PAGES_VERSION_KEY = "lms:pages-version"
 PAGES_VERSION_SECONDS = 300
 
 
-def pages_version(request):
-    """The version of what every process keeps of the pages, in the shared cache, read once a request: a new one is
-    drawn when a page changes."""
+def pages_version(request=None):
+    """The version of what every process keeps of the pages, in the shared cache, read once a request (each call
+    without one): a new one is drawn when a page changes."""
+    if request is None:
+        return cache.get(PAGES_VERSION_KEY) or draw_pages_version()
     if not hasattr(request, "pages_version"):
         request.pages_version = cache.get(PAGES_VERSION_KEY) or draw_pages_version()
     return request.pages_version
 
 
-def kept_else_read(request, key, read):
-    """What ``read()`` returns, as this process keeps it under ``key`` if no page has changed since, else read now
-    and kept."""
-    version = pages_version(request)
+def kept_else_read(version, key, read):
+    """What ``read()`` returns, as this process keeps it under ``key`` if no page has changed since ``version``
+    (``pages_version``) was drawn, else read now and kept."""
     value = kept(key, version)
     if value is None:
         value = read()

@@ -214,6 +214,37 @@ def test_editing_the_bank_does_not_change_a_started_attempt(category, course, en
     assert quizzes.start_attempt(enrolment=enrolment, quiz=quiz).questions.get().version == 2
 
 
+def start_and_submit(enrolment, quiz):
+    """The attempt's questions as frozen, by question id."""
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    quizzes.submit_attempt(attempt=attempt)
+    return {answer.question_id: answer.frozen for answer in questions_of(attempt)}
+
+
+def test_later_starts_draw_from_the_bank_as_it_is_now_though_each_process_keeps_the_draw(category, course, enrolment):
+    kept = three_questions(category)
+    quiz = make_quiz(course, draws=[(category, 10)])
+    start_and_submit(enrolment, quiz)
+
+    kept[0].is_active = False
+    kept[0].save()
+    added = make_single_choice(category, "Câu mới")
+    kept[1].text = "<p>Câu hỏi đã sửa</p>"
+    kept[1].save()
+    frozen = start_and_submit(enrolment, quiz)
+    assert set(frozen) == {kept[1].pk, kept[2].pk, added.pk}
+    for question in SingleChoiceQuestion.objects.filter(pk__in=frozen):
+        assert frozen[question.pk]["fields"] == question.snapshot()
+    assert frozen[kept[1].pk]["fields"]["text"] == "<p>Câu hỏi đã sửa</p>"
+
+    elsewhere = QuestionCategory.objects.create(name="Nhóm khác")
+    moved_in = make_single_choice(elsewhere, "Câu của nhóm chuyển vào")
+    start_and_submit(enrolment, quiz)
+    elsewhere.parent = category
+    elsewhere.save()
+    assert set(start_and_submit(enrolment, quiz)) == {kept[1].pk, kept[2].pk, added.pk, moved_in.pk}
+
+
 # Saving, resuming, refusing
 
 
