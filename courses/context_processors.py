@@ -3,7 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from courses.models import CourseIndexPage
-from lms.pages import public_pages
+from lms.pages import kept_else_read, pages_version, public_pages
 
 
 def first_public_catalogue():
@@ -13,13 +13,15 @@ def first_public_catalogue():
 
 def catalogue_for(request):
     """The live catalogue the page served lies in, when the route read the pages along its path (nothing to
-    query); else the first public one."""
+    query); else the first public one, as this process keeps it."""
     above = [
         page
         for page in getattr(request, "pages_along_path", ())
         if page.live and page.specific_class and issubclass(page.specific_class, CourseIndexPage)
     ]
-    return above[-1] if above else first_public_catalogue()
+    if above:
+        return above[-1]
+    return kept_else_read(pages_version(request), ("first public catalogue",), first_public_catalogue)
 
 
 def site_navigation(request):

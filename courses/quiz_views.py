@@ -15,7 +15,7 @@ from courses import quiz_selectors, quizzes
 from courses.models import Attempt, AttemptState, QuizPage
 from courses.selectors import learner_person
 from courses.views import own_enrolment, refuse, wants_json
-from lms.pages import public_pages
+from lms.pages import pages_version, public_page_or_404
 
 
 def own_attempt(request, attempt_id):
@@ -32,12 +32,12 @@ def own_attempt(request, attempt_id):
 @login_required
 @require_POST
 def start_attempt(request, quiz_id):
-    quiz = get_object_or_404(QuizPage.objects.live().filter(public_pages()), pk=quiz_id)
+    quiz = public_page_or_404(request, QuizPage, quiz_id)
     enrolment, refusal = own_enrolment(request, quiz)
     if refusal:
         return refusal
     try:
-        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+        attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz, pages_read=pages_version(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(quiz.url)

@@ -33,13 +33,14 @@ from lms.pages import keep, kept, kept_else_read, pages_version
 ALREADY_SUBMITTED = gettext_lazy("This attempt has been submitted; its answers can no longer be changed.")
 
 
-def draw_questions(quiz):
+def draw_questions(quiz, pages_read=None):
     """The questions of a new attempt: the fixed ones and random draws of active questions (never a description),
     none twice; each an unsaved instance of its type, as it is now, with its id.
 
     The draw's pools and the questions are read as this process keeps them until a page or a question changes
-    (lms.pages), so that a hall of learners starting one quiz does not read the same bank once each."""
-    version = pages_version()
+    (lms.pages: under the pages' version ``pages_read``, or read now), so that a hall of learners starting one quiz
+    does not read the same bank once each."""
+    version = pages_read or pages_version()
     chosen = []
     for fixed, pool, count in kept_else_read(version, ("quiz draw", quiz.pk), lambda: draw_plan(quiz)):
         if fixed is not None:
@@ -89,8 +90,9 @@ def questions_as_now(ids, version):
 
 
 @transaction.atomic
-def start_attempt(*, enrolment, quiz, at=None):
-    """The learner's attempt in progress, or a new one whose questions are drawn and frozen now."""
+def start_attempt(*, enrolment, quiz, at=None, pages_read=None):
+    """The learner's attempt in progress, or a new one whose questions are drawn and frozen now (from what the
+    process keeps of the bank under ``pages_read``, the pages' version the request read, if given)."""
     moment = at or timezone.now()
     Enrolment.objects.select_for_update().get(pk=enrolment.pk)  # one start at a time per learner
     attempts = list(quiz.attempts.filter(enrolment=enrolment))
@@ -102,7 +104,7 @@ def start_attempt(*, enrolment, quiz, at=None):
     used = len(attempts)
     if quiz.attempts_allowed and used >= quiz.attempts_allowed:
         raise ValidationError(_("You have used all your attempts at this quiz."))
-    questions = draw_questions(quiz)
+    questions = draw_questions(quiz, pages_read)
     if not questions:
         raise ValidationError(_("This quiz has no questions yet."))
     deadline = moment + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None

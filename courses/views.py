@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,7 @@ from wagtail import hooks
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
 from courses.selectors import learner_courses, learner_enrolment, learner_person
-from lms.pages import public_pages
+from lms.pages import public_page_or_404
 from lms.selectors import trainings_of
 from lms.services import link_person
 
@@ -50,7 +50,7 @@ def wants_json(request):
 @login_required
 @require_POST
 def enrol(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live().filter(public_pages()), pk=course_id)
+    course = public_page_or_404(request, CoursePage, course_id)
     person, refusal = learner_or_refusal(request)
     if refusal:
         return refusal
@@ -112,7 +112,7 @@ def own_enrolment(request, step):
 def lesson_opened(request, lesson_id):
     """Posted by the lesson page as it opens (a button where scripts do not run): the reading clock starts
     and the course resumes here."""
-    lesson = get_object_or_404(LessonPage.objects.live().filter(public_pages()), pk=lesson_id)
+    lesson = public_page_or_404(request, LessonPage, lesson_id)
     enrolment, refusal = own_enrolment(request, lesson)
     if refusal:
         return refusal
@@ -125,7 +125,7 @@ def lesson_opened(request, lesson_id):
 @login_required
 @require_POST
 def lesson_done(request, lesson_id):
-    lesson = get_object_or_404(LessonPage.objects.live().filter(public_pages()), pk=lesson_id)
+    lesson = public_page_or_404(request, LessonPage, lesson_id)
     enrolment, refusal = own_enrolment(request, lesson)
     if refusal:
         return refusal

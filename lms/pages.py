@@ -20,13 +20,26 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.http import Http404
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 
 def public_pages():
     """The filter of Wagtail's ``.public()`` (no view restriction on the page or above it) in the page query itself,
     where ``.public()`` reads every restriction in a query of its own first."""
     return ~Exists(PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path"))))
+
+
+def public_page_or_404(request, model, pk):
+    """The live page of ``model`` with this id that no view restriction hides, as this process keeps it; else 404
+    (the page a learner's form acts on: enrol in a course, mark a lesson done, start a quiz)."""
+    page = kept_else_read(
+        pages_version(request),
+        ("public page", model._meta.label, pk),
+        lambda: model.objects.live().filter(public_pages()).filter(pk=pk).first(),
+    )
+    if page is None:
+        raise Http404
+    return page
 
 
 class RestrictionsKnownFromRoute:
@@ -95,6 +108,21 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
         if deepest.depth - self.depth == len(path_components):  # a page's own path: as many as there are pages
             keep(key, version, found)
         return found
+
+
+class KeptSiteMiddleware:
+    """Finds the Wagtail site of a GET or HEAD (the requests that show a page) as this process keeps it, where Wagtail
+    reads it from the database on every request, and leaves it where Wagtail's ``Site.find_for_request`` looks for
+    it first (its routing, its page links)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            key = ("site", request.get_host(), request.get_port())
+            request._wagtail_site = kept_else_read(pages_version(request), key, lambda: Site._find_for_request(request))
+        return self.get_response(request)
 
 
 # What each process keeps of the pages: key -> (the pages' version then, the objects pickled: each request gets a

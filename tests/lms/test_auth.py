@@ -1,11 +1,13 @@
 import re
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 
-from lms.auth import account_key
+from lms.auth import UsernameEmailOrPhoneBackend, account_key
 from lms.models import Person
 from tests.factories import PASSWORD, make_learner, make_person, make_unit
 
@@ -122,3 +124,28 @@ def test_the_login_name_field_asks_a_phone_keyboard_for_no_capitals_and_no_corre
     field = re.search(r'<input[^>]*name="(?:username|login)"[^>]*>', response.text).group(0)
     assert 'autocapitalize="none"' in field
     assert 'autocorrect="off"' in field
+
+
+def test_the_sessions_user_is_read_with_whether_the_admin_lets_them_in_by_any_of_the_ways_it_does():
+    access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    # a permission of the same name in another app lets no one in
+    other = Permission.objects.create(
+        content_type=ContentType.objects.get_for_model(Group), codename="access_admin", name="Vào nơi khác"
+    )
+    editors, readers = Group.objects.create(name="Biên tập"), Group.objects.create(name="Chỉ đọc")
+    editors.permissions.add(other, access)
+    readers.permissions.add(other)
+    users = {name: make_learner(username=name) for name in ("hoc.vien", "quan.tri", "truc.tiep", "nhom", "nhom.khac")}
+    users["quan.tri"].is_superuser = True
+    users["quan.tri"].save()
+    users["truc.tiep"].user_permissions.add(other, access)
+    users["hoc.vien"].user_permissions.add(other)
+    users["nhom"].groups.add(readers, editors)
+    users["nhom.khac"].groups.add(readers)
+
+    read = {name: UsernameEmailOrPhoneBackend().get_user(user.pk) for name, user in users.items()}
+
+    assert {name for name, user in read.items() if user.admin_access} == {"quan.tri", "truc.tiep", "nhom"}
+    for name, user in read.items():
+        as_django_says = get_user_model().objects.get(pk=user.pk).has_perm("wagtailadmin.access_admin")
+        assert user.can_enter_admin() == as_django_says, name

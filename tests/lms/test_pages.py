@@ -4,8 +4,10 @@ read."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from courses.models import CourseIndexPage, CoursePage
 from home.models import HomePage
@@ -88,9 +90,13 @@ def test_the_header_links_the_first_catalogue_nothing_restricts_on_pages_outside
     client.force_login(make_learner_person(make_unit()).user)
 
     text = client.get(reverse("my_courses")).text
+    PageViewRestriction.objects.create(page=shown, restriction_type=PageViewRestriction.LOGIN)
+    third = publish(HomePage.objects.get(), CourseIndexPage(title="Khóa học mới", slug="moi"))
+    after_the_change = client.get(reverse("my_courses")).text  # the first one kept by this process, then forgotten
 
     assert f'<a href="{shown.url}">Khóa học</a>' in text
     assert f'href="{hidden.url}"' not in text
+    assert f'<a href="{third.url}">Khóa học</a>' in after_the_change
 
 
 def test_the_header_links_the_admin_for_whoever_may_enter_it_and_for_nobody_else(client):
@@ -104,6 +110,20 @@ def test_the_header_links_the_admin_for_whoever_may_enter_it_and_for_nobody_else
 
     assert not any(admin_link in text for text in learners_pages)
     assert all(admin_link in text for text in trainers_pages)
+
+
+def test_a_pages_site_is_not_read_on_every_request_and_a_change_of_the_site_is_followed(client):
+    catalogue = make_catalogue()
+    assert client.get("/").context["page"].pk == HomePage.objects.get().pk
+    with CaptureQueriesContext(connection) as read_again:
+        client.get("/")
+
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = catalogue
+    site.save()
+
+    assert not [query for query in read_again.captured_queries if "wagtailcore_site" in query["sql"]]
+    assert client.get("/").context["page"].pk == catalogue.pk
 
 
 def test_a_page_routed_before_is_served_as_it_is_after_it_is_edited_moved_restricted_or_unpublished(client):
