@@ -3,7 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from courses.models import CourseIndexPage
-from lms.pages import kept_else_read, pages_version, public_pages
+from lms.pages import keep_site, kept_else_read, pages_version, public_pages
 
 
 def first_public_catalogue():
@@ -25,5 +25,7 @@ def catalogue_for(request):
 
 
 def site_navigation(request):
-    """The course catalogue for the main menu; queried only if a template uses it."""
+    """The course catalogue for the main menu; queried only if a template uses it. The page links the template draws
+    find the site as the process keeps it (``lms.pages.keep_site``)."""
+    keep_site(request)
     return {"course_catalogue": SimpleLazyObject(lambda: catalogue_for(request))}

@@ -110,19 +110,29 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
         return found
 
 
+def keep_site(request):
+    """Find the request's Wagtail site as this process keeps it, where Wagtail reads it from the database on every
+    request, and leave it where Wagtail's ``Site.find_for_request`` looks first (its routing, its page links)."""
+    if not hasattr(request, "_wagtail_site"):
+        key = ("site", request.get_host(), request.get_port())
+        request._wagtail_site = kept_else_read(pages_version(request), key, lambda: Site._find_for_request(request))
+
+
 class KeptSiteMiddleware:
-    """Finds the Wagtail site of a GET or HEAD (the requests that show a page) as this process keeps it, where Wagtail
-    reads it from the database on every request, and leaves it where Wagtail's ``Site.find_for_request`` looks for
-    it first (its routing, its page links)."""
+    """Serves Wagtail's pages with the site each process keeps (``keep_site``); the other views that draw a page
+    take it from the template context (``courses.context_processors.site_navigation``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD"):
-            key = ("site", request.get_host(), request.get_port())
-            request._wagtail_site = kept_else_read(pages_version(request), key, lambda: Site._find_for_request(request))
         return self.get_response(request)
+
+    def process_view(self, request, view, _args, _kwargs):
+        from wagtail.views import serve  # not at import: it needs the models loaded
+
+        if view is serve:
+            keep_site(request)
 
 
 # What each process keeps of the pages: key -> (the pages' version then, the objects pickled: each request gets a
