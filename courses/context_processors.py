@@ -13,7 +13,11 @@ def first_public_catalogue():
 
 def catalogue_for(request):
     """The live catalogue the page served lies in, when the route read the pages along its path (nothing to
-    query); else the first public one, as this process keeps it."""
+    query); else the first public one, as this process keeps it.
+
+    The site's header asks for it before any link to a page, so the page links of a view of the site's own (not
+    Wagtail's admin, which draws no header of ours) find the site as the process keeps it too (``keep_site``)."""
+    keep_site(request)
     above = [
         page
         for page in getattr(request, "pages_along_path", ())
@@ -25,7 +29,5 @@ def catalogue_for(request):
 
 
 def site_navigation(request):
-    """The course catalogue for the main menu; queried only if a template uses it. The page links the template draws
-    find the site as the process keeps it (``lms.pages.keep_site``)."""
-    keep_site(request)
+    """The course catalogue for the main menu; queried only if a template uses it."""
     return {"course_catalogue": SimpleLazyObject(lambda: catalogue_for(request))}
