@@ -318,9 +318,10 @@ async def run(options, quiz_path, start_path, usernames, sessions, recorder):
         prober = asyncio.create_task(generator.probe(stop))
         phones = [Phone(username, sessions.get(username)) for username in usernames]
 
-        recorder.enter("1 log-in storm")
         storm = [phone for phone in phones if "sessionid" not in phone.cookies]
-        await spread([generator.log_in(phone) for phone in storm], options.login_window)
+        if storm:
+            recorder.enter("1 log-in storm")
+            await spread([generator.log_in(phone) for phone in storm], options.login_window)
 
         recorder.enter("2 start")
         await spread([generator.start(phone, quiz_path, start_path) for phone in phones], options.start_window)
