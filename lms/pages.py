@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.http import Http404
+from django.utils.deprecation import MiddlewareMixin
 from wagtail.models import Page, PageViewRestriction, Site
 
 
@@ -118,15 +119,9 @@ def keep_site(request):
         request._wagtail_site = kept_else_read(pages_version(request), key, lambda: Site._find_for_request(request))
 
 
-class KeptSiteMiddleware:
-    """Serves Wagtail's pages with the site each process keeps (``keep_site``); the other views that draw a page
-    take it from the template context (``courses.context_processors.site_navigation``)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
+class KeptSiteMiddleware(MiddlewareMixin):
+    """Serves Wagtail's pages with the site each process keeps (``keep_site``); the site's other views that draw a
+    page find it when their header asks for the catalogue (``courses.context_processors.catalogue_for``)."""
 
     def process_view(self, request, view, _args, _kwargs):
         from wagtail.views import serve  # not at import: it needs the models loaded
