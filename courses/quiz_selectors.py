@@ -3,9 +3,13 @@ the statistics of each quiz."""
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from courses.models import (
     Attempt,
@@ -19,6 +23,7 @@ from courses.models import (
 )
 from courses.quizzes import DEADLINE_GRACE
 from courses.selectors import learner_enrolment
+from lms.pages import pages_version
 
 
 def quiz_context(quiz, request):
@@ -89,7 +94,7 @@ def attempt_context(attempt):
     }
 
 
-def result_context(attempt):
+def result_context(attempt, request):
     """The attempt's score, and as much of the review as the quiz shows now; or, for an attempt whose time
     ran out and that no write has graded yet, that it is over."""
     quiz = attempt.quiz
@@ -102,12 +107,35 @@ def result_context(attempt):
         "attempt": attempt,
         "quiz": quiz,
         "course": attempt.enrolment.course,
-        "questions": [prepared(answer) for answer in attempt.questions.all()] if show_answers else [],
-        "show_correct": review == ReviewOption.CORRECT,
+        "reviewed_answers": attempt_review(attempt, review, request) if show_answers else "",
         "review_later": review != quiz.review,
         "awaiting_grading": attempt.state == AttemptState.AWAITING_GRADING,
         "time_is_up": time_is_up,
     }
+
+
+# A submitted attempt's review is kept rendered this long: the learners of a hall open it as they submit and again
+# soon after; it is rendered anew once its grading changes (``Attempt.revised_at``), and after this (a new release).
+REVIEW_SECONDS = 15 * 60
+
+
+def attempt_review(attempt, review, request):
+    """The questions of a submitted attempt as the learner answered them and as graded (with the right answers if
+    ``review`` shows them), rendered once and kept in the shared cache until the attempt's grading changes, a page
+    changes (the links in a question's text) or the review shown does."""
+    revised = attempt.revised_at.isoformat() if attempt.revised_at else ""
+    key = f"attempt-review:{attempt.pk}:{revised}:{review}:{pages_version(request)}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "courses/attempt_review.html",
+            {
+                "questions": [prepared(answer) for answer in attempt.questions.all()],
+                "show_correct": review == ReviewOption.CORRECT,
+            },
+        )
+        cache.set(key, html, REVIEW_SECONDS)
+    return mark_safe(html)  # rendered by the template, which escapes what the learner and trainers wrote
 
 
 def attempts_for(user):

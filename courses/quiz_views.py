@@ -104,4 +104,4 @@ def attempt_result(request, attempt_id):
     attempt = own_attempt(request, attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS and not attempt.is_overdue(timezone.now()):
         return redirect("quiz_attempt", attempt.pk)
-    return TemplateResponse(request, "courses/attempt_result.html", quiz_selectors.result_context(attempt))
+    return TemplateResponse(request, "courses/attempt_result.html", quiz_selectors.result_context(attempt, request))

@@ -264,13 +264,14 @@ def submit_attempt(*, attempt, data=None, at=None):
 def finish_grading(attempt, questions):
     """Score the attempt once every answer has its share (essays wait for a trainer); passing a required
     quiz may complete the course."""
+    attempt.revised_at = timezone.now()
     if any(question.share is None for question in questions):
         attempt.state = AttemptState.AWAITING_GRADING
     else:
         attempt.state = AttemptState.GRADED
         attempt.score = sum(question.earned for question in questions)
         attempt.passed = attempt.max_score > 0 and 100 * attempt.score >= attempt.quiz.pass_mark * attempt.max_score
-    attempt.save(update_fields=["submitted_at", "state", "score", "passed"])
+    attempt.save(update_fields=["submitted_at", "state", "score", "passed", "revised_at"])
     if attempt.passed and attempt.quiz.required:
         complete_if_rule_met(enrolment=attempt.enrolment, at=attempt.submitted_at)
 

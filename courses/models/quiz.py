@@ -201,6 +201,9 @@ class Attempt(models.Model):
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
     max_score = models.DecimalField(_("out of"), max_digits=7, decimal_places=2, default=0)
     passed = models.BooleanField(_("passed"), null=True)
+    # When its grading last changed (its submit, each essay a trainer grades): its review is kept rendered under
+    # this moment (``quiz_selectors.attempt_review``).
+    revised_at = models.DateTimeField(null=True, editable=False)
 
     objects = AttemptQuerySet.as_manager()
 

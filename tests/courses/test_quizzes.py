@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import QueryDict
@@ -47,6 +48,7 @@ from tests.courses.helpers import (
     make_catalogue,
     make_course,
     make_learner_person,
+    make_lesson,
     make_quiz,
     make_single_choice,
     number_answer,
@@ -848,6 +850,65 @@ def test_the_review_gives_the_feedback_of_the_short_or_numerical_answer_the_lear
     assert "Chính xác." not in page
     assert "Gọi 113 khi cần công an." in page
     assert [answer.share for answer in questions_of(attempt)] == [Decimal("0.5"), 0]
+
+
+def rendered_questions(response):
+    return [template.name for template in response.templates].count("courses/questions/question.html")
+
+
+def test_a_review_is_rendered_once_and_again_each_time_a_trainer_grades_the_attempt(
+    category, course, enrolment, client, learner
+):
+    essay = EssayQuestion.objects.create(category=category, name="Tự luận", text="<p>Kể lại</p>", points=Decimal(2))
+    quiz = make_quiz(course, questions=[essay], review=ReviewOption.ANSWERS)
+    attempt = quizzes.start_attempt(enrolment=enrolment, quiz=quiz)
+    (answer,) = questions_of(attempt)
+    quizzes.save_answers(attempt=attempt, data=form_data(answer_form(attempt, {answer: "Một vụ lừa đảo qua Zalo"})))
+    quizzes.submit_attempt(attempt=attempt)
+    client.force_login(learner.user)
+    result = reverse("quiz_attempt_result", args=[attempt.pk])
+
+    first, again = client.get(result), client.get(result)
+    assert (rendered_questions(first), rendered_questions(again)) == (1, 0)
+    assert vietnamese("Awaiting grading") in again.text
+    assert "Một vụ lừa đảo qua Zalo" in again.text
+
+    quizzes.grade_essay(answer=answer, points=1, feedback="Cần nêu cách phòng tránh.", user=None)
+    graded = client.get(result).text
+    assert "Cần nêu cách phòng tránh." in graded
+    assert vietnamese("Awaiting grading") not in graded
+
+    # the same points again, with other feedback: the attempt's score does not change, its review does
+    quizzes.grade_essay(answer=answer, points=1, feedback="Đã nêu đủ cách phòng tránh.", user=None)
+    regraded = client.get(result).text
+    assert "Đã nêu đủ cách phòng tránh." in regraded
+    assert "Cần nêu cách phòng tránh." not in regraded
+
+
+def test_a_review_kept_rendered_follows_the_review_shown_the_pages_its_questions_link_to_and_the_language(
+    category, course, enrolment, client, learner
+):
+    lesson = make_lesson(course, title="Nhận biết lừa đảo", slug="nhan-biet")
+    question = make_single_choice(category)
+    question.text = f'<p>Xem <a linktype="page" id="{lesson.pk}">bài học</a>.</p>'
+    question.save()
+    quiz = make_quiz(course, questions=[question], review=ReviewOption.ANSWERS)
+    attempt = take(enrolment, quiz, right=1)
+    client.force_login(learner.user)
+    result = reverse("quiz_attempt_result", args=[attempt.pk])
+    assert "is-correct" not in client.get(result).text
+    assert f'href="{lesson.url}"' in client.get(result).text
+
+    QuizPage.objects.filter(pk=quiz.pk).update(review=ReviewOption.CORRECT)  # no page signal: the review alone
+    assert "is-correct" in client.get(result).text
+
+    lesson.slug = "nhan-biet-lua-dao"
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    assert f'href="{lesson.url}"' in client.get(result).text
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switcher
+    assert "your answer: right" in client.get(result).text
 
 
 # Every question type on the page
