@@ -248,10 +248,24 @@ def course_context(course, request):
         "missing_prerequisites": (  # shown only to a learner not enrolled yet
             missing_prerequisites(person=person, course=course) if person and not enrolment else []
         ),
-        "competences": course.competences.select_related("domain"),
-        "audience": course.audience.all(),
+        **course_labels(course, request),
         "prerequisites": prerequisites,
     }
+
+
+def course_labels(course, request):
+    """The names of the course's audience (categories of cadres) and of its competences, the same for every learner:
+    kept by each process like its pages; a preview shows those being edited."""
+    if getattr(request, "is_preview", False):
+        return {"audience": list(course.audience.all()), "competences": list(course.competences.all())}
+    return kept_else_read(
+        pages_version(request),
+        ("course labels", course.pk),
+        lambda: {
+            "audience": [str(category) for category in course.audience.all()],
+            "competences": [str(competence) for competence in course.competences.all()],
+        },
+    )
 
 
 def lesson_context(lesson, request):

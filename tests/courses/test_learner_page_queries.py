@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "my courses": 9,
     "catalogue": 6,
-    "course": 10,
+    "course": 8,
     "lesson": 7,
     "quiz": 7,
     "attempt result": 6,

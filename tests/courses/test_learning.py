@@ -185,6 +185,25 @@ def test_the_catalogue_filters_follow_a_competence_or_category_changed_after_the
     assert f'label="{domain}"' in offered("competence")
 
 
+def test_a_course_page_opened_before_follows_its_audience_and_competences_renamed_after(client, catalogue):
+    from courses.models import Competence
+
+    course = make_course(catalogue, title="An toàn thông tin")
+    course.audience = PersonCategory.objects.filter(code="chuyen-trach")
+    course.competences = Competence.objects.filter(number="4.2")
+    course.save_revision().publish()
+    category, competence = course.audience.get(), course.competences.get()
+    assert str(category) in client.get(course.url).text  # each process keeps them now
+    assert str(competence) in client.get(course.url).text
+
+    category.name = "Cán bộ chuyên trách cấp xã"
+    category.save()
+    assert "Cán bộ chuyên trách cấp xã" in client.get(course.url).text
+    competence.name = "Bảo vệ thiết bị và dữ liệu"
+    competence.save()
+    assert str(competence) in client.get(course.url).text
+
+
 def test_the_catalogue_opened_before_follows_the_courses_and_competences_changed_after(client, catalogue):
     from courses.models import Competence
 
@@ -764,6 +783,23 @@ def test_a_trainer_previews_a_lesson_draft_in_the_admin(client, catalogue):
     assert response.status_code == 200
     assert "Bản nháp chưa xuất bản." in response.text
     assert "Bản nháp chưa xuất bản." not in client.get(lesson.url).text
+
+
+def test_a_trainer_previews_a_course_draft_s_audience_while_learners_see_the_published_one(client, catalogue):
+    course = make_course(catalogue)
+    course.audience = PersonCategory.objects.filter(code="chuyen-trach")
+    course.save_revision().publish()
+    published = str(course.audience.get())
+    assert published in client.get(course.url).text  # each process keeps it now
+    course.audience = PersonCategory.objects.filter(code="khong-chuyen-trach")
+    course.save_revision()
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+
+    draft = client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk])).text
+
+    assert str(PersonCategory.objects.get(code="khong-chuyen-trach")) in draft
+    assert published not in draft
+    assert published in client.get(course.url).text
 
 
 def test_a_trainer_previews_unsaved_lesson_edits_in_the_admin_without_being_a_learner(client, catalogue):
