@@ -23,7 +23,7 @@ from courses.models import (
     QuizPage,
 )
 from lms.models import PersonCategory, Unit
-from lms.pages import keep, kept, kept_else_read, pages_version, public_pages
+from lms.pages import kept_else_read, kept_else_read_each, pages_version, public_pages
 from lms.selectors import person_of
 from lms.vietnamese import fold
 
@@ -147,24 +147,40 @@ def course_steps(courses, request):
     """Each course's live lessons and quizzes in order (pages of Wagtail's base type, each with ``required``), by the
     course's id: the same for every learner, so each process keeps them until a page changes (``lms.pages.kept``)
     and reads those it does not keep in one query, however many courses."""
-    version = pages_version(request)
-    steps = {course.pk: kept(("course steps", course.pk), version) for course in courses}
-    missing = {course.path: course for course in courses if steps[course.pk] is None}
-    if missing:
-        read = {path: [] for path in missing}
+    by_id = {course.pk: course for course in courses}
+
+    def read(ids):
+        steps = {pk: [] for pk in ids}
+        course_ids = {by_id[pk].path: pk for pk in ids}
         for step in (
             Page.objects.live()
-            .filter(reduce(or_, (Page.objects.child_of_q(course) for course in missing.values())))
+            .filter(reduce(or_, (Page.objects.child_of_q(by_id[pk]) for pk in ids)))
             .annotate(required=Coalesce("lessonpage__required", "quizpage__required"))
             .filter(required__isnull=False)  # lessons and quizzes
             .only("title", "path", "url_path", "content_type_id")
             .order_by("path")
         ):
-            read[step.path[: -Page.steplen]].append(step)
-        for path, course in missing.items():
-            steps[course.pk] = read[path]
-            keep(("course steps", course.pk), version, read[path])
-    return steps
+            steps[course_ids[step.path[: -Page.steplen]]].append(step)
+        return steps
+
+    return kept_else_read_each(pages_version(request), "course steps", list(by_id), read)
+
+
+def live_courses(ids, request):
+    """The live courses of these ids by id (each with what a link to it needs), as each process keeps them: the
+    same for every learner; those not kept are read in one query."""
+    courses = kept_else_read_each(
+        pages_version(request),
+        "live course",
+        ids,
+        lambda missing: (
+            CoursePage.objects.live()
+            .filter(pk__in=missing)
+            .only("title", "path", "depth", "url_path", "content_type_id")
+            .in_bulk()
+        ),
+    )
+    return {pk: course for pk, course in courses.items() if course is not None}
 
 
 def course_links(course, enrolment, request, *, previewed=False):
@@ -297,15 +313,15 @@ def lesson_context(lesson, request):
 def learner_courses(person, request):
     """A learner's enrolments in live courses, each with ``required_done``, ``required_count``,
     ``percent``, ``next_lesson`` (lessons and quizzes count), and for one not completed with a due date its
-    ``days_left`` (below 0 once overdue) and ``days_overdue``; in four queries however many courses (their steps
-    as the process keeps them, ``course_steps``)."""
-    enrolments = list(
-        Enrolment.objects.filter(person=person, course__live=True)
-        .select_related("course")
-        .order_by("completed_at", "due_date", "-enrolled_at")
-    )
+    ``days_left`` (below 0 once overdue) and ``days_overdue``; in three queries however many courses (the courses and
+    their steps as the process keeps them, ``live_courses`` and ``course_steps``)."""
+    enrolments = list(Enrolment.objects.filter(person=person).order_by("completed_at", "due_date", "-enrolled_at"))
+    courses = live_courses([enrolment.course_id for enrolment in enrolments], request)
+    enrolments = [enrolment for enrolment in enrolments if enrolment.course_id in courses]
     if not enrolments:
         return []
+    for enrolment in enrolments:
+        enrolment.course = courses[enrolment.course_id]
     steps_by_course = course_steps([enrolment.course for enrolment in enrolments], request)
     done = set(
         LessonProgress.objects.filter(enrolment__in=enrolments, done_at__isnull=False).values_list(

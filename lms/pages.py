@@ -160,10 +160,27 @@ def kept_else_read(version, key, read):
     return value
 
 
-def kept(key, version):
-    """A copy of what this process keeps under ``key``, if the pages have not changed since (else None)."""
+def kept_else_read_each(version, label, ids, read):
+    """For each of ``ids``, what this process keeps under ``(label, id)`` if no page has changed since ``version``;
+    those it does not keep are read at once, ``read(missing ids)`` giving a dict by id (an id it lacks is kept as
+    None, so that it is not read again), and kept. A dict by id."""
+    found = {pk: kept((label, pk), version, NOT_KEPT) for pk in ids}
+    missing = [pk for pk, value in found.items() if value is NOT_KEPT]
+    if missing:
+        read_now = read(missing)
+        for pk in missing:
+            found[pk] = read_now.get(pk)
+            keep((label, pk), version, found[pk])
+    return found
+
+
+NOT_KEPT = object()
+
+
+def kept(key, version, default=None):
+    """A copy of what this process keeps under ``key``, if the pages have not changed since (else ``default``)."""
     known = KEPT.get(key)
-    return pickle.loads(known[1]) if known is not None and known[0] == version else None  # this process's own
+    return pickle.loads(known[1]) if known is not None and known[0] == version else default  # this process's own
 
 
 def keep(key, version, value):

@@ -928,3 +928,11 @@ def test_the_lessons_quizzes_and_prerequisites_of_a_course_read_before_follow_wh
     second.unpublish()
     assert [lesson.title for lesson in client.get(course.url).context["lessons"]] == [first.title]
     assert client.get(reverse("my_courses")).context["current"][0].required_count == 1
+
+    course.title = "Chữ ký số trên điện thoại"
+    course.save_revision().publish()
+    assert [enrolment.course.title for enrolment in client.get(reverse("my_courses")).context["current"]] == [
+        "Chữ ký số trên điện thoại"
+    ]
+    course.unpublish()
+    assert client.get(reverse("my_courses")).context["current"] == []
