@@ -33,8 +33,8 @@ QUERIES = {
 
 def learner_with(catalogue, *, courses, lessons, attempts):
     """A learner enrolled in ``courses`` courses of ``lessons`` lessons and a quiz each, with every lesson of the
-    first course done (so it is completed and certified), ``attempts`` graded attempts at its quiz, and each
-    other course half read. Returns the learner and the pages they open."""
+    first course done (so it is completed and certified), ``attempts`` graded attempts at its quiz, each
+    other course half read, and one more course unpublished since. Returns the learner and the pages they open."""
     category = QuestionCategory.objects.create(name="Kỹ năng số")
     questions = [make_single_choice(category) for _question in range(3)]
     template = CertificateTemplate.objects.create(name="Chứng nhận", issuer="X", place="Y", signer_name="Z")
@@ -50,6 +50,9 @@ def learner_with(catalogue, *, courses, lessons, attempts):
         if number == 0:
             first_course, first_quiz, first_enrolment = course, quiz, enrolment
             template.courses.add(course)
+    withdrawn = make_course(catalogue, lessons=lessons)
+    services.enrol(person=person, course=withdrawn)
+    withdrawn.unpublish()
     for _attempt in range(attempts):
         attempt = quizzes.start_attempt(enrolment=first_enrolment, quiz=first_quiz)
         attempt = quizzes.submit_attempt(attempt=attempt)[0]
