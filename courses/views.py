@@ -14,7 +14,7 @@ from wagtail import hooks
 
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
-from courses.selectors import learner_courses, learner_enrolment, learner_person
+from courses.selectors import learner_courses, learner_enrolment, learner_person, unique_or_none
 from lms.pages import public_page_or_404
 from lms.selectors import trainings_of
 from lms.services import link_person
@@ -101,7 +101,9 @@ def own_enrolment(request, step):
     if refusal:
         return None, refusal
     course_path = step.path[: -step.steplen]  # its course is the page above it
-    enrolment = Enrolment.objects.filter(person=person, course__path=course_path).select_related("course").first()
+    enrolment = unique_or_none(
+        Enrolment.objects.filter(person=person, course__path=course_path).select_related("course")
+    )
     if enrolment is None:
         return None, refuse(request, _("You are not enrolled in this course."))
     return enrolment, None
