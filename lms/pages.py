@@ -116,7 +116,15 @@ def keep_site(request):
     request, and leave it where Wagtail's ``Site.find_for_request`` looks first (its routing, its page links)."""
     if not hasattr(request, "_wagtail_site"):
         key = ("site", request.get_host(), request.get_port())
-        request._wagtail_site = kept_else_read(pages_version(request), key, lambda: Site._find_for_request(request))
+        request._wagtail_site = kept_else_read(pages_version(request), key, lambda: site_with_root_page(request))
+
+
+def site_with_root_page(request):
+    """The request's site with its root page as its specific type, which Wagtail asks for to route every page."""
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page.specific  # noqa: B018 (a cached property: kept with the site)
+    return site
 
 
 class KeptSiteMiddleware(MiddlewareMixin):
