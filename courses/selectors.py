@@ -151,8 +151,8 @@ def learner_enrolment(request, course):
 
 def course_steps(courses, request):
     """Each course's live lessons and quizzes in order (pages of Wagtail's base type, each with ``required``), by the
-    course's id: the same for every learner, so each process keeps them until a page changes (``lms.pages.kept``)
-    and reads those it does not keep in one query, however many courses."""
+    course's id: the same for every learner, so each process keeps them until a page changes
+    (``lms.pages.kept_else_read_each``) and reads those it does not keep in one query, however many courses."""
     by_id = {course.pk: course for course in courses}
 
     def read(ids):
