@@ -3,7 +3,8 @@ the statistics of each quiz."""
 
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.template.loader import render_to_string
@@ -115,16 +116,17 @@ def result_context(attempt, request):
 
 
 # A submitted attempt's review is kept rendered this long: the learners of a hall open it as they submit and again
-# soon after; it is rendered anew once its grading changes (``Attempt.revised_at``), and after this (a new release).
+# soon after; it is rendered anew once its grading changes (``Attempt.revised_at``), and after this.
 REVIEW_SECONDS = 15 * 60
 
 
 def attempt_review(attempt, review, request):
     """The questions of a submitted attempt as the learner answered them and as graded (with the right answers if
-    ``review`` shows them), rendered once and kept in the shared cache until the attempt's grading changes, a page
-    changes (the links in a question's text) or the review shown does."""
+    ``review`` shows them), rendered once and kept (``rendered_fragments``) until the attempt's grading changes, a
+    page changes (the links in a question's text) or the review shown does."""
     revised = attempt.revised_at.isoformat() if attempt.revised_at else ""
     key = f"attempt-review:{attempt.pk}:{revised}:{review}:{pages_version(request)}:{get_language()}"
+    cache = rendered_fragments()
     html = cache.get(key)
     if html is None:
         html = render_to_string(
@@ -136,6 +138,12 @@ def attempt_review(attempt, review, request):
         )
         cache.set(key, html, REVIEW_SECONDS)
     return mark_safe(html)  # rendered by the template, which escapes what the learner and trainers wrote
+
+
+def rendered_fragments():
+    """Where rendered parts of pages are kept: the ``template_fragments`` cache, as for Django's ``{% cache %}`` tag
+    (each process's memory in this project's settings), else the default one."""
+    return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
 
 
 def attempts_for(user):

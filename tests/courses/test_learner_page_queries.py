@@ -19,15 +19,14 @@ pytestmark = pytest.mark.django_db
 # What each page reads for a logged-in learner: the version of what the process keeps of the pages (Wagtail's site
 # and its root page, the pages along the path with their view restrictions and the page served, the first catalogue:
 # all found by the request before), the session and the user (with their person and whether the admin lets them in),
-# the site's root paths (both from the cache, a table on one machine), then the page's own reads (an attempt's
-# review from the cache too).
+# the site's root paths (both from the cache, a table on one machine), then the page's own reads.
 QUERIES = {
     "my courses": 9,
     "catalogue": 5,
     "course": 7,
     "lesson": 6,
     "quiz": 6,
-    "attempt result": 6,
+    "attempt result": 5,
     "password change": 4,
 }
 

@@ -885,6 +885,20 @@ def test_a_review_is_rendered_once_and_again_each_time_a_trainer_grades_the_atte
     assert "Cần nêu cách phòng tránh." not in regraded
 
 
+def test_a_site_without_a_cache_for_rendered_fragments_keeps_reviews_in_its_default_cache(
+    category, course, enrolment, client, learner
+):
+    quiz = make_quiz(course, questions=three_questions(category), review=ReviewOption.ANSWERS)
+    attempt = take(enrolment, quiz, right=1)
+    client.force_login(learner.user)
+    result = reverse("quiz_attempt_result", args=[attempt.pk])
+
+    with override_settings(CACHES={"default": settings.CACHES["default"]}):  # a Wagtail site the apps install into
+        first, again = client.get(result), client.get(result)
+
+    assert (rendered_questions(first), rendered_questions(again)) == (3, 0)
+
+
 def test_a_review_kept_rendered_follows_the_review_shown_the_pages_its_questions_link_to_and_the_language(
     category, course, enrolment, client, learner
 ):
