@@ -753,6 +753,8 @@ def test_a_lesson_page_offers_to_start_it_until_it_is_opened(client, catalogue, 
     after = client.get(lesson.url).text
 
     assert f'action="{opened_url(lesson)}" data-open-lesson' in before
+    assert f'action="{done_url(lesson)}" data-lesson-done hidden>' in before  # until the opening lands
+    assert f'action="{done_url(lesson)}" data-lesson-done>' in after
     assert opened.status_code == 302
     assert opened.url == lesson.url
     assert LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).exists()
