@@ -148,6 +148,10 @@ PAGES_VERSION_KEY = "lms:pages-version"
 PAGES_VERSION_SECONDS = 300
 
 
+# What ``kept`` gives for a key this process does not keep (or kept before the pages changed): None may be kept.
+NOT_KEPT = object()
+
+
 def pages_version(request=None):
     """The version of what every process keeps of the pages, in the shared cache, read once a request (each call
     without one): a new one is drawn when a page changes."""
@@ -161,8 +165,8 @@ def pages_version(request=None):
 def kept_else_read(version, key, read):
     """What ``read()`` returns, as this process keeps it under ``key`` if no page has changed since ``version``
     (``pages_version``) was drawn, else read now and kept."""
-    value = kept(key, version)
-    if value is None:
+    value = kept(key, version, NOT_KEPT)
+    if value is NOT_KEPT:  # what was read may be None (no such page): kept too
         value = read()
         keep(key, version, value)
     return value
@@ -180,9 +184,6 @@ def kept_else_read_each(version, label, ids, read):
             found[pk] = read_now.get(pk)
             keep((label, pk), version, found[pk])
     return found
-
-
-NOT_KEPT = object()
 
 
 def kept(key, version, default=None):
