@@ -87,6 +87,7 @@ def issue_certificate(*, template, record, user=None, replaces=None):
                     "issued_on": issued_on.isoformat(),
                 },
             )
+            Person.objects.filter(pk=person.pk).learning_record_changed()
     except IntegrityError:  # a parallel request issued it first
         return valid_certificates(record).get(), False
     log(instance=certificate, action="certificates.issue", user=user, data={"serial": certificate.serial})
@@ -102,7 +103,9 @@ def make_pdf(certificate):
     certificate.pdf.save(
         f"{certificate.year}-{certificate.number:04d}-{certificate.code}.pdf", ContentFile(signed), save=False
     )
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name, sha256=certificate.sha256)
+    with transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name, sha256=certificate.sha256)
+        Person.objects.filter(pk=certificate.person_id).learning_record_changed()  # its download link shows
     return certificate
 
 
@@ -120,6 +123,7 @@ def revoke_certificate(*, certificate, reason, user):
     )
     if not updated:
         raise ValidationError(_("This certificate is already revoked."))
+    Person.objects.filter(pk=certificate.person_id).learning_record_changed()
     certificate.refresh_from_db()
     log(instance=certificate, action="certificates.revoke", user=user, data={"reason": certificate.revoked_reason})
     return certificate

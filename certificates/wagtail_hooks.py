@@ -275,7 +275,7 @@ register_permission_policy(CertificateBatch, LimitedPermissionPolicy(Certificate
 register_permission_policy(CertificateTemplate, NeverDeletePermissionPolicy(CertificateTemplate))
 
 
-@hooks.register("learner_dashboard_sections")
+@hooks.register("learner_record_sections")
 def learner_certificates_section(request, person):
     """The learner's own certificates on "Khóa học của tôi", newest first; nothing if they have none."""
     certificates = list(certificates_of(person))

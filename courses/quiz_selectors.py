@@ -3,13 +3,10 @@ the statistics of each quiz."""
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db.models import Count, IntegerField, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from courses.models import (
@@ -23,14 +20,14 @@ from courses.models import (
     ReviewOption,
 )
 from courses.quizzes import DEADLINE_GRACE
-from courses.selectors import learner_enrolment
-from lms.pages import pages_version
+from courses.selectors import learner_in_course
+from lms.pages import pages_version, rendered_once
 
 
 def quiz_context(quiz, request):
     """The learner's attempts at ``quiz``, the one in progress, the grade kept and whether they may start."""
     course = quiz.get_parent()  # for its title and link: read by the route already
-    _person, enrolment = learner_enrolment(request, course)
+    enrolment = learner_in_course(request, course)[1].enrolment
     attempts = list(quiz.attempts.filter(enrolment=enrolment).order_by("number")) if enrolment else []
     kept = None
     for attempt in attempts:
@@ -115,35 +112,22 @@ def result_context(attempt, request):
     }
 
 
-# A submitted attempt's review is kept rendered this long: the learners of a hall open it as they submit and again
-# soon after; it is rendered anew once its grading changes (``Attempt.revised_at``), and after this.
-REVIEW_SECONDS = 15 * 60
-
-
 def attempt_review(attempt, review, request):
     """The questions of a submitted attempt as the learner answered them and as graded (with the right answers if
-    ``review`` shows them), rendered once and kept (``rendered_fragments``) until the attempt's grading changes, a
-    page changes (the links in a question's text) or the review shown does."""
+    ``review`` shows them), rendered once and kept until the attempt's grading changes, a page changes (the links in
+    a question's text) or the review shown does: the learners of a hall open it as they submit and again soon
+    after."""
     revised = attempt.revised_at.isoformat() if attempt.revised_at else ""
-    key = f"attempt-review:{attempt.pk}:{revised}:{review}:{pages_version(request)}:{get_language()}"
-    cache = rendered_fragments()
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+    return rendered_once(
+        f"attempt-review:{attempt.pk}:{revised}:{review}:{pages_version(request)}:{get_language()}",
+        lambda: render_to_string(
             "courses/attempt_review.html",
             {
                 "questions": [prepared(answer) for answer in attempt.questions.all()],
                 "show_correct": review == ReviewOption.CORRECT,
             },
-        )
-        cache.set(key, html, REVIEW_SECONDS)
-    return mark_safe(html)  # rendered by the template, which escapes what the learner and trainers wrote
-
-
-def rendered_fragments():
-    """Where rendered parts of pages are kept: the ``template_fragments`` cache, as for Django's ``{% cache %}`` tag
-    (each process's memory in this project's settings), else the default one."""
-    return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
+        ),
+    )
 
 
 def attempts_for(user):

@@ -28,6 +28,7 @@ from courses.models import (
 from courses.models.quiz import DEADLINE_GRACE
 from courses.services import complete_if_rule_met
 from lms.converters import parse_id
+from lms.models import Person
 from lms.pages import keep, kept, kept_else_read, pages_version
 
 ALREADY_SUBMITTED = gettext_lazy("This attempt has been submitted; its answers can no longer be changed.")
@@ -272,6 +273,7 @@ def finish_grading(attempt, questions):
         attempt.score = sum(question.earned for question in questions)
         attempt.passed = attempt.max_score > 0 and 100 * attempt.score >= attempt.quiz.pass_mark * attempt.max_score
     attempt.save(update_fields=["submitted_at", "state", "score", "passed", "revised_at"])
+    Person.objects.filter(enrolments=attempt.enrolment_id).learning_record_changed()
     if attempt.passed and attempt.quiz.required:
         complete_if_rule_met(enrolment=attempt.enrolment, at=attempt.submitted_at)
 

@@ -1,5 +1,6 @@
 """Reads on courses: the catalogue, a learner's progress, and per-course reports."""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import reduce
 from operator import or_
@@ -137,16 +138,47 @@ def learner_person(user):
     return person_of(user) if user.is_authenticated else None
 
 
-def learner_enrolment(request, course):
-    """The logged-in learner's person and their enrolment in ``course`` (either may be None), read once a request:
-    the check before a lesson or a quiz is served and the page itself both ask."""
-    if not hasattr(request, "learner_enrolments"):
-        request.learner_enrolments = {}
-    if course.pk not in request.learner_enrolments:
+@dataclass
+class LearnerInCourse:
+    """A learner's enrolment in a course (None: not enrolled) and, enrolled, their lessons' progress by lesson id
+    and the ids of the quizzes they passed."""
+
+    enrolment: Enrolment | None = None
+    progress: dict = field(default_factory=dict)
+    passed: set = field(default_factory=set)
+
+
+def learner_in_course(request, course):
+    """The logged-in learner's person (None: not a learner) and what they did in ``course`` (``LearnerInCourse``):
+    read once a request (the check before a lesson or a quiz is served and the page itself both ask), and kept by
+    each process until the learner's record changes (``Person.learning_version``: enrolling, opening another lesson,
+    a lesson done, a quiz graded) or a page does (a quiz's grading method)."""
+    if not hasattr(request, "learners_in_courses"):
+        request.learners_in_courses = {}
+    if course.pk not in request.learners_in_courses:
         person = learner_person(request.user)
-        enrolment = unique_or_none(Enrolment.objects.filter(person=person, course=course)) if person else None
-        request.learner_enrolments[course.pk] = (person, enrolment)
-    return request.learner_enrolments[course.pk]
+        done = (
+            kept_else_read(
+                pages_version(request),
+                ("learner in course", person.pk, person.learning_version, course.pk),
+                lambda: read_learner_in_course(person, course),
+            )
+            if person
+            else LearnerInCourse()
+        )
+        request.learners_in_courses[course.pk] = (person, done)
+    return request.learners_in_courses[course.pk]
+
+
+def read_learner_in_course(person, course):
+    enrolment = unique_or_none(Enrolment.objects.filter(person=person, course=course))
+    if enrolment is None:
+        return LearnerInCourse()
+    return LearnerInCourse(
+        enrolment=enrolment,
+        progress={progress.lesson_id: progress for progress in enrolment.lesson_progress.all()},
+        passed={quiz_id for _enrolment, quiz_id in Attempt.objects.filter(enrolment=enrolment).passed_keys()},
+    )
 
 
 def course_steps(courses, request):
@@ -189,9 +221,9 @@ def live_courses(ids, request):
     return {pk: course for pk, course in courses.items() if course is not None}
 
 
-def course_links(course, enrolment, request, *, previewed=False):
+def course_links(course, done, request, *, previewed=False):
     """The pages a course page links to: its live lessons and its live quizzes (``course_steps``, each with
-    ``is_done`` for ``enrolment``: a lesson done, a quiz passed, a query each) and its live prerequisite courses,
+    ``is_done`` as the learner ``done`` them: a lesson done, a quiz passed) and its live prerequisite courses,
     kept like its steps. A ``previewed`` course holds the prerequisites being edited in memory: those are shown,
     not the ones saved."""
     steps = course_steps([course], request)[course.pk]
@@ -210,20 +242,11 @@ def course_links(course, enrolment, request, *, previewed=False):
                 .order_by("path")
             ),
         )
-    done = (
-        set(
-            LessonProgress.objects.filter(enrolment=enrolment, done_at__isnull=False).values_list(
-                "lesson_id", flat=True
-            )
-        )
-        if enrolment and lessons
-        else set()
-    )
-    passed = Attempt.objects.filter(enrolment=enrolment).passed_keys() if enrolment and quizzes else set()
     for lesson in lessons:
-        lesson.is_done = lesson.pk in done
+        progress = done.progress.get(lesson.pk)
+        lesson.is_done = progress is not None and progress.done_at is not None
     for quiz in quizzes:
-        quiz.is_done = enrolment is not None and (enrolment.pk, quiz.pk) in passed
+        quiz.is_done = quiz.pk in done.passed
     return lessons, quizzes, prerequisites
 
 
@@ -256,10 +279,11 @@ def required_progress(steps):
 
 def course_context(course, request):
     """What the course page shows to the learner: lessons, enrolment and progress, what blocks enrolling."""
-    person, enrolment = learner_enrolment(request, course)
+    person, done = learner_in_course(request, course)
     lessons, quizzes, prerequisites = course_links(
-        course, enrolment, request, previewed=getattr(request, "is_preview", False)
+        course, done, request, previewed=getattr(request, "is_preview", False)
     )
+    enrolment = done.enrolment
     return {
         "person": person,
         "enrolment": enrolment,
@@ -293,13 +317,14 @@ def course_labels(course, request):
 def lesson_context(lesson, request):
     """What a lesson page shows: its course, place in it, and whether it can be marked done yet."""
     course = lesson.get_parent()  # for its title, link and pages: read by the route already
-    _person, enrolment = learner_enrolment(request, course)
+    _person, done = learner_in_course(request, course)
+    enrolment = done.enrolment
     # after the last lesson comes the first quiz
     steps = course_steps([course], request)[course.pk]
     lessons = [step for step in steps if issubclass(step.specific_class, LessonPage)]
     quizzes = [step for step in steps if issubclass(step.specific_class, QuizPage)]
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
-    progress = unique_or_none(LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson)) if enrolment else None
+    progress = done.progress.get(lesson.pk)
     # Not opened yet: the page's script opens it now (a POST), so the reading clock starts about now.
     opened_at = progress.opened_at if progress else timezone.now()
     done_at = done_allowed_at(opened_at, lesson) if enrolment else None

@@ -41,7 +41,9 @@ def enrol(*, person, course):
         )
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(person=person, course=course, source=EnrolmentSource.SELF)
+            enrolment = Enrolment.objects.create(person=person, course=course, source=EnrolmentSource.SELF)
+            Person.objects.filter(pk=person.pk).learning_record_changed()
+            return enrolment
     except IntegrityError:  # a parallel request enrolled them first
         return Enrolment.objects.get(person=person, course=course)
 
@@ -53,7 +55,9 @@ def open_lesson(*, enrolment, lesson, at=None):
         [LessonProgress(enrolment=enrolment, lesson=lesson, opened_at=moment)], ignore_conflicts=True
     )
     if enrolment.last_lesson_id != lesson.pk:
-        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
+        with transaction.atomic():
+            Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
+            Person.objects.filter(pk=enrolment.person_id).learning_record_changed()  # the next step it shows
         enrolment.last_lesson = lesson
 
 
@@ -74,7 +78,8 @@ def mark_lesson_done(*, enrolment, lesson, at=None):
             _("Read the lesson for at least %(minutes)s minutes before marking it done.")
             % {"minutes": lesson.min_reading_minutes}
         )
-    LessonProgress.objects.filter(pk=progress.pk, done_at__isnull=True).update(done_at=moment)
+    if LessonProgress.objects.filter(pk=progress.pk, done_at__isnull=True).update(done_at=moment):
+        Person.objects.filter(pk=enrolment.person_id).learning_record_changed()
     return complete_if_rule_met(enrolment=enrolment, at=moment)
 
 
@@ -193,6 +198,7 @@ def enrol_assigned_people(assignment):
                     ],
                     ignore_conflicts=True,
                 )
+                Person.objects.filter(pk__in=chunk).exclude(pk__in=already).learning_record_changed()
             job.report(done=start + len(chunk))
 
     run_job(assignment.job, enrol)

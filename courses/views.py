@@ -6,16 +6,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
-from courses.selectors import learner_courses, learner_enrolment, learner_person, unique_or_none
-from lms.pages import public_page_or_404
+from courses.selectors import learner_courses, learner_in_course, learner_person, unique_or_none
+from lms.pages import keep_site, pages_version, public_page_or_404, rendered_once
 from lms.selectors import trainings_of
 from lms.services import link_person
 
@@ -83,10 +86,10 @@ def refusal_unless_enrolled(request, step):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = step.get_parent()  # the page the route read above it: its specific fields only when refusing
-    person, enrolment = learner_enrolment(request, course)
+    person, done = learner_in_course(request, course)
     if person is None:
         return not_a_learner(request)
-    if enrolment is not None:
+    if done.enrolment is not None:
         return None
     if course.specific.enrolment_mode != EnrolmentMode.OPEN:
         return refuse(request, _("This course is open only to the people an organiser assigns to it."))
@@ -149,19 +152,32 @@ def lesson_done(request, lesson_id):
 
 @login_required
 def my_courses(request):
-    """The learner's own page, "Khóa học của tôi": the courses due by a date (the soonest first, those
-    overdue marked), those in progress, each with its next step; what they have completed and their trainings.
+    """The learner's own page, "Khóa học của tôi": their learning record (``learning_record``) and their account.
 
-    Apps above courses add their own parts (certificates add the learner's certificates) with the
-    ``learner_dashboard_sections`` hook: a function of ``(request, person)`` returning HTML or nothing.
+    Apps above courses add their own parts with Wagtail hooks, each a function of ``(request, person)`` returning
+    HTML or nothing: ``learner_record_sections`` for a part made of the learner's learning record alone (it is kept
+    rendered with the record: certificates add the learner's certificates), ``learner_dashboard_sections`` for
+    any other part.
     """
     person = learner_person(request.user)
-    enrolments = learner_courses(person, request) if person else []
     sections = [section(request, person) for section in hooks.get_hooks("learner_dashboard_sections")]
     return TemplateResponse(
         request,
         "courses/my_courses.html",
-        {
+        {"learning_record": learning_record(request, person), "sections": [section for section in sections if section]},
+    )
+
+
+def learning_record(request, person):
+    """The learner's courses (due by a date, the soonest first, those overdue marked; in progress, each with its next
+    step; completed), the ``learner_record_sections`` and their trainings. Rendered once and kept until the record
+    changes (``Person.learning_version``), a page does, the language or the day (the days left)."""
+
+    def render():
+        keep_site(request)  # its page links find the site as the process keeps it, before the header does
+        enrolments = learner_courses(person, request) if person else []
+        sections = [section(request, person) for section in hooks.get_hooks("learner_record_sections")]
+        context = {
             "due": sorted(
                 (enrolment for enrolment in enrolments if enrolment.days_left is not None),
                 key=lambda enrolment: enrolment.due_date,
@@ -170,7 +186,15 @@ def my_courses(request):
                 enrolment for enrolment in enrolments if not enrolment.completed_at and enrolment.days_left is None
             ],
             "completed": [enrolment for enrolment in enrolments if enrolment.completed_at],
-            "sections": [section for section in sections if section],
+            "record_sections": [section for section in sections if section],
             "trainings": trainings_of(person)[:50],
-        },
+        }
+        return render_to_string("courses/learning_record.html", context, request)
+
+    if person is None:
+        return mark_safe(render())
+    return rendered_once(
+        f"learning-record:{person.pk}:{person.learning_version}:{pages_version(request)}:{get_language()}:"
+        f"{timezone.localdate().isoformat()}",
+        render,
     )

@@ -50,6 +50,13 @@ def _placed(person, **fields):
     )
 
 
+def recorded(person_ids):
+    """After writing training records of these people: each person's learning record changed, and the apps that
+    count records are told (``training_recorded``)."""
+    Person.objects.filter(pk__in=person_ids).learning_record_changed()
+    training_recorded.send(sender=TrainingRecord, person_ids=person_ids)
+
+
 def record_course_completion(*, person, course_id, title, date, hours, result):
     """The record of ``person``'s completion of a course; a second completion of it fails on the database's
     once-per-source constraint (the enrolment, locked by its caller, completes once)."""
@@ -63,7 +70,7 @@ def record_course_completion(*, person, course_id, title, date, hours, result):
         result=result,
     )
     record.save()
-    training_recorded.send(sender=TrainingRecord, person_ids=[person.pk])
+    recorded([person.pk])
     return record
 
 
@@ -84,7 +91,7 @@ def record_session_attendance(*, session, people):
         ],
         ignore_conflicts=True,
     )
-    training_recorded.send(sender=TrainingRecord, person_ids=[person.pk for person in people])
+    recorded([person.pk for person in people])
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ def record_imported(*, trainings):
             written.add(key)  # a line repeated in the file is written once
             new_records.append(record)
     created = TrainingRecord.objects.bulk_create(new_records)
-    training_recorded.send(sender=TrainingRecord, person_ids={record.person.pk for record in created})
+    recorded({record.person.pk for record in created})
     return created
 
 
@@ -169,7 +176,7 @@ def correct(*, record, reason, by=None, right=None):
             correction = TrainingCorrection.objects.create(
                 record=record, replacement=replacement, reason=reason, corrected_by=by
             )
-            training_recorded.send(sender=TrainingRecord, person_ids={record.person_id})
+            recorded({record.person_id})
             return correction
     except IntegrityError:
         raise ValidationError(_("This record has already been corrected.")) from None

@@ -14,13 +14,15 @@ forgotten as well when what they were read from changes.
 import pickle
 import secrets
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, PageViewRestriction, Site
 
 
@@ -196,6 +198,27 @@ def keep(key, version, value):
     if len(KEPT) >= MAX_KEPT:
         KEPT.clear()
     KEPT[key] = (version, pickle.dumps(value))
+
+
+# A rendered part of a page is kept this long at most: its key names all it is made of, so this only lets memory go.
+RENDERED_SECONDS = 15 * 60
+
+
+def rendered_fragments():
+    """Where rendered parts of pages are kept: the ``template_fragments`` cache, as for Django's ``{% cache %}`` tag
+    (each process's memory in this project's settings), else the default one."""
+    return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
+
+
+def rendered_once(key, render):
+    """The HTML ``render()`` makes, kept under ``key`` in ``rendered_fragments``: the key names everything the HTML
+    is made of, so that it is rendered anew as soon as any of it changes."""
+    fragments = rendered_fragments()
+    html = fragments.get(key)
+    if html is None:
+        html = render()
+        fragments.set(key, html, RENDERED_SECONDS)
+    return mark_safe(html)  # rendered by a template, which escaped what people wrote
 
 
 def forget_pages(**_signal):

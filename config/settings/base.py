@@ -196,13 +196,14 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lms_cache"}}
-# Rendered parts of pages (a submitted attempt's review) are kept by each process in its memory: they need no sharing
-# (their keys say what they were rendered from), and in the shared cache they would crowd the throttles' counts,
-# which a table culls past 300 entries. At most 500 (a hall's reviews), some 15 MB a process.
+# Rendered parts of pages (a learner's record on "Khóa học của tôi", a submitted attempt's review) are kept by each
+# process in its memory: they need no sharing (their keys say what they were rendered from), and in the shared cache
+# they would crowd the throttles' counts, which a table culls past 300 entries. At most 1,500 (a hall's 500 reviews
+# and records, and more), some 20 MB a process.
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 500},
+    "OPTIONS": {"MAX_ENTRIES": 1500},
 }
 
 

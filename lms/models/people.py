@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lms.models.scoping import UnitScopedQuerySet
@@ -34,6 +35,11 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(UnitScopedQuerySet):
     unit_path = "unit__path"
+
+    def learning_record_changed(self):
+        """Note that these people's learning record changed (an enrolment, a lesson done, a quiz graded, a
+        certificate, a training): what a page made of it keeps is made anew (``Person.learning_version``)."""
+        return self.update(learning_version=F("learning_version") + 1)
 
     def matching(self, text):
         """People whose name, phone or external id contains the text, diacritics or not."""
@@ -112,6 +118,9 @@ class Person(models.Model):
     search_name = models.CharField(max_length=150, editable=False)
     created_at = models.DateTimeField(_("added to the list at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    # Counts the changes of the person's learning record ("Khóa học của tôi" is kept rendered under it); raised by
+    # ``PersonQuerySet.learning_record_changed`` alone, never written back by ``save``.
+    learning_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -140,6 +149,13 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.prepare_for_save()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Written from an earlier read, the version would take back a change made since.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "learning_version"
+            ]
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -96,7 +96,7 @@ def test_my_courses_lists_the_learners_own_trainings_and_nobody_elses(client, dj
     with django_assert_max_num_queries(7):
         response = client.get(reverse("my_courses"))
 
-    assert [training.reference for training in response.context["trainings"]] == ["Tập huấn số 2", "Tập huấn số 1"]
+    assert response.text.index("Tập huấn số 2") < response.text.index("Tập huấn số 1")  # the newest first
     assert "Tập huấn số 3" not in response.text
     assert "4 giờ" in response.text
 
