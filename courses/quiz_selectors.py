@@ -20,14 +20,14 @@ from courses.models import (
     ReviewOption,
 )
 from courses.quizzes import DEADLINE_GRACE
-from courses.selectors import learner_in_course
+from courses.selectors import learner_enrolment
 from lms.pages import pages_version, rendered_once
 
 
 def quiz_context(quiz, request):
     """The learner's attempts at ``quiz``, the one in progress, the grade kept and whether they may start."""
     course = quiz.get_parent()  # for its title and link: read by the route already
-    enrolment = learner_in_course(request, course)[1].enrolment
+    _person, enrolment = learner_enrolment(request, course)
     attempts = list(quiz.attempts.filter(enrolment=enrolment).order_by("number")) if enrolment else []
     kept = None
     for attempt in attempts:

@@ -273,7 +273,7 @@ def finish_grading(attempt, questions):
         attempt.score = sum(question.earned for question in questions)
         attempt.passed = attempt.max_score > 0 and 100 * attempt.score >= attempt.quiz.pass_mark * attempt.max_score
     attempt.save(update_fields=["submitted_at", "state", "score", "passed", "revised_at"])
-    Person.objects.filter(enrolments=attempt.enrolment_id).learning_record_changed()
+    Person.objects.filter(pk=attempt.enrolment.person_id).learning_record_changed()
     if attempt.passed and attempt.quiz.required:
         complete_if_rule_met(enrolment=attempt.enrolment, at=attempt.submitted_at)
 

@@ -138,46 +138,52 @@ def learner_person(user):
     return person_of(user) if user.is_authenticated else None
 
 
-@dataclass
-class LearnerInCourse:
-    """A learner's enrolment in a course (None: not enrolled) and, enrolled, their lessons' progress by lesson id
-    and the ids of the quizzes they passed."""
-
-    enrolment: Enrolment | None = None
-    progress: dict = field(default_factory=dict)
-    passed: set = field(default_factory=set)
-
-
-def learner_in_course(request, course):
-    """The logged-in learner's person (None: not a learner) and what they did in ``course`` (``LearnerInCourse``):
-    read once a request (the check before a lesson or a quiz is served and the page itself both ask), and kept by
-    each process until the learner's record changes (``Person.learning_version``: enrolling, opening another lesson,
-    a lesson done, a quiz graded) or a page does (a quiz's grading method)."""
-    if not hasattr(request, "learners_in_courses"):
-        request.learners_in_courses = {}
-    if course.pk not in request.learners_in_courses:
+def learner_enrolment(request, course):
+    """The logged-in learner's person and their enrolment in ``course`` (either may be None): read once a request
+    (the check before a lesson or a quiz is served and the page itself both ask), and kept by each process until the
+    learner's record changes (``Person.learning_version``, raised by enrolling, opening another lesson, a lesson
+    done, a quiz graded...)."""
+    if not hasattr(request, "learner_enrolments"):
+        request.learner_enrolments = {}
+    if course.pk not in request.learner_enrolments:
         person = learner_person(request.user)
-        done = (
+        enrolment = (
             kept_else_read(
                 pages_version(request),
-                ("learner in course", person.pk, person.learning_version, course.pk),
-                lambda: read_learner_in_course(person, course),
+                ("enrolment", person.pk, person.learning_version, course.pk),
+                lambda: unique_or_none(Enrolment.objects.filter(person=person, course=course)),
             )
             if person
-            else LearnerInCourse()
+            else None
         )
-        request.learners_in_courses[course.pk] = (person, done)
-    return request.learners_in_courses[course.pk]
+        request.learner_enrolments[course.pk] = (person, enrolment)
+    return request.learner_enrolments[course.pk]
 
 
-def read_learner_in_course(person, course):
-    enrolment = unique_or_none(Enrolment.objects.filter(person=person, course=course))
+@dataclass
+class LearnerProgress:
+    """What the learner of an enrolment did in its course: their lessons' progress by lesson id and the ids of the
+    quizzes they passed."""
+
+    lessons: dict = field(default_factory=dict)
+    passed_quizzes: set = field(default_factory=set)
+
+
+def learner_progress(request, enrolment):
+    """What the learner of ``enrolment`` (None: nothing) did in its course, kept by each process as their enrolment
+    is (``learner_enrolment``); a page's change too may change what passed (a quiz's grading method)."""
     if enrolment is None:
-        return LearnerInCourse()
-    return LearnerInCourse(
-        enrolment=enrolment,
-        progress={progress.lesson_id: progress for progress in enrolment.lesson_progress.all()},
-        passed={quiz_id for _enrolment, quiz_id in Attempt.objects.filter(enrolment=enrolment).passed_keys()},
+        return LearnerProgress()
+    person = learner_person(request.user)
+    return kept_else_read(
+        pages_version(request),
+        ("learner progress", person.learning_version, enrolment.pk),
+        lambda: LearnerProgress(
+            lessons={progress.lesson_id: progress for progress in enrolment.lesson_progress.all()},
+            passed_quizzes={
+                quiz_id for _enrolment, quiz_id in Attempt.objects.filter(enrolment=enrolment).passed_keys()
+            },
+        ),
     )
 
 
@@ -221,9 +227,9 @@ def live_courses(ids, request):
     return {pk: course for pk, course in courses.items() if course is not None}
 
 
-def course_links(course, done, request, *, previewed=False):
+def course_links(course, progress, request, *, previewed=False):
     """The pages a course page links to: its live lessons and its live quizzes (``course_steps``, each with
-    ``is_done`` as the learner ``done`` them: a lesson done, a quiz passed) and its live prerequisite courses,
+    ``is_done`` as the learner's ``progress`` says: a lesson done, a quiz passed) and its live prerequisite courses,
     kept like its steps. A ``previewed`` course holds the prerequisites being edited in memory: those are shown,
     not the ones saved."""
     steps = course_steps([course], request)[course.pk]
@@ -243,10 +249,10 @@ def course_links(course, done, request, *, previewed=False):
             ),
         )
     for lesson in lessons:
-        progress = done.progress.get(lesson.pk)
-        lesson.is_done = progress is not None and progress.done_at is not None
+        lesson_progress = progress.lessons.get(lesson.pk)
+        lesson.is_done = lesson_progress is not None and lesson_progress.done_at is not None
     for quiz in quizzes:
-        quiz.is_done = quiz.pk in done.passed
+        quiz.is_done = quiz.pk in progress.passed_quizzes
     return lessons, quizzes, prerequisites
 
 
@@ -279,11 +285,10 @@ def required_progress(steps):
 
 def course_context(course, request):
     """What the course page shows to the learner: lessons, enrolment and progress, what blocks enrolling."""
-    person, done = learner_in_course(request, course)
+    person, enrolment = learner_enrolment(request, course)
     lessons, quizzes, prerequisites = course_links(
-        course, done, request, previewed=getattr(request, "is_preview", False)
+        course, learner_progress(request, enrolment), request, previewed=getattr(request, "is_preview", False)
     )
-    enrolment = done.enrolment
     return {
         "person": person,
         "enrolment": enrolment,
@@ -317,14 +322,13 @@ def course_labels(course, request):
 def lesson_context(lesson, request):
     """What a lesson page shows: its course, place in it, and whether it can be marked done yet."""
     course = lesson.get_parent()  # for its title, link and pages: read by the route already
-    _person, done = learner_in_course(request, course)
-    enrolment = done.enrolment
+    _person, enrolment = learner_enrolment(request, course)
     # after the last lesson comes the first quiz
     steps = course_steps([course], request)[course.pk]
     lessons = [step for step in steps if issubclass(step.specific_class, LessonPage)]
     quizzes = [step for step in steps if issubclass(step.specific_class, QuizPage)]
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
-    progress = done.progress.get(lesson.pk)
+    progress = learner_progress(request, enrolment).lessons.get(lesson.pk)
     # Not opened yet: the page's script opens it now (a POST), so the reading clock starts about now.
     opened_at = progress.opened_at if progress else timezone.now()
     done_at = done_allowed_at(opened_at, lesson) if enrolment else None

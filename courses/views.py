@@ -17,7 +17,7 @@ from wagtail import hooks
 
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentMode, LessonPage, QuizPage
-from courses.selectors import learner_courses, learner_in_course, learner_person, unique_or_none
+from courses.selectors import learner_courses, learner_enrolment, learner_person, unique_or_none
 from lms.pages import keep_site, pages_version, public_page_or_404, rendered_once
 from lms.selectors import trainings_of
 from lms.services import link_person
@@ -86,10 +86,10 @@ def refusal_unless_enrolled(request, step):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = step.get_parent()  # the page the route read above it: its specific fields only when refusing
-    person, done = learner_in_course(request, course)
+    person, enrolment = learner_enrolment(request, course)
     if person is None:
         return not_a_learner(request)
-    if done.enrolment is not None:
+    if enrolment is not None:
         return None
     if course.specific.enrolment_mode != EnrolmentMode.OPEN:
         return refuse(request, _("This course is open only to the people an organiser assigns to it."))

@@ -27,7 +27,7 @@ QUERIES = {
     "catalogue": (5, 5),
     "course": (4, 7),
     "lesson": (4, 7),
-    "quiz": (5, 8),
+    "quiz": (5, 6),
     "attempt result": (5, 5),
     "password change": (4, 4),
 }

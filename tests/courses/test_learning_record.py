@@ -1,8 +1,9 @@
 """“Khóa học của tôi” keeps the learner's learning record rendered (``courses.views.learning_record``), and each
-process keeps what a learner did in a course (``courses.selectors.learner_in_course``) for the course, lesson and quiz
-pages; both are made anew on every change of what they show: each write of the record raises the person's
-``learning_version``; a page's change, the language and the day are in the key too. Each test opens the page first,
-so that a change the version missed would show the page as kept before it."""
+process keeps a learner's enrolment and progress in a course (``courses.selectors.learner_enrolment``,
+``learner_progress``) for the course, lesson and quiz pages; both are made anew on every change of what they show:
+each write of the record raises the person's ``learning_version``; a page's change, the language and the day are in
+the key too. Each test opens the page first, so that a change the version missed would show the page as kept before
+it."""
 
 import re
 from datetime import date, timedelta
