@@ -19,12 +19,12 @@ of a training session, each bounded in count and time:
    spread over --submit-window seconds.
 
 A probe reads the home page anonymously every --probe-interval seconds throughout, and alone before the load
-(its idle figure). Prints, per phase and request, the count, the rate, the 50th, 95th and 99th percentiles in ms
-and the errors (a wrong status, a time-out after --timeout seconds or a refused connection), the lines of the
-server's log that say "database is locked", and the cores each part used in each phase on average (this script,
-gunicorn with its workers, the task worker, PostgreSQL's processes, the whole machine: where the machine's time went),
-and writes everything to --json. Stops by itself: the whole run is cut off after --max-seconds, and the server and
-worker it started are stopped.
+(its idle figure), after three rounds of twelve at once that warm the server's workers up. Prints, per phase and
+request, the count, the rate, the 50th, 95th and 99th percentiles in ms and the errors (a wrong status, a time-out
+after --timeout seconds or a refused connection), the lines of the server's log that say "database is locked", and
+the cores each part used in each phase on average (this script, gunicorn with its workers, the task worker,
+PostgreSQL's processes, the whole machine: where the machine's time went), and writes everything to --json. Stops
+by itself: the whole run is cut off after --max-seconds, and the server and worker it started are stopped.
 """
 
 import argparse
@@ -310,6 +310,10 @@ async def run(options, quiz_path, start_path, usernames, sessions, recorder):
     async with aiohttp.ClientSession(
         timeout=timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
     ) as generator.client:
+        # every worker's threads load their code and templates at their first requests: not the idle figure
+        recorder.enter("(warming up)")
+        for _round in range(3):
+            await asyncio.gather(*(generator.request("probe (home page)", None, "GET", "/") for _thread in range(12)))
         recorder.enter("idle")
         for _probe in range(20):
             await generator.request("probe (home page)", None, "GET", "/")

@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -192,7 +191,7 @@ def learning_record(request, person):
         return render_to_string("courses/learning_record.html", context, request)
 
     if person is None:
-        return mark_safe(render())
+        return render()
     return rendered_once(
         f"learning-record:{person.pk}:{person.learning_version}:{pages_version(request)}:{get_language()}:"
         f"{timezone.localdate().isoformat()}",
