@@ -30,7 +30,7 @@ from wagtail.log_actions import log
 from certificates.models import Certificate, CertificateBatch, CertificateTemplate
 from certificates.signing import create_signing_key
 from courses.models import CourseIndexPage
-from lms import personal_data, services
+from lms import ledger, personal_data, services
 from lms.models import (
     AccessKind,
     AttendanceMethod,
@@ -40,6 +40,7 @@ from lms.models import (
     Person,
     PersonalDataAccess,
     SingleSignOnIdentity,
+    TrainingCorrection,
     UnitLogEntry,
 )
 from targets import selectors as coverage
@@ -271,6 +272,18 @@ def test_erasure_keeps_every_report_the_same_and_leaves_nothing_of_the_name_phon
     entry = UnitLogEntry.objects.filter(action="lms.person_erased").get()
     assert (entry.user, entry.data["reason"]) == (world.organiser, reason)
     run_worker()  # the queued mail to the erased address fails to nobody: it was rewritten
+
+
+def test_erasure_rewrites_a_correction_of_their_training_that_quotes_the_person_and_keeps_what_it_voided(world):
+    record = world.person.training_records.order_by("pk").first()
+    correction = ledger.correct(record=record, reason=f"Ghi nhầm cho {NAME} ({PHONE}): chị không dự buổi này")
+
+    personal_data.erase_person(person=world.person, reason="Đã nghỉ")
+
+    rewritten = TrainingCorrection.objects.get(pk=correction.pk)
+    assert NAME not in rewritten.reason and PHONE not in rewritten.reason
+    assert "chị không dự buổi này" in rewritten.reason
+    assert (rewritten.record_id, rewritten.replacement_id) == (record.pk, None)
 
 
 def test_erasure_takes_the_persons_pdf_out_of_the_zip_of_a_bulk_issue_and_keeps_the_others(
