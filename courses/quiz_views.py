@@ -12,21 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import quiz_selectors, quizzes
-from courses.models import Attempt, AttemptState, QuizPage
+from courses.models import Attempt, AttemptState, CoursePage, QuizPage
 from courses.selectors import learner_person
 from courses.views import own_enrolment, refuse, wants_json
-from lms.pages import pages_version, public_page_or_404
+from lms.pages import kept_page, pages_version, public_page_or_404
 
 
 def own_attempt(request, attempt_id):
-    """The logged-in learner's attempt; anyone else's is not found. Only reads (an attempt's learner was
-    linked to the account when they started it)."""
+    """The logged-in learner's attempt, with its enrolment, quiz and course; anyone else's is not found. Only reads
+    (an attempt's learner was linked to the account when they started it): the attempt's row and its enrolment's,
+    the quiz and the course as this process keeps them."""
     person = learner_person(request.user)
     if person is None:
         raise PermissionDenied
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz", "enrolment__course"), pk=attempt_id, enrolment__person=person
-    )
+    attempt = get_object_or_404(Attempt.objects.select_related("enrolment"), pk=attempt_id, enrolment__person=person)
+    attempt.quiz = kept_page(request, QuizPage, attempt.quiz_id)
+    attempt.enrolment.course = kept_page(request, CoursePage, attempt.enrolment.course_id)
+    return attempt
 
 
 @login_required

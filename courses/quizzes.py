@@ -157,14 +157,13 @@ def close_if_overdue(attempt, *, at=None):
 
 
 def locked(attempt):
-    """The attempt read again with its row and its enrolment's locked, in one statement as a start takes them; not
-    its quiz's row, which PostgreSQL would lock too unless told: the learners of a hall share one quiz and would
-    queue behind each other."""
-    return (
-        Attempt.objects.select_for_update(of=("self", "enrolment"))
-        .select_related("quiz", "enrolment")
-        .get(pk=attempt.pk)
-    )
+    """The attempt read again with its row and its enrolment's locked, in one statement as a start takes them, with
+    the quiz and the course as the caller read them (a learner's request: as their process keeps the pages). Not the
+    quiz's row, which the learners of a hall share: they would queue behind each other on it."""
+    fresh = Attempt.objects.select_for_update(of=("self", "enrolment")).select_related("enrolment").get(pk=attempt.pk)
+    fresh.quiz = attempt.quiz
+    fresh.enrolment.course = attempt.enrolment.course
+    return fresh
 
 
 def save_answers(*, attempt, data, at=None):

@@ -45,6 +45,12 @@ def public_page_or_404(request, model, pk):
     return page
 
 
+def kept_page(request, model, pk):
+    """The page of ``model`` with this id, live or not, as this process keeps it: the quiz and the course a learner's
+    attempt names, read on each of its requests (its page, each save, the submit, the result)."""
+    return kept_else_read(pages_version(request), ("page", model._meta.label, pk), lambda: model.objects.get(pk=pk))
+
+
 class RestrictionsKnownFromRoute:
     """A page whose view restrictions the route may have read already (``restrictions_along_path``: the ids of
     the pages along its path that carry one, an alias standing for its original as in Wagtail), so that serving
