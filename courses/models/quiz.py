@@ -240,6 +240,16 @@ class AttemptQuestionQuerySet(UnitScopedQuerySet):
     unit_path = "attempt__enrolment__person__unit__path"
 
 
+class JSONInsertedAsValues(models.JSONField):
+    """A JSON column that a bulk insert writes as a list of VALUES, a placeholder a row, as it does on SQLite. On
+    PostgreSQL Django would send each column of the rows as one array to UNNEST, and psycopg escapes every document
+    as an element of an array, in Python: the ten questions frozen by a start (12 KB of JSON) took 3.8 ms of CPU to
+    insert so and take 1.5 ms as VALUES. Django keeps to VALUES for a field that gives its own placeholder."""
+
+    def get_placeholder(self, _value, _compiler, _connection):
+        return "%s"
+
+
 class AttemptQuestion(models.Model):
     """A question as it was when the attempt started (its type, fields and version) and the learner's answer."""
 
@@ -247,7 +257,7 @@ class AttemptQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey("courses.Question", on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField()
-    frozen = models.JSONField()  # {"type": model label, "fields": {...}, "order": [...], "options": [...]}
+    frozen = JSONInsertedAsValues()  # {"type": model label, "fields": {...}, "order": [...], "options": [...]}
     response = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     share = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
