@@ -5,7 +5,11 @@ sends 2,000 to every endpoint. Nothing is written into the repository: no exampl
 caches go to the temporary folder."""
 
 import os
+import shutil
+import socket
+import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +45,29 @@ def mail_through_the_task_queue(settings):
 def queued_tasks(settings):
     """Tasks wait in the database, as on the site, until ``tests.factories.run_worker`` runs them."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """The address of a Redis server of the test's own on a free port of 127.0.0.1 (skipped where none is installed)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _attempt in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait()

@@ -2,11 +2,8 @@
 hosts) add to one count per client address, whether the cache is the database table or Redis."""
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -49,31 +46,6 @@ def test_two_processes_add_to_one_count_in_the_database_cache(tmp_path):
 
     assert guess_in_a_process_of_its_own(6, **database) == 6
     assert guess_in_a_process_of_its_own(4, **database) == 10
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _attempt in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait()
 
 
 def test_two_processes_add_to_one_count_in_redis(tmp_path, redis_url):

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from config.middleware import CompressedTextMiddleware
+from lms.cache import RedisCache
 from tests.factories import make_learner
 
 PRODUCTION_ENVIRONMENT = {
@@ -196,3 +197,20 @@ def test_on_postgresql_the_read_of_the_sessions_user_is_planned_once_per_connect
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert len(prepared) == 1, prepared
     assert re.search(r'WHERE "lms_user"."id" = \$\d+ ', prepared[0])  # a parameter: one plan for every learner
+
+
+def test_with_redis_url_the_cache_is_redis_with_one_client_kept_for_its_commands(redis_url):
+    configured = run_with_settings(
+        {"REDIS_URL": redis_url},
+        "from django.core.cache import caches; backend = type(caches['default'])\n"
+        "print(backend.__module__, backend.__name__)",
+    )
+    assert configured.returncode == 0, configured.stderr
+    assert configured.stdout.split()[-2:] == ["lms.cache", "RedisCache"]
+
+    cache = RedisCache(redis_url, {})
+    cache.set("pages-version", "v1")
+    client = cache._cache.get_client()
+    assert cache.get("pages-version") == "v1"
+    assert cache._cache.get_client() is client  # Django's own builds a new one for each command
+    assert cache._cache.get_client("pages-version", write=True) is client  # one server: one pool, one client
