@@ -25,6 +25,14 @@ class GradingMethod(models.TextChoices):
     LAST = "last", _("Last attempt")
 
 
+def kept_attempt(grading_method, previous, attempt):
+    """Of two graded attempts of a quiz (``previous`` may be None), the one whose grade counts by its
+    ``grading_method``: the later one, or the higher score (the earlier one of two equal scores)."""
+    if previous is None or grading_method == GradingMethod.LAST:
+        return attempt
+    return attempt if attempt.score * previous.max_score > previous.score * attempt.max_score else previous
+
+
 class ReviewOption(models.TextChoices):
     SCORE = "score", _("The score only")
     ANSWERS = "answers", _("The score and their answers")
@@ -121,9 +129,7 @@ class QuizPage(RestrictionsKnownFromRoute, Page):
 
     def kept(self, previous, attempt):
         """Of two graded attempts (``previous`` may be None), the one whose grade counts."""
-        if previous is None or self.grading_method == GradingMethod.LAST:
-            return attempt
-        return attempt if attempt.score * previous.max_score > previous.score * attempt.max_score else previous
+        return kept_attempt(self.grading_method, previous, attempt)
 
     def is_open(self, at):
         return (self.opens_at is None or self.opens_at <= at) and (self.closes_at is None or at < self.closes_at)
@@ -176,13 +182,14 @@ class AttemptQuerySet(UnitScopedQuerySet):
         kept = {}
         graded = (
             self.filter(state=AttemptState.GRADED)
-            .select_related("quiz")
-            .only("enrolment_id", "quiz__grading_method", "score", "max_score", "passed")
+            # the quiz's grading method alone: not the quiz, a page whose building would cost more than the read
+            .annotate(grading_method=models.F("quiz__grading_method"))
+            .only("enrolment_id", "quiz_id", "score", "max_score", "passed")
             .order_by("number")
         )
         for attempt in graded:
             key = (attempt.enrolment_id, attempt.quiz_id)
-            kept[key] = attempt.quiz.kept(kept.get(key), attempt)
+            kept[key] = kept_attempt(attempt.grading_method, kept.get(key), attempt)
         return {key for key, attempt in kept.items() if attempt.passed}
 
 
