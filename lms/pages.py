@@ -121,10 +121,16 @@ class RoutesWholePath(RestrictionsKnownFromRoute):
 
 def keep_site(request):
     """Find the request's Wagtail site as this process keeps it, where Wagtail reads it from the database on every
-    request, and leave it where Wagtail's ``Site.find_for_request`` looks first (its routing, its page links)."""
+    request, and leave it where Wagtail's ``Site.find_for_request`` looks first (its routing, its page links); and
+    the sites' root paths that Wagtail makes a page's link from, which it reads from the shared cache on every
+    request, where it looks for them first."""
     if not hasattr(request, "_wagtail_site"):
+        version = pages_version(request)
         key = ("site", request.get_host(), request.get_port())
-        request._wagtail_site = kept_else_read(pages_version(request), key, lambda: site_with_root_page(request))
+        request._wagtail_site = kept_else_read(version, key, lambda: site_with_root_page(request))
+        request._wagtail_cached_site_root_paths = kept_else_read(
+            version, ("site root paths",), Site.get_site_root_paths
+        )
 
 
 def site_with_root_page(request):

@@ -17,19 +17,19 @@ from tests.factories import make_unit
 pytestmark = pytest.mark.django_db
 
 # What each page reads for a logged-in learner: the version of what the process keeps of the pages (Wagtail's site
-# and its root page, the pages along the path with their view restrictions and the page served, the first catalogue:
-# all found by the request before), the session and the user (with their person and whether the admin lets them in),
-# the site's root paths (both from the cache, a table on one machine), then the page's own reads. Two counts a page:
+# and its root page, the sites' root paths its links are made from, the pages along the path with their view
+# restrictions and the page served, the first catalogue: all found by the request before), the session and the user
+# (with their person and whether the admin lets them in), then the page's own reads. Two counts a page:
 # as the process keeps what the learner did (their "Khóa học của tôi" rendered; their enrolment, lessons and quizzes
 # passed in the course), and once their learning record has changed (``Person.learning_version``), read again.
 QUERIES = {
-    "my courses": (4, 9),
-    "catalogue": (5, 5),
-    "course": (4, 7),
-    "lesson": (4, 7),
-    "quiz": (5, 6),
-    "attempt result": (5, 5),
-    "password change": (4, 4),
+    "my courses": (3, 8),
+    "catalogue": (4, 4),
+    "course": (3, 6),
+    "lesson": (3, 6),
+    "quiz": (4, 5),
+    "attempt result": (4, 4),
+    "password change": (3, 3),
 }
 
 

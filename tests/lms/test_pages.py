@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction, Site
+from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY
 
 from courses.models import CourseIndexPage, CoursePage
 from home.models import HomePage
@@ -124,6 +125,23 @@ def test_a_pages_site_is_not_read_on_every_request_and_a_change_of_the_site_is_f
 
     assert not [query for query in read_again.captured_queries if "wagtailcore_site" in query["sql"]]
     assert client.get("/").context["page"].pk == catalogue.pk
+
+
+def test_the_sites_root_paths_of_page_links_are_not_read_on_every_request_and_a_change_of_the_site_is_followed(
+    client,
+):
+    catalogue = make_catalogue()
+    course = make_course(catalogue)
+    assert f'href="{course.url}"' in client.get(catalogue.url).text
+    with CaptureQueriesContext(connection) as read_again:
+        client.get(catalogue.url)
+
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = catalogue
+    site.save()
+
+    assert not [query for query in read_again.captured_queries if SITE_ROOT_PATHS_CACHE_KEY in query["sql"]]
+    assert f'href="/{course.slug}/"' in client.get("/").text
 
 
 def test_a_page_routed_before_is_served_as_it_is_after_it_is_edited_moved_restricted_or_unpublished(client):
