@@ -10,10 +10,16 @@ class Migration(migrations.Migration):
         ("courses", "0015_attempt_revised_at"),
     ]
 
+    # The column stays as it is (only how a bulk insert writes it changes): on SQLite, altering the field would copy
+    # the whole table of answers into a new one.
     operations = [
-        migrations.AlterField(
-            model_name="attemptquestion",
-            name="frozen",
-            field=courses.models.quiz.JSONInsertedAsValues(),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="attemptquestion",
+                    name="frozen",
+                    field=courses.models.quiz.JSONInsertedAsValues(),
+                ),
+            ],
         ),
     ]
