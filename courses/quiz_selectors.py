@@ -19,6 +19,7 @@ from courses.models import (
     QuizPage,
     ReviewOption,
 )
+from courses.models.quiz import kept_attempt
 from courses.quizzes import DEADLINE_GRACE
 from courses.selectors import learner_enrolment
 from lms.pages import pages_version, rendered_once
@@ -32,7 +33,7 @@ def quiz_context(quiz, request):
     kept = None
     for attempt in attempts:
         if attempt.state == AttemptState.GRADED:
-            kept = quiz.kept(kept, attempt)
+            kept = kept_attempt(quiz.grading_method, kept, attempt)
     current = next((attempt for attempt in attempts if attempt.state == AttemptState.IN_PROGRESS), None)
     attempts_left = max(0, quiz.attempts_allowed - len(attempts)) if quiz.attempts_allowed else None
     now = timezone.now()

@@ -127,10 +127,6 @@ class QuizPage(RestrictionsKnownFromRoute, Page):
         context.update(quiz_context(self, request))
         return context
 
-    def kept(self, previous, attempt):
-        """Of two graded attempts (``previous`` may be None), the one whose grade counts."""
-        return kept_attempt(self.grading_method, previous, attempt)
-
     def is_open(self, at):
         return (self.opens_at is None or self.opens_at <= at) and (self.closes_at is None or at < self.closes_at)
 
