@@ -6,9 +6,11 @@
 Uses a fresh SQLite database under var/bench/ (or the PostgreSQL database named by DATABASE_URL, whose tables
 it drops first), loads `seed_demo`, adds a quiz of --questions questions drawn from the demo bank with a time
 limit to the demo's first course, and --learners learners of the demo commune enrolled in it. It then serves the
-site as docs/deployment.md says (production settings, collected static files, gunicorn with the repository's
-gunicorn.conf.py unless --server-args says otherwise, one `db_worker`) on 127.0.0.1 only, and plays the phases
-of a training session, each bounded in count and time:
+site as docs/deployment.md says (production settings, collected static files, one `db_worker`, and two pools of
+gunicorn with the repository's gunicorn.conf.py unless --server-args says otherwise: the site's on --port and the
+quiz's on the next port, to which the script sends the quiz's own requests, QUIZ_PATHS, as nginx does; one pool
+for everything with --one-pool) on 127.0.0.1 only, and plays the phases of a training session, each bounded in
+count and time:
 
 1. log-in storm: the first --logins learners open the log-in page and log in with their password, spread over
    --login-window seconds (the others are already logged in, as on their own phone);
@@ -43,6 +45,9 @@ from demo_database import WORK, prepare_database
 from served_site import DEFAULT_SERVER_ARGS, HOST, CpuMeter, server_environment, start, stop, wait_until_serving
 
 PASSWORD = "MatTran@2026"
+# What docs/deployment.md has nginx send to the quiz's pool: starting an attempt, and the attempt's page, saves,
+# submit and result.
+QUIZ_PATHS = ("/bai-kiem-tra/", "/lan-lam-bai/")
 
 
 def prepare(options):
@@ -187,23 +192,29 @@ class Phone:
 
 
 class Generator:
-    def __init__(self, options, base, recorder):
+    def __init__(self, options, base, quiz_base, recorder):
         self.options = options
         self.base = base
+        self.quiz_base = quiz_base
         self.recorder = recorder
         self.client = None
 
-    async def request(self, name, phone, method, path, *, data=None, expect=(200,), json_reply=False, phase=None):
-        """Send one request and record it; the response's text (or None on an error)."""
+    async def request(
+        self, name, phone, method, path, *, data=None, expect=(200,), json_reply=False, phase=None, base=None
+    ):
+        """Send one request and record it; the response's text (or None on an error). It goes to the pool that
+        nginx would send it to unless ``base`` says which, with the site's address as nginx passes it on."""
         import aiohttp
 
+        base = base or (self.quiz_base if path.startswith(QUIZ_PATHS) else self.base)
         headers = phone.headers(self.base.replace("http://", "https://")) if phone else {"X-Forwarded-Proto": "https"}
+        headers["Host"] = self.base.removeprefix("http://")
         if json_reply:
             headers["Accept"] = "application/json"
         began = time.monotonic()
         try:
             async with self.client.request(
-                method, self.base + path, data=data, headers=headers, allow_redirects=False
+                method, base + path, data=data, headers=headers, allow_redirects=False
             ) as response:
                 body = await response.text()
                 if phone:
@@ -302,7 +313,8 @@ def answers_of(phones):
 async def run(options, quiz_path, start_path, usernames, sessions, recorder):
     import aiohttp
 
-    generator = Generator(options, f"http://{HOST}:{options.port}", recorder)
+    quiz_port = options.port if options.one_pool else options.port + 1
+    generator = Generator(options, f"http://{HOST}:{options.port}", f"http://{HOST}:{quiz_port}", recorder)
     timeout = aiohttp.ClientTimeout(total=options.timeout)
     # An idle connection is let go before the server's keep-alive (5 s) closes it: reused just as the server closes
     # it, a request would fail where a browser sends it again on a new connection.
@@ -313,7 +325,10 @@ async def run(options, quiz_path, start_path, usernames, sessions, recorder):
         # every worker's threads load their code and templates at their first requests: not the idle figure
         recorder.enter("(warming up)")
         for _round in range(3):
-            await asyncio.gather(*(generator.request("probe (home page)", None, "GET", "/") for _thread in range(12)))
+            for base in {generator.base, generator.quiz_base}:
+                await asyncio.gather(
+                    *(generator.request("probe (home page)", None, "GET", "/", base=base) for _thread in range(12))
+                )
         recorder.enter("idle")
         for _probe in range(20):
             await generator.request("probe (home page)", None, "GET", "/")
@@ -388,8 +403,9 @@ def main():
     parser.add_argument("--probe-interval", type=float, default=0.25)
     parser.add_argument("--timeout", type=float, default=15, help="seconds before a request counts as an error")
     parser.add_argument("--max-seconds", type=float, default=900, help="the whole run is cut off after this")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--server-args", default=DEFAULT_SERVER_ARGS, help="gunicorn's options")
+    parser.add_argument("--port", type=int, default=8765, help="the site's pool; the quiz's is on the next port")
+    parser.add_argument("--server-args", default=DEFAULT_SERVER_ARGS, help="gunicorn's options, for each pool")
+    parser.add_argument("--one-pool", action="store_true", help="serve the quiz's requests from the site's pool too")
     parser.add_argument(
         "--keep-database", action="store_true", help="add to the database of the previous run instead of a fresh one"
     )
@@ -412,13 +428,18 @@ def main():
     log_path = WORK / f"quiz_load-{vendor}-server.log"
     with open(log_path, "w") as log:
         processes = start(options.port, log, server_args=options.server_args, worker=True)
+        parts = ["gunicorn", "task worker"]
+        if not options.one_pool:
+            processes += start(options.port + 1, log, server_args=options.server_args, static_collected=True)
+            parts = ["site's pool", "task worker", "quiz's pool"]
         try:
-            wait_until_serving(options.port)
+            for port in {options.port, options.port + (not options.one_pool)}:
+                wait_until_serving(port)
             print(
-                f"gunicorn {options.server_args}; {options.learners} learners, {options.questions} questions, "
-                f"{options.logins} log-ins"
+                f"gunicorn {options.server_args}, {'one pool' if options.one_pool else 'two pools'}; "
+                f"{options.learners} learners, {options.questions} questions, {options.logins} log-ins"
             )
-            recorder = Recorder(CpuMeter(processes, ["gunicorn", "task worker"], postgresql=vendor == "postgresql"))
+            recorder = Recorder(CpuMeter(processes, parts, postgresql=vendor == "postgresql"))
             try:
                 asyncio.run(
                     asyncio.wait_for(
