@@ -313,8 +313,7 @@ def answers_of(phones):
 async def run(options, quiz_path, start_path, usernames, sessions, recorder):
     import aiohttp
 
-    quiz_port = options.port if options.one_pool else options.port + 1
-    generator = Generator(options, f"http://{HOST}:{options.port}", f"http://{HOST}:{quiz_port}", recorder)
+    generator = Generator(options, f"http://{HOST}:{options.port}", f"http://{HOST}:{options.quiz_port}", recorder)
     timeout = aiohttp.ClientTimeout(total=options.timeout)
     # An idle connection is let go before the server's keep-alive (5 s) closes it: reused just as the server closes
     # it, a request would fail where a browser sends it again on a new connection.
@@ -401,7 +400,7 @@ def main():
     parser.add_argument("--answers-per-save", type=int, default=1, help="answers the phone sends in one request")
     parser.add_argument("--submit-window", type=float, default=10)
     parser.add_argument(
-        "--probe-interval", type=float, default=0.1, help="about 100 probes in a phase of 10 s: a p95 of 5 figures"
+        "--probe-interval", type=float, default=0.1, help="seconds between probes: 100 in 10 s, enough for a p95"
     )
     parser.add_argument("--timeout", type=float, default=15, help="seconds before a request counts as an error")
     parser.add_argument("--max-seconds", type=float, default=900, help="the whole run is cut off after this")
@@ -414,6 +413,7 @@ def main():
     parser.add_argument("--json", type=Path, default=None, help="default var/bench/quiz_load-<database>.json")
     options = parser.parse_args()
     options.logins = min(options.logins, options.learners)
+    options.quiz_port = options.port if options.one_pool else options.port + 1
 
     began = time.monotonic()
     os.environ.update(server_environment(options.port))
@@ -432,10 +432,10 @@ def main():
         processes = start(options.port, log, server_args=options.server_args, worker=True)
         parts = ["gunicorn", "task worker"]
         if not options.one_pool:
-            processes += start(options.port + 1, log, server_args=options.server_args, static_collected=True)
+            processes += start(options.quiz_port, log, server_args=options.server_args, static_collected=True)
             parts = ["site's pool", "task worker", "quiz's pool"]
         try:
-            for port in {options.port, options.port + (not options.one_pool)}:
+            for port in {options.port, options.quiz_port}:
                 wait_until_serving(port)
             print(
                 f"gunicorn {options.server_args}, {'one pool' if options.one_pool else 'two pools'}; "
